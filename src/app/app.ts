@@ -1,0 +1,1 @@
+export const createApp = (_: unknown) => ({ fetch: () => new Response("x") });

@@ -1,0 +1,213 @@
+// The `flock` command line: serve, import, seed, user and migrate, with one place that reports errors.
+import { randomBytes } from 'node:crypto';
+import { Command, CommanderError } from 'commander';
+import cliProgress from 'cli-progress';
+import { systemActor } from '../platform/audit/audit.service.js';
+import { createUser, disableUser, grantRole, revokeRole, setPassword } from '../platform/auth/user.service.js';
+import { roles, type Role } from '../platform/auth/user.table.js';
+import { openStore, type Store } from '../platform/db/database.js';
+import { migrate } from '../platform/db/migrate.js';
+import { AppError, CliError, ImportError } from '../platform/errors.js';
+import { runImport } from '../platform/imports/import-runner.js';
+import { organisationTypes, type OrganisationType } from '../organisations/organisation.table.js';
+import { loadConfig, type Config } from './config.js';
+import { importers, importKinds } from './importers.js';
+import { seedPublishedData } from './seed.js';
+import { startServer } from './server.js';
+
+const cliActor = () => systemActor(`cli:${process.env.USER ?? process.env.LOGNAME ?? 'unknown'}`);
+
+async function withStore<T>(config: Config, work: (store: Store) => Promise<T>): Promise<T> {
+  const store = await openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  try {
+    await migrate(store);
+    return await work(store);
+  } finally {
+    await store.close();
+  }
+}
+
+async function readStdin(): Promise<string> {
+  let text = '';
+  for await (const chunk of process.stdin) text += String(chunk);
+  return text.replace(/\r?\n$/, '');
+}
+
+function progressBar(label: string) {
+  if (!process.stderr.isTTY) return { update: () => {}, stop: () => {} };
+  const bar = new cliProgress.SingleBar(
+    { format: `${label} [{bar}] {percentage}% | {value}/{total} MB`, stream: process.stderr, hideCursor: true },
+    cliProgress.Presets.shades_classic,
+  );
+  let started = false;
+  return {
+    update(read: number, total: number) {
+      const mb = (n: number) => Math.round((n / 1e6) * 10) / 10;
+      if (!started) {
+        bar.start(mb(total), 0);
+        started = true;
+      }
+      bar.update(mb(read));
+    },
+    stop() {
+      if (started) bar.stop();
+    },
+  };
+}
+
+export function buildProgram(config: () => Config): Command {
+  const program = new Command('flock')
+    .description('Flock: the working system of a clinically-led commissioning group')
+    .exitOverride();
+
+  program
+    .command('serve')
+    .description('run the web application (seeds the demo group on first start in demo mode)')
+    .action(async () => {
+      await startServer(config());
+    });
+
+  program
+    .command('import')
+    .description(`import a published data file; kinds: ${importKinds.join(', ')}`)
+    .argument('<kind>', 'what the file is')
+    .argument('<file>', 'path to the CSV file')
+    .option('--period <period>', 'the period the file covers, when its name does not say')
+    .action(async (kind: string, file: string, options: { period?: string }) => {
+      const factory = importers[kind];
+      if (!factory) throw new CliError(`Unknown import kind "${kind}". Kinds: ${importKinds.join(', ')}`, 2);
+      await withStore(config(), async (store) => {
+        const bar = progressBar(kind);
+        try {
+          const result = await runImport(store.db, factory(), file, {
+            actor: cliActor(),
+            period: options.period,
+            onProgress: bar.update,
+          });
+          bar.stop();
+          if (result.status === 'unchanged') {
+            console.log(`${result.file}: already imported (import ${result.previousImportId}, ${result.importedAt.toISOString()}); nothing changed.`);
+          } else {
+            console.log(
+              `${result.file}: imported as ${kind}${result.period ? ` for ${result.period}` : ''}: ` +
+                `${result.rowsRead} rows read, ${result.rowsLoaded} loaded, ${result.rowsSkipped} skipped (import ${result.importId}).`,
+            );
+            for (const note of result.notes) console.log(`  ${note}`);
+          }
+        } finally {
+          bar.stop();
+        }
+      });
+    });
+
+  program
+    .command('seed')
+    .description('load every published data file Flock ships a seed for (already-loaded files are skipped)')
+    .action(async () => {
+      const c = config();
+      await withStore(c, (store) =>
+        seedPublishedData(store.db, c.sharedDataDir, (kind, file, result, seconds) => {
+          console.log(`${kind.padEnd(20)} ${file.padEnd(70)} ${result.status.padEnd(9)} ${seconds.toFixed(1)} s`);
+        }),
+      );
+    });
+
+  program
+    .command('migrate')
+    .description('apply pending database migrations')
+    .action(async () => {
+      const c = config();
+      const store = await openStore({ databaseUrl: c.databaseUrl, dataDir: c.dataDir });
+      try {
+        const applied = await migrate(store);
+        console.log(applied.length ? `Applied migrations ${applied.join(', ')}` : 'Database is up to date');
+      } finally {
+        await store.close();
+      }
+    });
+
+  const user = program.command('user').description('manage users and roles');
+  user
+    .command('add')
+    .description('add a user; the password is read from standard input with --password-stdin, else one is generated and printed')
+    .argument('<email>')
+    .requiredOption('--name <name>', 'display name')
+    .option('--password-stdin', 'read the password from standard input')
+    .action(async (email: string, options: { name: string; passwordStdin?: boolean }) => {
+      const password = options.passwordStdin ? await readStdin() : randomBytes(12).toString('base64url');
+      await withStore(config(), async (store) => {
+        const created = await createUser(store.db, cliActor(), { email, displayName: options.name, password });
+        console.log(`Added user ${created.email} (id ${created.id}).`);
+        if (!options.passwordStdin) console.log(`Password: ${password}`);
+      });
+    });
+  user
+    .command('role')
+    .description(`grant (or with --revoke, remove) a role in an organisation; roles: ${roles.join(', ')}`)
+    .argument('<email>')
+    .argument('<role>')
+    .argument('<organisation>', 'organisation code, e.g. 09G, or ENG for England')
+    .option('--type <type>', `organisation type when the code is ambiguous (${organisationTypes.join(', ')})`)
+    .option('--revoke', 'remove the role instead')
+    .action(async (email: string, role: string, organisation: string, options: { type?: string; revoke?: boolean }) => {
+      if (!(roles as readonly string[]).includes(role)) throw new CliError(`Unknown role "${role}". Roles: ${roles.join(', ')}`, 2);
+      if (options.type && !(organisationTypes as readonly string[]).includes(options.type)) {
+        throw new CliError(`Unknown organisation type "${options.type}"`, 2);
+      }
+      const type = options.type as OrganisationType | undefined;
+      await withStore(config(), async (store) => {
+        if (options.revoke) {
+          const removed = await revokeRole(store.db, cliActor(), { email, role: role as Role, organisationCode: organisation, organisationType: type });
+          console.log(removed ? `Removed ${role} in ${organisation} from ${email}.` : `${email} did not have ${role} in ${organisation}.`);
+        } else {
+          const result = await grantRole(store.db, cliActor(), { email, role: role as Role, organisationCode: organisation, organisationType: type });
+          console.log(result.added ? `Granted ${role} in ${result.organisation.name} (${result.organisation.code}) to ${email}.` : `${email} already has ${role} in ${organisation}.`);
+        }
+      });
+    });
+  user
+    .command('disable')
+    .description('stop a user signing in and end their sessions')
+    .argument('<email>')
+    .action(async (email: string) => {
+      await withStore(config(), async (store) => {
+        const changed = await disableUser(store.db, cliActor(), email);
+        console.log(changed ? `Disabled ${email}.` : `${email} was already disabled.`);
+      });
+    });
+  user
+    .command('password')
+    .description('set a user\'s password from standard input')
+    .argument('<email>')
+    .action(async (email: string) => {
+      const password = await readStdin();
+      await withStore(config(), (store) => setPassword(store.db, cliActor(), email, password));
+      console.log(`Password set for ${email}; their sessions were ended.`);
+    });
+  return program;
+}
+
+/** Runs the CLI; errors become a message on standard error and an exit code. */
+export async function main(argv: string[]): Promise<void> {
+  const program = buildProgram(() => loadConfig());
+  try {
+    await program.parseAsync(argv);
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      process.exitCode = error.exitCode;
+      return;
+    }
+    if (error instanceof ImportError) {
+      console.error(`Import stopped, nothing was changed.\n${error.message}`);
+      process.exitCode = 3;
+      return;
+    }
+    if (error instanceof CliError || error instanceof AppError) {
+      console.error(error.message);
+      process.exitCode = error instanceof CliError ? error.exitCode : 2;
+      return;
+    }
+    console.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
+    process.exitCode = 1;
+  }
+}

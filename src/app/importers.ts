@@ -1,0 +1,34 @@
+// Every kind of file Flock imports, by the name used on the command line.
+import {
+  nhsGeographiesImporter,
+  odsPracticesImporter,
+  pcnMembershipImporter,
+  practiceMappingImporter,
+} from '../organisations/organisation.import.js';
+import { paymentsImporter } from '../payments/payments.import.js';
+import type { Importer } from '../platform/imports/import-runner.js';
+import { allocationsImporter } from '../population/allocations.import.js';
+import { deprivationImporter } from '../population/deprivation.import.js';
+import { qofPrevalenceImporter } from '../population/qof.import.js';
+import { referencePopulationImporter } from '../population/reference-population.import.js';
+import { registeredPatientsImporter } from '../population/registered-patients.import.js';
+
+// Each importer has its own row type; the registry only routes a file to the right one.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type AnyImporter = Importer<any>;
+
+/** Factories, so that each run gets an importer with fresh state. */
+export const importers: Record<string, () => AnyImporter> = {
+  'ods-practices': odsPracticesImporter,
+  'practice-mapping': practiceMappingImporter,
+  'nhs-geographies': nhsGeographiesImporter,
+  'pcn-membership': pcnMembershipImporter,
+  allocations: allocationsImporter,
+  'registered-patients': registeredPatientsImporter,
+  'qof-prevalence': qofPrevalenceImporter,
+  imd: deprivationImporter,
+  'gp-payments': paymentsImporter,
+  'england-population': referencePopulationImporter,
+};
+
+export const importKinds = Object.keys(importers);

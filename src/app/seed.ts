@@ -1,0 +1,96 @@
+// First-start seeding: every practice in England from the published files, the demo group's detail, demo sign-ins.
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { Kysely } from 'kysely';
+import { systemActor } from '../platform/audit/audit.service.js';
+import { createUser, grantRole } from '../platform/auth/user.service.js';
+import type { Role } from '../platform/auth/user.table.js';
+import type { Database } from '../platform/db/schema.js';
+import { runImport, type ImportResult } from '../platform/imports/import-runner.js';
+import { importers } from './importers.js';
+
+/** The files loaded on first start, in order: organisations first, then the facts that refer to them. */
+export const seedFiles: { kind: string; file: string }[] = [
+  { kind: 'ods-practices', file: 'practice-org-mapping/epraccur.csv' },
+  { kind: 'practice-mapping', file: 'practice-org-mapping/gp-reg-pat-prac-map_201801.csv' },
+  { kind: 'practice-mapping', file: 'practice-org-mapping/gp-reg-pat-prac-map_201904.csv' },
+  { kind: 'practice-mapping', file: 'practice-org-mapping/gp-reg-pat-prac-map_201912.csv' },
+  { kind: 'nhs-geographies', file: 'practice-org-mapping/MAPPING_NHS_GEOGRAPHIES_2021.csv' },
+  { kind: 'pcn-membership', file: 'gp-registered-patients-age-sex/Sussex_practice_to_PCN_lookup.csv' },
+  { kind: 'allocations', file: 'allocations-practice-weighted-populations/2022_2023.csv' },
+  { kind: 'allocations', file: 'allocations-practice-weighted-populations/2023_2024.csv' },
+  { kind: 'allocations', file: 'allocations-practice-weighted-populations/2024_2025.csv' },
+  { kind: 'allocations', file: 'allocations-practice-weighted-populations/2025_2026.csv' },
+  { kind: 'qof-prevalence', file: 'qof-2020-21/PREVALENCE_2021_v2.csv' },
+  { kind: 'imd', file: 'imd-and-workforce-by-practice/IMD_raw.csv' },
+  { kind: 'gp-payments', file: 'nhs-payments-to-general-practice/payments_2018-19.csv' },
+  { kind: 'gp-payments', file: 'nhs-payments-to-general-practice/payments_2019-20.csv' },
+  { kind: 'gp-payments', file: 'nhs-payments-to-general-practice/payments_2020-21.csv' },
+  { kind: 'gp-payments', file: 'nhs-payments-to-general-practice/payments_2021-22.csv' },
+  { kind: 'gp-payments', file: 'nhs-payments-to-general-practice/payments_2022-23.csv' },
+  { kind: 'registered-patients', file: 'gp-registered-patients-age-sex/Apr_22_five_year_age_sussex.csv' },
+  { kind: 'registered-patients', file: 'gp-registered-patients-age-sex/jul_22_five_year_age_sussex.csv' },
+  { kind: 'england-population', file: 'nhsr-datasets/ons_uk_population_2023.csv' },
+];
+
+export const DEMO_GROUP = '09G';
+export const DEMO_OTHER_GROUP = '09D';
+
+/** Loads every seed file that has not been loaded yet (imports are idempotent). */
+export async function seedPublishedData(
+  db: Kysely<Database>,
+  sharedDataDir: string,
+  onFile?: (kind: string, file: string, result: ImportResult, seconds: number) => void,
+): Promise<void> {
+  const actor = systemActor('seed');
+  for (const { kind, file } of seedFiles) {
+    const factory = importers[kind];
+    if (!factory) throw new Error(`unknown import kind ${kind}`);
+    const started = performance.now();
+    const result = await runImport(db, factory(), path.join(sharedDataDir, file), { actor });
+    onFile?.(kind, file, result, (performance.now() - started) / 1000);
+  }
+}
+
+export interface DemoSignIn {
+  email: string;
+  role: Role;
+  organisation: string;
+  description: string;
+}
+
+export const demoSignIns: DemoSignIn[] = [
+  { email: 'gp@demo.flock.test', role: 'member', organisation: DEMO_GROUP, description: 'GP member of NHS Coastal West Sussex CCG' },
+  { email: 'finance@demo.flock.test', role: 'finance', organisation: DEMO_GROUP, description: 'Finance officer, Coastal West Sussex' },
+  { email: 'admin@demo.flock.test', role: 'admin', organisation: DEMO_GROUP, description: 'Administrator of Coastal West Sussex (sees the audit log)' },
+  { email: 'brighton@demo.flock.test', role: 'member', organisation: DEMO_OTHER_GROUP, description: 'Member of NHS Brighton and Hove CCG (another group)' },
+];
+
+const demoPasswordFile = (dataDir: string) => path.join(dataDir, 'demo-password.txt');
+
+/**
+ * Creates the demo sign-ins once, with a random password kept (readable only by this user) in the
+ * data folder so that it can be shown at every start. Returns that password.
+ */
+export async function ensureDemoUsers(db: Kysely<Database>, dataDir: string): Promise<string> {
+  const file = demoPasswordFile(dataDir);
+  const existing = await db.selectFrom('app_user').select('id').where('is_demo', '=', true).executeTakeFirst();
+  if (existing && existsSync(file)) return (await readFile(file, 'utf8')).trim();
+  const password = existsSync(file)
+    ? (await readFile(file, 'utf8')).trim()
+    : `demo-${randomBytes(6).toString('base64url')}`;
+  await mkdir(dataDir, { recursive: true });
+  await writeFile(file, `${password}\n`, { mode: 0o600 });
+  await chmod(file, 0o600);
+  const actor = systemActor('seed');
+  for (const demo of demoSignIns) {
+    const user = await db.selectFrom('app_user').select('id').where('email', '=', demo.email).executeTakeFirst();
+    const userId =
+      user?.id ??
+      (await createUser(db, actor, { email: demo.email, displayName: demo.description, password, isDemo: true })).id;
+    await grantRole(db, actor, { userId, role: demo.role, organisationCode: demo.organisation, organisationType: 'group' });
+  }
+  return password;
+}

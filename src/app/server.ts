@@ -1,0 +1,47 @@
+// Starts the web application: opens the store, applies migrations, seeds on first start, listens.
+import { serve } from '@hono/node-server';
+import pino from 'pino';
+import { openStore } from '../platform/db/database.js';
+import { migrate } from '../platform/db/migrate.js';
+import { createApp } from './app.js';
+import type { Config } from './config.js';
+import { demoSignIns, ensureDemoUsers, seedPublishedData } from './seed.js';
+
+export async function startServer(config: Config): Promise<{ close: () => Promise<void>; port: number }> {
+  const logger = pino({ level: config.logLevel });
+  const store = await openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  await migrate(store);
+  logger.info({ store: store.description }, 'database ready');
+
+  if (config.demo) {
+    const started = performance.now();
+    await seedPublishedData(store.db, config.sharedDataDir, (kind, file, result, seconds) => {
+      if (result.status === 'imported') logger.info({ kind, file, rows: result.rowsLoaded, seconds: +seconds.toFixed(2) }, 'seeded');
+    });
+    const password = await ensureDemoUsers(store.db, config.dataDir);
+    logger.info({ seconds: +((performance.now() - started) / 1000).toFixed(1) }, 'demo data ready');
+    console.log('\nDemo sign-ins (password for all: ' + password + '):');
+    for (const demo of demoSignIns) console.log(`  ${demo.email.padEnd(28)} ${demo.description}`);
+  }
+
+  const app = createApp({ db: store.db, config, logger });
+  const server = serve({ fetch: app.fetch, port: config.port });
+  await new Promise<void>((resolve) => server.once('listening', resolve));
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  console.log(`\nFlock is running at http://localhost:${port}\n`);
+
+  const close = async () => {
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await store.close();
+  };
+  const shutdown = () => {
+    close().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.once('SIGINT', shutdown);
+  process.once('SIGTERM', shutdown);
+  return { close, port };
+}

@@ -1,0 +1,84 @@
+// Sign-in, server-side sessions and sign-out; failed sign-ins are audited and rate limited from the audit log.
+import { createHash, randomBytes } from 'node:crypto';
+import { countRecentFailedSignIns } from '../audit/audit.repository.js';
+import { audit, type Actor } from '../audit/audit.service.js';
+import { systemClock, type Clock } from '../clock.js';
+import type { Db } from '../db/schema.js';
+import { AppError } from '../errors.js';
+import { decoyPasswordHash, verifyPassword } from './password.js';
+import type { Principal } from './principal.js';
+import {
+  deleteSession,
+  findLiveSession,
+  findUserByEmail,
+  insertSession,
+  listGrants,
+  touchSession,
+} from './user.repository.js';
+
+/** A session ends after this long without a request. */
+export const SESSION_IDLE_MS = 8 * 60 * 60 * 1000;
+/** Failed attempts allowed in the window, per email address and per client address. */
+export const SIGN_IN_WINDOW_MS = 15 * 60 * 1000;
+export const MAX_FAILURES_PER_EMAIL = 5;
+export const MAX_FAILURES_PER_ADDRESS = 20;
+
+const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
+
+export const SIGN_IN_FAILED = 'Your email address or password is incorrect';
+
+export async function signIn(
+  db: Db,
+  input: { email: string; password: string; clientAddress: string | null },
+  clock: Clock = systemClock,
+): Promise<{ token: string; expiresAt: Date; userId: number }> {
+  const email = input.email.trim().toLowerCase();
+  const now = clock();
+  const anonymous: Actor = { userId: null, label: email || '(no email)', clientAddress: input.clientAddress };
+  const recent = await countRecentFailedSignIns(db, email, input.clientAddress, new Date(now.getTime() - SIGN_IN_WINDOW_MS));
+  if (recent.forEmail >= MAX_FAILURES_PER_EMAIL || recent.forAddress >= MAX_FAILURES_PER_ADDRESS) {
+    await audit(db, anonymous, { action: 'sign_in.rate_limited', entityType: 'sign_in', entityId: email }, clock);
+    throw new AppError('rate_limited', 'Too many failed sign-in attempts. Wait 15 minutes and try again.');
+  }
+  const user = email ? await findUserByEmail(db, email) : undefined;
+  const passwordOk = await verifyPassword(user?.password_hash ?? (await decoyPasswordHash()), input.password);
+  if (!user || !passwordOk || user.disabled_at) {
+    const reason = !user ? 'unknown email' : !passwordOk ? 'wrong password' : 'user disabled';
+    await audit(db, anonymous, { action: 'sign_in.failed', entityType: 'sign_in', entityId: email, after: { reason } }, clock);
+    throw new AppError('invalid_input', SIGN_IN_FAILED, [{ field: 'email', message: SIGN_IN_FAILED }]);
+  }
+  const token = randomBytes(32).toString('base64url');
+  const expiresAt = new Date(now.getTime() + SESSION_IDLE_MS);
+  await insertSession(db, { idHash: hashToken(token), userId: user.id, createdAt: now, expiresAt });
+  await audit(db, { userId: user.id, label: user.email, clientAddress: input.clientAddress }, { action: 'sign_in.succeeded', entityType: 'user', entityId: String(user.id) }, clock);
+  return { token, expiresAt, userId: user.id };
+}
+
+/** The signed-in user for a session token, or undefined when the session is missing, expired or disabled. */
+export async function resolveSession(db: Db, token: string, clock: Clock = systemClock): Promise<Principal | undefined> {
+  const now = clock();
+  const session = await findLiveSession(db, hashToken(token), now);
+  if (!session || session.disabled_at) return undefined;
+  // Slide the idle timeout, but write at most once a minute.
+  if (now.getTime() - session.last_seen_at.getTime() > 60_000) {
+    await touchSession(db, session.id_hash, now, new Date(now.getTime() + SESSION_IDLE_MS));
+  }
+  const grants = await listGrants(db, session.user_id);
+  return {
+    userId: session.user_id,
+    email: session.email,
+    displayName: session.display_name,
+    grants: grants.map((g) => ({
+      role: g.role,
+      organisationId: g.organisation_id,
+      organisationCode: g.organisation_code,
+      organisationType: g.organisation_type,
+      organisationName: g.organisation_name,
+    })),
+  };
+}
+
+export async function signOut(db: Db, token: string, principal: Principal, clientAddress: string | null, clock: Clock = systemClock) {
+  await deleteSession(db, hashToken(token));
+  await audit(db, { userId: principal.userId, label: principal.email, clientAddress }, { action: 'sign_out', entityType: 'user', entityId: String(principal.userId) }, clock);
+}

@@ -1,0 +1,91 @@
+// Opens the system of record: embedded PGlite by default, a PostgreSQL server when a URL is given.
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import { Kysely, PGliteDialect, PostgresDialect } from 'kysely';
+import pg from 'pg';
+import type { Database } from './schema.js';
+
+/** Runs SQL text (several statements allowed) on one connection. */
+export type ScriptRunner = (sqlText: string) => Promise<void>;
+
+export interface Store {
+  readonly db: Kysely<Database>;
+  readonly engine: 'pglite' | 'postgres';
+  /** Where the data lives, for messages (never includes a password). */
+  readonly description: string;
+  /** Gives `work` one connection on which multi-statement scripts can run (for migrations). */
+  withScriptSession<T>(work: (run: ScriptRunner) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
+
+const INT8 = 20;
+const DATE = 1082;
+const NUMERIC = 1700;
+
+// Same value shapes on both engines: bigint for int8, 'YYYY-MM-DD' text for dates, exact text for numeric.
+const parsers: Record<number, (value: string) => unknown> = {
+  [INT8]: (value) => BigInt(value),
+  [DATE]: (value) => value,
+  [NUMERIC]: (value) => value,
+};
+
+export interface StoreOptions {
+  /** PostgreSQL server URL; when absent the embedded database is used. */
+  databaseUrl?: string | undefined;
+  /** Folder for the embedded database, or 'memory' for a throwaway one. */
+  dataDir: string | 'memory';
+}
+
+/** Opens the configured store. The caller owns it and must close it. */
+export async function openStore(options: StoreOptions): Promise<Store> {
+  return options.databaseUrl
+    ? openPostgres(options.databaseUrl)
+    : openPglite(options.dataDir);
+}
+
+async function openPglite(dataDir: string): Promise<Store> {
+  let location: string | undefined;
+  if (dataDir !== 'memory') {
+    location = path.join(dataDir, 'pg');
+    await mkdir(location, { recursive: true });
+  }
+  // PGlite only reads options from the first argument when that is an object.
+  const pglite = new PGlite(location ? { dataDir: location, parsers } : { parsers });
+  await pglite.waitReady;
+  const db = new Kysely<Database>({ dialect: new PGliteDialect({ pglite }) });
+  return {
+    db,
+    engine: 'pglite',
+    description: location ? `embedded PGlite at ${location}` : 'embedded PGlite in memory',
+    withScriptSession: (work) => work(async (sqlText) => void (await pglite.exec(sqlText))),
+    close: async () => {
+      await db.destroy();
+      if (!pglite.closed) await pglite.close();
+    },
+  };
+}
+
+async function openPostgres(databaseUrl: string): Promise<Store> {
+  const types = {
+    getTypeParser: (oid: number, format?: 'text' | 'binary') =>
+      parsers[oid] ?? pg.types.getTypeParser(oid, format),
+  };
+  const pool = new pg.Pool({ connectionString: databaseUrl, types, max: 10 });
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  const url = new URL(databaseUrl);
+  return {
+    db,
+    engine: 'postgres',
+    description: `PostgreSQL at ${url.hostname}:${url.port || 5432}${url.pathname}`,
+    withScriptSession: async (work) => {
+      const client = await pool.connect();
+      try {
+        return await work(async (sqlText) => void (await client.query(sqlText)));
+      } finally {
+        client.release();
+      }
+    },
+    close: () => db.destroy(),
+  };
+}

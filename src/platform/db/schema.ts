@@ -1,0 +1,38 @@
+// The whole database as Kysely sees it, composed from each area's row types.
+import type { Kysely, Transaction } from 'kysely';
+import type { AuditEventTable } from '../audit/audit.table.js';
+import type { AppUserTable, RoleGrantTable, UserSessionTable } from '../auth/user.table.js';
+import type { ImportLogTable } from '../imports/import-log.table.js';
+import type {
+  OrganisationRelationshipTable,
+  OrganisationTable,
+  RelationshipObservationTable,
+} from '../../organisations/organisation.table.js';
+import type {
+  DeprivationTable,
+  QofPrevalenceTable,
+  ReferencePopulationTable,
+  RegisteredPopulationTable,
+  WeightedPopulationTable,
+} from '../../population/population.table.js';
+import type { GpPaymentTable } from '../../payments/payment.table.js';
+
+export interface Database {
+  import_log: ImportLogTable;
+  organisation: OrganisationTable;
+  relationship_observation: RelationshipObservationTable;
+  organisation_relationship: OrganisationRelationshipTable;
+  registered_population: RegisteredPopulationTable;
+  reference_population: ReferencePopulationTable;
+  weighted_population: WeightedPopulationTable;
+  qof_prevalence: QofPrevalenceTable;
+  deprivation: DeprivationTable;
+  gp_payment: GpPaymentTable;
+  app_user: AppUserTable;
+  role_grant: RoleGrantTable;
+  user_session: UserSessionTable;
+  audit_event: AuditEventTable;
+}
+
+/** The database handle or an open transaction: repositories accept either. */
+export type Db = Kysely<Database> | Transaction<Database>;

@@ -1,0 +1,352 @@
+// Runs one CSV import: streams and validates every row, loads in one transaction, records it, or changes nothing.
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import path from 'node:path';
+import { CsvError, parse } from 'csv-parse';
+import type { Kysely, Transaction } from 'kysely';
+import type { z } from 'zod';
+import { audit, type Actor } from '../audit/audit.service.js';
+import { systemClock, type Clock } from '../clock.js';
+import type { Database } from '../db/schema.js';
+import { ImportError } from '../errors.js';
+
+/** A row that passed validation, with where it came from in the file. */
+export interface NumberedRow<Row> {
+  row: Row;
+  /** Line number in the file (the header is line 1). */
+  line: number;
+}
+
+/** One accepted shape of a file: which columns it must have and how a row becomes a typed value. */
+export interface Layout<Row> {
+  name: string;
+  /** Column names for files that have no header row (every line is data). */
+  headerless?: readonly string[];
+  /** Columns that must be present; other columns are ignored. */
+  required: readonly string[];
+  /** Validates a record keyed by column name and turns it into a row. */
+  schema: z.ZodType<Row>;
+}
+
+export interface ImportContext {
+  readonly tx: Transaction<Database>;
+  readonly file: string;
+  readonly importId: number;
+  readonly period: string | undefined;
+  readonly layout: string;
+  /** Importers report rows deliberately not loaded, with the reason, here. */
+  skip(count: number, reason: string): void;
+  /** Importers count what they stored here. */
+  loaded(count: number): void;
+  /** Throws a file/row/column error that aborts the whole import. */
+  fail(line: number | undefined, column: string | undefined, reason: string): never;
+}
+
+export interface Importer<Row> {
+  kind: string;
+  title: string;
+  /** Field delimiter; 'auto' picks ';' when the first line has semicolons and no commas. Default ','. */
+  delimiter?: string | 'auto';
+  layouts: readonly Layout<Row>[];
+  /** What period a file covers when its rows do not say: from the --period option or the file name. */
+  period?: {
+    description: string;
+    fromFileName?: (fileName: string) => string | undefined;
+    pattern: RegExp;
+  };
+  /** Identity of a row: two rows with the same key are duplicates. */
+  key?: (row: Row) => string;
+  /** 'error' (default) stops on any duplicate; 'drop-identical' drops exact repeats and stops on conflicting ones. */
+  duplicates?: 'error' | 'drop-identical';
+  load(ctx: ImportContext, rows: NumberedRow<Row>[]): Promise<void>;
+  finish?(ctx: ImportContext): Promise<void>;
+}
+
+export interface ImportOptions {
+  actor: Actor;
+  period?: string | undefined;
+  clock?: Clock;
+  onProgress?: (bytesRead: number, totalBytes: number) => void;
+  batchSize?: number;
+}
+
+export type ImportResult =
+  | {
+      status: 'imported';
+      importId: number;
+      kind: string;
+      file: string;
+      period: string | undefined;
+      rowsRead: number;
+      rowsLoaded: number;
+      rowsSkipped: number;
+      notes: string[];
+      sha256: string;
+    }
+  | { status: 'unchanged'; kind: string; file: string; sha256: string; previousImportId: number; importedAt: Date };
+
+async function sha256OfFile(filePath: string): Promise<string> {
+  const hash = createHash('sha256');
+  for await (const chunk of createReadStream(filePath)) hash.update(chunk as Buffer);
+  return hash.digest('hex');
+}
+
+function resolvePeriod<Row>(importer: Importer<Row>, fileName: string, given: string | undefined) {
+  if (!importer.period) return undefined;
+  const period = given ?? importer.period.fromFileName?.(fileName);
+  if (period === undefined) {
+    throw new ImportError(
+      fileName,
+      undefined,
+      undefined,
+      `cannot tell which ${importer.period.description} this file covers; give it with --period`,
+    );
+  }
+  if (!importer.period.pattern.test(period)) {
+    throw new ImportError(
+      fileName,
+      undefined,
+      undefined,
+      `period "${period}" is not a valid ${importer.period.description} (expected ${importer.period.pattern.source})`,
+    );
+  }
+  return period;
+}
+
+function chooseLayout<Row>(importer: Importer<Row>, header: string[], fileName: string) {
+  const present = new Set(header);
+  let closest: { layout: Layout<Row>; missing: string[] } | undefined;
+  for (const layout of importer.layouts) {
+    if (layout.headerless) continue;
+    const missing = layout.required.filter((c) => !present.has(c));
+    if (missing.length === 0) return layout;
+    if (!closest || missing.length < closest.missing.length) closest = { layout, missing };
+  }
+  const missing = closest?.missing ?? [];
+  throw new ImportError(
+    fileName,
+    1,
+    missing[0],
+    `missing column${missing.length > 1 ? 's' : ''} ${missing.map((c) => `"${c}"`).join(', ')} ` +
+      `(expected the ${closest?.layout.name ?? importer.title} layout)`,
+  );
+}
+
+/**
+ * Imports one file. Either everything in it is stored and logged in one transaction, or, on the
+ * first bad row, nothing is and an ImportError says where and why. A file already imported
+ * (same kind, same SHA-256) changes nothing.
+ */
+export async function runImport<Row>(
+  db: Kysely<Database>,
+  importer: Importer<Row>,
+  filePath: string,
+  options: ImportOptions,
+): Promise<ImportResult> {
+  const clock = options.clock ?? systemClock;
+  const fileName = path.basename(filePath);
+  const totalBytes = (await stat(filePath).catch(() => {
+    throw new ImportError(fileName, undefined, undefined, `cannot read file ${filePath}`);
+  })).size;
+  const sha256 = await sha256OfFile(filePath);
+  const previous = await db
+    .selectFrom('import_log')
+    .select(['id', 'finished_at'])
+    .where('kind', '=', importer.kind)
+    .where('file_sha256', '=', sha256)
+    .executeTakeFirst();
+  if (previous) {
+    return {
+      status: 'unchanged',
+      kind: importer.kind,
+      file: fileName,
+      sha256,
+      previousImportId: previous.id,
+      importedAt: previous.finished_at,
+    };
+  }
+  const period = resolvePeriod(importer, fileName, options.period);
+  const startedAt = clock();
+
+  return db.transaction().execute(async (tx) => {
+    const logRow = await tx
+      .insertInto('import_log')
+      .values({
+        kind: importer.kind,
+        file_name: fileName,
+        file_sha256: sha256,
+        period: period ?? null,
+        imported_by: options.actor.label,
+        started_at: startedAt,
+        finished_at: startedAt,
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+
+    let rowsSkipped = 0;
+    let rowsLoaded = 0;
+    const skippedByReason = new Map<string, number>();
+    let layout: Layout<Row> | undefined = importer.layouts.find((l) => l.headerless);
+    const ctx: ImportContext = {
+      tx,
+      file: fileName,
+      importId: logRow.id,
+      period,
+      get layout() {
+        return layout?.name ?? '';
+      },
+      skip(n, reason) {
+        if (n <= 0) return;
+        rowsSkipped += n;
+        skippedByReason.set(reason, (skippedByReason.get(reason) ?? 0) + n);
+      },
+      loaded(n) {
+        rowsLoaded += n;
+      },
+      fail(line, column, reason) {
+        throw new ImportError(fileName, line, column, reason);
+      },
+    };
+
+    const rowsRead = await streamRows(importer, filePath, fileName, totalBytes, ctx, options, (l) => {
+      layout = l;
+    }, () => layout);
+    await importer.finish?.(ctx);
+    const notes = [...skippedByReason].map(
+      ([reason, n]) => `${n} row${n === 1 ? '' : 's'} skipped: ${reason}`,
+    );
+    await tx
+      .updateTable('import_log')
+      .set({
+        rows_read: rowsRead,
+        rows_loaded: rowsLoaded,
+        rows_skipped: rowsSkipped,
+        notes: notes.length ? notes.join('; ') : null,
+        finished_at: clock(),
+      })
+      .where('id', '=', logRow.id)
+      .execute();
+    await audit(
+      tx,
+      options.actor,
+      {
+        action: 'import.completed',
+        entityType: 'import',
+        entityId: String(logRow.id),
+        after: { kind: importer.kind, file: fileName, sha256, period, rowsRead, rowsLoaded, rowsSkipped },
+      },
+      clock,
+    );
+    return {
+      status: 'imported' as const,
+      importId: logRow.id,
+      kind: importer.kind,
+      file: fileName,
+      period,
+      rowsRead,
+      rowsLoaded,
+      rowsSkipped,
+      notes,
+      sha256,
+    };
+  });
+}
+
+async function streamRows<Row>(
+  importer: Importer<Row>,
+  filePath: string,
+  fileName: string,
+  totalBytes: number,
+  ctx: ImportContext,
+  options: ImportOptions,
+  setLayout: (layout: Layout<Row>) => void,
+  getLayout: () => Layout<Row> | undefined,
+): Promise<number> {
+  const batchSize = options.batchSize ?? 5000;
+  const delimiter =
+    importer.delimiter === 'auto' ? await sniffDelimiter(filePath) : (importer.delimiter ?? ',');
+  const input = createReadStream(filePath);
+  let bytesRead = 0;
+  input.on('data', (chunk) => {
+    bytesRead += chunk.length;
+    options.onProgress?.(bytesRead, totalBytes);
+  });
+  const parser = input.pipe(
+    parse({ bom: true, delimiter, info: true, skip_empty_lines: true }),
+  );
+  let columns: string[] | undefined = getLayout()?.headerless ? [...(getLayout()?.headerless ?? [])] : undefined;
+  const seen = new Map<string, string>();
+  let batch: NumberedRow<Row>[] = [];
+  let rowsRead = 0;
+  try {
+    for await (const { record, info } of parser as AsyncIterable<{
+      record: string[];
+      info: { lines: number };
+    }>) {
+      const line = info.lines;
+      if (!columns) {
+        // Header cells sometimes carry line breaks or doubled spaces; compare them as single-spaced words.
+        columns = record.map((c) => c.replace(/\s+/g, ' ').trim());
+        setLayout(chooseLayout(importer, columns, fileName));
+        continue;
+      }
+      rowsRead += 1;
+      const layout = getLayout();
+      if (!layout) throw new ImportError(fileName, line, undefined, 'no layout chosen');
+      if (record.length !== columns.length) {
+        throw new ImportError(
+          fileName,
+          line,
+          undefined,
+          `expected ${columns.length} fields, found ${record.length} (is the file cut short?)`,
+        );
+      }
+      const raw: Record<string, string> = {};
+      for (let i = 0; i < columns.length; i++) raw[columns[i] ?? String(i)] = record[i] ?? '';
+      const parsed = layout.schema.safeParse(raw);
+      if (!parsed.success) {
+        const issue = parsed.error.issues[0];
+        const column = issue?.path[0] === undefined ? undefined : String(issue.path[0]);
+        const found = column === undefined ? '' : ` (found "${(raw[column] ?? '').slice(0, 60)}")`;
+        throw new ImportError(fileName, line, column, `${issue?.message ?? 'invalid row'}${found}`);
+      }
+      if (importer.key) {
+        const key = importer.key(parsed.data);
+        const fingerprint = JSON.stringify(parsed.data);
+        const earlier = seen.get(key);
+        if (earlier !== undefined) {
+          if (importer.duplicates === 'drop-identical' && earlier === fingerprint) {
+            ctx.skip(1, 'exact repeat of an earlier row');
+            continue;
+          }
+          throw new ImportError(fileName, line, undefined, `duplicate row for ${key}`);
+        }
+        seen.set(key, fingerprint);
+      }
+      batch.push({ row: parsed.data, line });
+      if (batch.length >= batchSize) {
+        await importer.load(ctx, batch);
+        batch = [];
+      }
+    }
+  } catch (error) {
+    if (error instanceof CsvError) {
+      const line = (error as CsvError & { lines?: number }).lines;
+      throw new ImportError(fileName, line, undefined, `not valid CSV: ${error.message}`);
+    }
+    throw error;
+  }
+  if (!columns) throw new ImportError(fileName, 1, undefined, 'the file is empty');
+  if (batch.length) await importer.load(ctx, batch);
+  if (rowsRead === 0) throw new ImportError(fileName, 2, undefined, 'the file has a header but no rows');
+  return rowsRead;
+}
+
+async function sniffDelimiter(filePath: string): Promise<string> {
+  const stream = createReadStream(filePath, { start: 0, end: 65535, encoding: 'utf8' });
+  let head = '';
+  for await (const chunk of stream) head += chunk as string;
+  const firstLine = head.split(/\r?\n/, 1)[0] ?? '';
+  return firstLine.includes(';') && !firstLine.includes(',') ? ';' : ',';
+}
