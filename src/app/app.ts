@@ -1,1 +1,85 @@
-export const createApp = (_: unknown) => ({ fetch: () => new Response("x") });
+// Builds the web application: middleware, every area's routes, and the one error handler.
+import path from 'node:path';
+import { Hono } from 'hono';
+import type { Logger } from 'pino';
+import type { Kysely } from 'kysely';
+import { registerGroupRoutes } from '../organisations/group.routes.js';
+import { registerAuditRoutes } from '../platform/audit/audit.routes.js';
+import { registerAuthRoutes } from '../platform/auth/auth.routes.js';
+import { systemClock, type Clock } from '../platform/clock.js';
+import type { Database } from '../platform/db/schema.js';
+import { AppError } from '../platform/errors.js';
+import type { AppEnv } from '../platform/http/http.types.js';
+import { openApiDocument } from '../platform/http/openapi.js';
+import { createPageRenderer } from '../platform/http/pages.js';
+import { csrfProtection, securityHeaders, sessionMiddleware } from '../platform/http/security.js';
+import { staticFiles } from '../platform/http/static.js';
+import { registerImportRoutes } from '../platform/imports/imports.routes.js';
+import { createRenderer } from '../web/render.js';
+import { projectRoot, type Config } from './config.js';
+
+export interface AppDependencies {
+  db: Kysely<Database>;
+  config: Pick<Config, 'demo' | 'secureCookies'>;
+  logger?: Logger;
+  clock?: Clock;
+}
+
+const headings: Record<number, string> = {
+  400: 'There is a problem with the request',
+  401: 'Sign in to see this page',
+  403: 'You do not have access to this page',
+  404: 'Page not found',
+  409: 'That could not be done',
+  429: 'Too many attempts',
+  500: 'Sorry, there is a problem with the service',
+};
+
+export function createApp({ db, config, logger, clock = systemClock }: AppDependencies): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+  const page = createPageRenderer(createRenderer(), { demo: config.demo });
+  const isApi = (p: string) => p.startsWith('/api/');
+
+  app.get('/assets/nhsuk/images/*', staticFiles('/assets/nhsuk/images/', path.join(projectRoot, 'node_modules/nhsuk-frontend/dist/nhsuk/assets/images')));
+  app.get('/assets/nhsuk/*', staticFiles('/assets/nhsuk/', path.join(projectRoot, 'node_modules/nhsuk-frontend/dist/nhsuk')));
+  app.get('/assets/app.css', staticFiles('/assets/', path.join(projectRoot, 'src/web/assets')));
+
+  app.use('*', securityHeaders());
+  app.use('*', sessionMiddleware(db, clock));
+  app.use('/api/*', async (c, next) => {
+    if (c.req.method !== 'GET' && c.req.method !== 'HEAD') {
+      return c.json({ error: { code: 'method_not_allowed', message: `${c.req.method} is not supported on this endpoint` } }, 405);
+    }
+    await next();
+  });
+  app.use('*', csrfProtection(config.secureCookies));
+
+  app.get('/api/openapi.json', (c) => c.json(openApiDocument));
+  app.get('/healthz', (c) => c.text('ok'));
+  registerAuthRoutes(app, { db, clock, page, secureCookies: config.secureCookies });
+  registerGroupRoutes(app, { db, clock, page });
+  registerImportRoutes(app, { db, page });
+  registerAuditRoutes(app, { db, page });
+
+  app.notFound((c) => {
+    if (isApi(c.req.path)) return c.json({ error: { code: 'not_found', message: `No endpoint ${c.req.path}` } }, 404);
+    return page(c, 'error.njk', { title: headings[404], heading: headings[404], message: 'If you typed the web address, check it is correct.', status: 404 }, 404);
+  });
+
+  app.onError((error, c) => {
+    if (error instanceof AppError) {
+      if (isApi(c.req.path)) {
+        return c.json({ error: { code: error.code, message: error.message, ...(error.problems.length ? { problems: error.problems } : {}) } }, error.status as 400);
+      }
+      if (error.code === 'unauthenticated' && c.req.method === 'GET') {
+        return c.redirect(`/sign-in?next=${encodeURIComponent(c.req.path + (new URL(c.req.url).search || ''))}`, 303);
+      }
+      const status = error.status as 400 | 401 | 403 | 404 | 409 | 429;
+      return page(c, 'error.njk', { title: headings[status] ?? 'Error', heading: headings[status] ?? 'Error', message: error.message, status }, status);
+    }
+    logger?.error({ err: error, path: c.req.path }, 'unhandled error');
+    if (isApi(c.req.path)) return c.json({ error: { code: 'internal', message: 'Sorry, something went wrong' } }, 500);
+    return page(c, 'error.njk', { title: headings[500], heading: headings[500], message: 'Try again later.', status: 500 }, 500);
+  });
+  return app;
+}

@@ -27,6 +27,13 @@ export function nextDay(iso: string): string {
   return d.toISOString().slice(0, 10);
 }
 
+/** The day before an ISO date (an exclusive end shown as the last day). */
+export function previousDay(iso: string): string {
+  const d = new Date(`${iso}T00:00:00Z`);
+  d.setUTCDate(d.getUTCDate() - 1);
+  return d.toISOString().slice(0, 10);
+}
+
 const earliest = (a: string | null, b: string | null) => (a === null ? b : b === null ? a : a < b ? a : b);
 const latest = (a: string | null, b: string | null) => (a === null ? b : b === null ? a : a > b ? a : b);
 

@@ -1,0 +1,56 @@
+// Page rendering: Nunjucks with the NHS.UK frontend macros, and the filters pages use to show numbers.
+import path from 'node:path';
+import nunjucks from 'nunjucks';
+import { projectRoot } from '../app/config.js';
+import { formatPence } from '../platform/money.js';
+
+export const ATTRIBUTION = 'Contains public sector information licensed under the Open Government Licence v3.0.';
+
+const numberFormat = new Intl.NumberFormat('en-GB');
+const months = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
+/** "2020-03-31" → "31 Mar 2020" */
+export function formatDate(value: unknown): string {
+  if (value instanceof Date) return formatDate(value.toISOString().slice(0, 10));
+  const m = typeof value === 'string' ? /^(\d{4})-(\d{2})-(\d{2})/.exec(value) : null;
+  if (!m) return value === null || value === undefined ? '' : String(value);
+  return `${Number(m[3])} ${months[Number(m[2]) - 1]} ${m[1]}`;
+}
+
+export function createRenderer() {
+  const env = new nunjucks.Environment(
+    new nunjucks.FileSystemLoader(
+      [
+        path.join(projectRoot, 'src/web/views'),
+        path.join(projectRoot, 'node_modules/nhsuk-frontend/dist'),
+      ],
+      { noCache: false },
+    ),
+    { autoescape: true, throwOnUndefined: false },
+  );
+  const missing = '–';
+  env.addFilter('num', (value: unknown, digits = 0) => {
+    if (value === null || value === undefined || value === '') return missing;
+    const n = typeof value === 'number' ? value : Number(value);
+    if (!Number.isFinite(n)) return missing;
+    return new Intl.NumberFormat('en-GB', { minimumFractionDigits: digits, maximumFractionDigits: digits }).format(n);
+  });
+  env.addFilter('int', (value: unknown) =>
+    value === null || value === undefined ? missing : numberFormat.format(Math.round(Number(value))),
+  );
+  env.addFilter('pct', (value: unknown, digits = 1) =>
+    value === null || value === undefined || !Number.isFinite(Number(value)) ? missing : `${Number(value).toFixed(digits)}%`,
+  );
+  env.addFilter('pence', (value: unknown, wholePounds = false) =>
+    typeof value === 'bigint' ? formatPence(value, { wholePounds }) : missing,
+  );
+  env.addFilter('date', formatDate);
+  env.addGlobal('attribution', ATTRIBUTION);
+  return {
+    render(template: string, context: Record<string, unknown>): string {
+      return env.render(template, context);
+    },
+  };
+}
+
+export type Renderer = ReturnType<typeof createRenderer>;
