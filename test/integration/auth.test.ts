@@ -1,0 +1,99 @@
+// Sign-in, sessions, CSRF, rate limiting, and the audit trail they leave.
+import { describe, expect, it, beforeAll, afterAll } from 'vitest';
+import { sql } from 'kysely';
+import { systemActor } from '../../src/platform/audit/audit.service.js';
+import { disableUser } from '../../src/platform/auth/user.service.js';
+import { AppClient } from '../support/app-client.js';
+import { PASSWORD, seededApp, type Seeded } from '../support/seeded.js';
+import { engines } from '../support/stores.js';
+
+describe.each(engines())('sign-in on %s', (engine) => {
+  let seeded: Seeded;
+  beforeAll(async () => {
+    seeded = await seededApp(engine);
+  });
+  afterAll(() => seeded.close());
+
+  it('stores passwords as argon2id hashes', async () => {
+    const row = await seeded.store.db.selectFrom('app_user').select('password_hash').executeTakeFirstOrThrow();
+    expect(row.password_hash).toMatch(/^\$argon2id\$v=19\$m=19456,t=2,p=1\$/);
+  });
+
+  it('signs in with an HttpOnly, SameSite session cookie and records it in the audit log', async () => {
+    const client = new AppClient(seeded.app);
+    const response = await client.signIn('GP.Coastal@example.nhs.uk', PASSWORD);
+    const cookie = response.headers.getSetCookie().find((c) => c.startsWith('flock_session='))!;
+    expect(cookie).toMatch(/HttpOnly/i);
+    expect(cookie).toMatch(/SameSite=Lax/i);
+    const me = (await (await client.get('/api/v1/me')).json()) as { email: string };
+    expect(me.email).toBe('gp.coastal@example.nhs.uk');
+    const audit = await seeded.store.db.selectFrom('audit_event').select(['action', 'actor']).where('action', '=', 'sign_in.succeeded').execute();
+    expect(audit.some((a) => a.actor === 'gp.coastal@example.nhs.uk')).toBe(true);
+    // The session is stored hashed: the cookie value itself is not in the database.
+    const token = client.cookie('flock_session')!;
+    const stored = await sql<{ n: number }>`SELECT count(*)::int AS n FROM user_session WHERE id_hash = ${token}`.execute(seeded.store.db);
+    expect(stored.rows[0]!.n).toBe(0);
+  });
+
+  it('re-shows the form with an NHS error summary for a wrong password, and audits the failure', async () => {
+    const client = new AppClient(seeded.app);
+    const response = await client.submit('/sign-in', '/sign-in', { email: 'gp.coastal@example.nhs.uk', password: 'wrong password!!' });
+    expect(response.status).toBe(400);
+    const html = await response.text();
+    expect(html).toContain('nhsuk-error-summary');
+    expect(html).toContain('Your email address or password is incorrect');
+    expect(html).toContain('<title>Error: Sign in');
+    const failed = await seeded.store.db.selectFrom('audit_event').select('entity_id').where('action', '=', 'sign_in.failed').execute();
+    expect(failed.map((f) => f.entity_id)).toContain('gp.coastal@example.nhs.uk');
+  });
+
+  it('asks for both fields when they are empty', async () => {
+    const client = new AppClient(seeded.app);
+    const html = await (await client.submit('/sign-in', '/sign-in', { email: '', password: '' })).text();
+    expect(html).toContain('Enter your email address');
+    expect(html).toContain('Enter your password');
+  });
+
+  it('refuses a form without the CSRF token', async () => {
+    const client = new AppClient(seeded.app);
+    const response = await client.submit('/sign-in', '/sign-in', { email: 'gp.coastal@example.nhs.uk', password: PASSWORD }, { csrf: null });
+    expect(response.status).toBe(403);
+    expect(client.cookie('flock_session')).toBeUndefined();
+    const forged = await client.submit('/sign-in', '/sign-in', { email: 'gp.coastal@example.nhs.uk', password: PASSWORD }, { csrf: 'x'.repeat(43) });
+    expect(forged.status).toBe(403);
+  });
+
+  it('rate limits repeated failures for one email address', async () => {
+    const client = new AppClient(seeded.app);
+    const email = 'admin.coastal@example.nhs.uk';
+    for (let i = 0; i < 5; i++) {
+      expect((await client.submit('/sign-in', '/sign-in', { email, password: `wrong-${i}-password` })).status).toBe(400);
+    }
+    const limited = await client.submit('/sign-in', '/sign-in', { email, password: PASSWORD });
+    expect(limited.status).toBe(429);
+    expect(await limited.text()).toContain('Too many failed sign-in attempts');
+  });
+
+  it('signs out through a CSRF-protected form and ends the session', async () => {
+    const client = new AppClient(seeded.app);
+    await client.signIn('oversight@example.nhs.uk', PASSWORD);
+    const response = await client.submit('/sign-out', '/sign-out', {});
+    expect(response.status).toBe(303);
+    expect((await client.get('/api/v1/me')).status).toBe(401);
+  });
+
+  it('keeps a disabled user out and ends their sessions', async () => {
+    const client = new AppClient(seeded.app);
+    await client.signIn('gp.brighton@example.nhs.uk', PASSWORD);
+    await disableUser(seeded.store.db, systemActor('test'), 'gp.brighton@example.nhs.uk');
+    expect((await client.get('/api/v1/me')).status).toBe(401);
+    const again = await new AppClient(seeded.app).submit('/sign-in', '/sign-in', { email: 'gp.brighton@example.nhs.uk', password: PASSWORD });
+    expect(again.status).toBe(400);
+  });
+
+  it('does not redirect off-site after sign-in', async () => {
+    const client = new AppClient(seeded.app);
+    const response = await client.submit('/sign-in', '/sign-in', { email: 'oversight@example.nhs.uk', password: PASSWORD, next: '//evil.example/' });
+    expect(response.headers.get('location')).toBe('/');
+  });
+});

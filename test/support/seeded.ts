@@ -1,0 +1,41 @@
+// A store seeded with the demo practices' real rows and a few users, plus the app over it.
+import type { Hono } from 'hono';
+import { createApp } from '../../src/app/app.js';
+import { seedPublishedData } from '../../src/app/seed.js';
+import { systemActor } from '../../src/platform/audit/audit.service.js';
+import { createUser, grantRole } from '../../src/platform/auth/user.service.js';
+import type { Role } from '../../src/platform/auth/user.table.js';
+import type { Store } from '../../src/platform/db/database.js';
+import type { AppEnv } from '../../src/platform/http/http.types.js';
+import { freshStore, type Engine } from './stores.js';
+import { writeSubsetData } from './subset-data.js';
+
+export const PASSWORD = 'correct horse battery staple';
+
+export const users: { email: string; role: Role; organisation: string; type: 'group' | 'nation' }[] = [
+  { email: 'gp.coastal@example.nhs.uk', role: 'member', organisation: '09G', type: 'group' },
+  { email: 'admin.coastal@example.nhs.uk', role: 'admin', organisation: '09G', type: 'group' },
+  { email: 'gp.brighton@example.nhs.uk', role: 'member', organisation: '09D', type: 'group' },
+  { email: 'oversight@example.nhs.uk', role: 'oversight', organisation: 'ENG', type: 'nation' },
+];
+
+let subsetDir: string | undefined;
+export const subsetData = () => (subsetDir ??= writeSubsetData());
+
+export interface Seeded {
+  store: Store;
+  app: Hono<AppEnv>;
+  close(): Promise<void>;
+}
+
+export async function seededApp(engine: Engine): Promise<Seeded> {
+  const store = await freshStore(engine);
+  await seedPublishedData(store.db, subsetData());
+  const actor = systemActor('test');
+  for (const u of users) {
+    const created = await createUser(store.db, actor, { email: u.email, displayName: u.email.split('@')[0]!, password: PASSWORD });
+    await grantRole(store.db, actor, { userId: created.id, role: u.role, organisationCode: u.organisation, organisationType: u.type });
+  }
+  const app = createApp({ db: store.db, config: { demo: false, secureCookies: false } });
+  return { store, app, close: () => store.close() };
+}
