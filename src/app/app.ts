@@ -35,20 +35,42 @@ const headings: Record<number, string> = {
   500: 'Sorry, there is a problem with the service',
 };
 
-export function createApp({ db, config, logger, clock = systemClock }: AppDependencies): Hono<AppEnv> {
+export function createApp({
+  db,
+  config,
+  logger,
+  clock = systemClock,
+}: AppDependencies): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   const page = createPageRenderer(createRenderer(), { demo: config.demo });
   const isApi = (p: string) => p.startsWith('/api/');
 
-  app.get('/assets/nhsuk/images/*', staticFiles('/assets/nhsuk/images/', path.join(projectRoot, 'node_modules/nhsuk-frontend/dist/nhsuk/assets/images')));
-  app.get('/assets/nhsuk/*', staticFiles('/assets/nhsuk/', path.join(projectRoot, 'node_modules/nhsuk-frontend/dist/nhsuk')));
+  app.get(
+    '/assets/nhsuk/images/*',
+    staticFiles(
+      '/assets/nhsuk/images/',
+      path.join(projectRoot, 'node_modules/nhsuk-frontend/dist/nhsuk/assets/images'),
+    ),
+  );
+  app.get(
+    '/assets/nhsuk/*',
+    staticFiles('/assets/nhsuk/', path.join(projectRoot, 'node_modules/nhsuk-frontend/dist/nhsuk')),
+  );
   app.get('/assets/app.css', staticFiles('/assets/', path.join(projectRoot, 'src/web/assets')));
 
   app.use('*', securityHeaders());
   app.use('*', sessionMiddleware(db, clock));
   app.use('/api/*', async (c, next) => {
     if (c.req.method !== 'GET' && c.req.method !== 'HEAD') {
-      return c.json({ error: { code: 'method_not_allowed', message: `${c.req.method} is not supported on this endpoint` } }, 405);
+      return c.json(
+        {
+          error: {
+            code: 'method_not_allowed',
+            message: `${c.req.method} is not supported on this endpoint`,
+          },
+        },
+        405,
+      );
     }
     await next();
   });
@@ -62,24 +84,63 @@ export function createApp({ db, config, logger, clock = systemClock }: AppDepend
   registerAuditRoutes(app, { db, page });
 
   app.notFound((c) => {
-    if (isApi(c.req.path)) return c.json({ error: { code: 'not_found', message: `No endpoint ${c.req.path}` } }, 404);
-    return page(c, 'error.njk', { title: headings[404], heading: headings[404], message: 'If you typed the web address, check it is correct.', status: 404 }, 404);
+    if (isApi(c.req.path))
+      return c.json({ error: { code: 'not_found', message: `No endpoint ${c.req.path}` } }, 404);
+    return page(
+      c,
+      'error.njk',
+      {
+        title: headings[404],
+        heading: headings[404],
+        message: 'If you typed the web address, check it is correct.',
+        status: 404,
+      },
+      404,
+    );
   });
 
   app.onError((error, c) => {
     if (error instanceof AppError) {
       if (isApi(c.req.path)) {
-        return c.json({ error: { code: error.code, message: error.message, ...(error.problems.length ? { problems: error.problems } : {}) } }, error.status as 400);
+        return c.json(
+          {
+            error: {
+              code: error.code,
+              message: error.message,
+              ...(error.problems.length ? { problems: error.problems } : {}),
+            },
+          },
+          error.status as 400,
+        );
       }
       if (error.code === 'unauthenticated' && c.req.method === 'GET') {
-        return c.redirect(`/sign-in?next=${encodeURIComponent(c.req.path + (new URL(c.req.url).search || ''))}`, 303);
+        return c.redirect(
+          `/sign-in?next=${encodeURIComponent(c.req.path + (new URL(c.req.url).search || ''))}`,
+          303,
+        );
       }
       const status = error.status as 400 | 401 | 403 | 404 | 409 | 429;
-      return page(c, 'error.njk', { title: headings[status] ?? 'Error', heading: headings[status] ?? 'Error', message: error.message, status }, status);
+      return page(
+        c,
+        'error.njk',
+        {
+          title: headings[status] ?? 'Error',
+          heading: headings[status] ?? 'Error',
+          message: error.message,
+          status,
+        },
+        status,
+      );
     }
     logger?.error({ err: error, path: c.req.path }, 'unhandled error');
-    if (isApi(c.req.path)) return c.json({ error: { code: 'internal', message: 'Sorry, something went wrong' } }, 500);
-    return page(c, 'error.njk', { title: headings[500], heading: headings[500], message: 'Try again later.', status: 500 }, 500);
+    if (isApi(c.req.path))
+      return c.json({ error: { code: 'internal', message: 'Sorry, something went wrong' } }, 500);
+    return page(
+      c,
+      'error.njk',
+      { title: headings[500], heading: headings[500], message: 'Try again later.', status: 500 },
+      500,
+    );
   });
   return app;
 }

@@ -3,7 +3,13 @@ import { randomBytes } from 'node:crypto';
 import { Command, CommanderError } from 'commander';
 import cliProgress from 'cli-progress';
 import { systemActor } from '../platform/audit/audit.service.js';
-import { createUser, disableUser, grantRole, revokeRole, setPassword } from '../platform/auth/user.service.js';
+import {
+  createUser,
+  disableUser,
+  grantRole,
+  revokeRole,
+  setPassword,
+} from '../platform/auth/user.service.js';
 import { roles, type Role } from '../platform/auth/user.table.js';
 import { openStore, type Store } from '../platform/db/database.js';
 import { migrate } from '../platform/db/migrate.js';
@@ -36,7 +42,11 @@ async function readStdin(): Promise<string> {
 function progressBar(label: string) {
   if (!process.stderr.isTTY) return { update: () => {}, stop: () => {} };
   const bar = new cliProgress.SingleBar(
-    { format: `${label} [{bar}] {percentage}% | {value}/{total} MB`, stream: process.stderr, hideCursor: true },
+    {
+      format: `${label} [{bar}] {percentage}% | {value}/{total} MB`,
+      stream: process.stderr,
+      hideCursor: true,
+    },
     cliProgress.Presets.shades_classic,
   );
   let started = false;
@@ -75,7 +85,8 @@ export function buildProgram(config: () => Config): Command {
     .option('--period <period>', 'the period the file covers, when its name does not say')
     .action(async (kind: string, file: string, options: { period?: string }) => {
       const factory = importers[kind];
-      if (!factory) throw new CliError(`Unknown import kind "${kind}". Kinds: ${importKinds.join(', ')}`, 2);
+      if (!factory)
+        throw new CliError(`Unknown import kind "${kind}". Kinds: ${importKinds.join(', ')}`, 2);
       await withStore(config(), async (store) => {
         const bar = progressBar(kind);
         try {
@@ -86,7 +97,9 @@ export function buildProgram(config: () => Config): Command {
           });
           bar.stop();
           if (result.status === 'unchanged') {
-            console.log(`${result.file}: already imported (import ${result.previousImportId}, ${result.importedAt.toISOString()}); nothing changed.`);
+            console.log(
+              `${result.file}: already imported (import ${result.previousImportId}, ${result.importedAt.toISOString()}); nothing changed.`,
+            );
           } else {
             console.log(
               `${result.file}: imported as ${kind}${result.period ? ` for ${result.period}` : ''}: ` +
@@ -102,12 +115,16 @@ export function buildProgram(config: () => Config): Command {
 
   program
     .command('seed')
-    .description('load every published data file Flock ships a seed for (already-loaded files are skipped)')
+    .description(
+      'load every published data file Flock ships a seed for (already-loaded files are skipped)',
+    )
     .action(async () => {
       const c = config();
       await withStore(c, (store) =>
         seedPublishedData(store.db, c.sharedDataDir, (kind, file, result, seconds) => {
-          console.log(`${kind.padEnd(20)} ${file.padEnd(70)} ${result.status.padEnd(9)} ${seconds.toFixed(1)} s`);
+          console.log(
+            `${kind.padEnd(20)} ${file.padEnd(70)} ${result.status.padEnd(9)} ${seconds.toFixed(1)} s`,
+          );
         }),
       );
     });
@@ -120,7 +137,9 @@ export function buildProgram(config: () => Config): Command {
       const store = await openStore({ databaseUrl: c.databaseUrl, dataDir: c.dataDir });
       try {
         const applied = await migrate(store);
-        console.log(applied.length ? `Applied migrations ${applied.join(', ')}` : 'Database is up to date');
+        console.log(
+          applied.length ? `Applied migrations ${applied.join(', ')}` : 'Database is up to date',
+        );
       } finally {
         await store.close();
       }
@@ -129,42 +148,81 @@ export function buildProgram(config: () => Config): Command {
   const user = program.command('user').description('manage users and roles');
   user
     .command('add')
-    .description('add a user; the password is read from standard input with --password-stdin, else one is generated and printed')
+    .description(
+      'add a user; the password is read from standard input with --password-stdin, else one is generated and printed',
+    )
     .argument('<email>')
     .requiredOption('--name <name>', 'display name')
     .option('--password-stdin', 'read the password from standard input')
     .action(async (email: string, options: { name: string; passwordStdin?: boolean }) => {
-      const password = options.passwordStdin ? await readStdin() : randomBytes(12).toString('base64url');
+      const password = options.passwordStdin
+        ? await readStdin()
+        : randomBytes(12).toString('base64url');
       await withStore(config(), async (store) => {
-        const created = await createUser(store.db, cliActor(), { email, displayName: options.name, password });
+        const created = await createUser(store.db, cliActor(), {
+          email,
+          displayName: options.name,
+          password,
+        });
         console.log(`Added user ${created.email} (id ${created.id}).`);
         if (!options.passwordStdin) console.log(`Password: ${password}`);
       });
     });
   user
     .command('role')
-    .description(`grant (or with --revoke, remove) a role in an organisation; roles: ${roles.join(', ')}`)
+    .description(
+      `grant (or with --revoke, remove) a role in an organisation; roles: ${roles.join(', ')}`,
+    )
     .argument('<email>')
     .argument('<role>')
     .argument('<organisation>', 'organisation code, e.g. 09G, or ENG for England')
-    .option('--type <type>', `organisation type when the code is ambiguous (${organisationTypes.join(', ')})`)
+    .option(
+      '--type <type>',
+      `organisation type when the code is ambiguous (${organisationTypes.join(', ')})`,
+    )
     .option('--revoke', 'remove the role instead')
-    .action(async (email: string, role: string, organisation: string, options: { type?: string; revoke?: boolean }) => {
-      if (!(roles as readonly string[]).includes(role)) throw new CliError(`Unknown role "${role}". Roles: ${roles.join(', ')}`, 2);
-      if (options.type && !(organisationTypes as readonly string[]).includes(options.type)) {
-        throw new CliError(`Unknown organisation type "${options.type}"`, 2);
-      }
-      const type = options.type as OrganisationType | undefined;
-      await withStore(config(), async (store) => {
-        if (options.revoke) {
-          const removed = await revokeRole(store.db, cliActor(), { email, role: role as Role, organisationCode: organisation, organisationType: type });
-          console.log(removed ? `Removed ${role} in ${organisation} from ${email}.` : `${email} did not have ${role} in ${organisation}.`);
-        } else {
-          const result = await grantRole(store.db, cliActor(), { email, role: role as Role, organisationCode: organisation, organisationType: type });
-          console.log(result.added ? `Granted ${role} in ${result.organisation.name} (${result.organisation.code}) to ${email}.` : `${email} already has ${role} in ${organisation}.`);
+    .action(
+      async (
+        email: string,
+        role: string,
+        organisation: string,
+        options: { type?: string; revoke?: boolean },
+      ) => {
+        if (!(roles as readonly string[]).includes(role))
+          throw new CliError(`Unknown role "${role}". Roles: ${roles.join(', ')}`, 2);
+        if (options.type && !(organisationTypes as readonly string[]).includes(options.type)) {
+          throw new CliError(`Unknown organisation type "${options.type}"`, 2);
         }
-      });
-    });
+        const type = options.type as OrganisationType | undefined;
+        await withStore(config(), async (store) => {
+          if (options.revoke) {
+            const removed = await revokeRole(store.db, cliActor(), {
+              email,
+              role: role as Role,
+              organisationCode: organisation,
+              organisationType: type,
+            });
+            console.log(
+              removed
+                ? `Removed ${role} in ${organisation} from ${email}.`
+                : `${email} did not have ${role} in ${organisation}.`,
+            );
+          } else {
+            const result = await grantRole(store.db, cliActor(), {
+              email,
+              role: role as Role,
+              organisationCode: organisation,
+              organisationType: type,
+            });
+            console.log(
+              result.added
+                ? `Granted ${role} in ${result.organisation.name} (${result.organisation.code}) to ${email}.`
+                : `${email} already has ${role} in ${organisation}.`,
+            );
+          }
+        });
+      },
+    );
   user
     .command('disable')
     .description('stop a user signing in and end their sessions')
@@ -177,7 +235,7 @@ export function buildProgram(config: () => Config): Command {
     });
   user
     .command('password')
-    .description('set a user\'s password from standard input')
+    .description("set a user's password from standard input")
     .argument('<email>')
     .action(async (email: string) => {
       const password = await readStdin();

@@ -41,7 +41,10 @@ const environmentSchema = z.object({
 });
 
 /** Reads the configuration from environment variables; throws a readable error on bad values. */
-export function loadConfig(environment: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): Config {
+export function loadConfig(
+  environment: NodeJS.ProcessEnv = process.env,
+  cwd = process.cwd(),
+): Config {
   const parsed = environmentSchema.safeParse(
     Object.fromEntries(Object.entries(environment).filter(([, v]) => v !== '')),
   );
@@ -56,7 +59,10 @@ export function loadConfig(environment: NodeJS.ProcessEnv = process.env, cwd = p
     dataDir: path.resolve(cwd, env.FLOCK_DATA_DIR),
     databaseUrl: env.DATABASE_URL,
     demo,
-    sharedDataDir: path.resolve(cwd, env.FLOCK_SHARED_DATA ?? path.join(projectRoot, '../shared/data')),
+    sharedDataDir: path.resolve(
+      cwd,
+      env.FLOCK_SHARED_DATA ?? path.join(projectRoot, '../shared/data'),
+    ),
     secureCookies: env.FLOCK_SECURE_COOKIES ?? !demo,
     logLevel: env.LOG_LEVEL,
   });

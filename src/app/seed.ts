@@ -18,7 +18,10 @@ export const seedFiles: { kind: string; file: string }[] = [
   { kind: 'practice-mapping', file: 'practice-org-mapping/gp-reg-pat-prac-map_201904.csv' },
   { kind: 'practice-mapping', file: 'practice-org-mapping/gp-reg-pat-prac-map_201912.csv' },
   { kind: 'nhs-geographies', file: 'practice-org-mapping/MAPPING_NHS_GEOGRAPHIES_2021.csv' },
-  { kind: 'pcn-membership', file: 'gp-registered-patients-age-sex/Sussex_practice_to_PCN_lookup.csv' },
+  {
+    kind: 'pcn-membership',
+    file: 'gp-registered-patients-age-sex/Sussex_practice_to_PCN_lookup.csv',
+  },
   { kind: 'allocations', file: 'allocations-practice-weighted-populations/2022_2023.csv' },
   { kind: 'allocations', file: 'allocations-practice-weighted-populations/2023_2024.csv' },
   { kind: 'allocations', file: 'allocations-practice-weighted-populations/2024_2025.csv' },
@@ -30,8 +33,14 @@ export const seedFiles: { kind: string; file: string }[] = [
   { kind: 'gp-payments', file: 'nhs-payments-to-general-practice/payments_2020-21.csv' },
   { kind: 'gp-payments', file: 'nhs-payments-to-general-practice/payments_2021-22.csv' },
   { kind: 'gp-payments', file: 'nhs-payments-to-general-practice/payments_2022-23.csv' },
-  { kind: 'registered-patients', file: 'gp-registered-patients-age-sex/Apr_22_five_year_age_sussex.csv' },
-  { kind: 'registered-patients', file: 'gp-registered-patients-age-sex/jul_22_five_year_age_sussex.csv' },
+  {
+    kind: 'registered-patients',
+    file: 'gp-registered-patients-age-sex/Apr_22_five_year_age_sussex.csv',
+  },
+  {
+    kind: 'registered-patients',
+    file: 'gp-registered-patients-age-sex/jul_22_five_year_age_sussex.csv',
+  },
   { kind: 'england-population', file: 'nhsr-datasets/ons_uk_population_2023.csv' },
 ];
 
@@ -62,10 +71,30 @@ export interface DemoSignIn {
 }
 
 export const demoSignIns: DemoSignIn[] = [
-  { email: 'gp@demo.flock.test', role: 'member', organisation: DEMO_GROUP, description: 'GP member of NHS Coastal West Sussex CCG' },
-  { email: 'finance@demo.flock.test', role: 'finance', organisation: DEMO_GROUP, description: 'Finance officer, Coastal West Sussex' },
-  { email: 'admin@demo.flock.test', role: 'admin', organisation: DEMO_GROUP, description: 'Administrator of Coastal West Sussex (sees the audit log)' },
-  { email: 'brighton@demo.flock.test', role: 'member', organisation: DEMO_OTHER_GROUP, description: 'Member of NHS Brighton and Hove CCG (another group)' },
+  {
+    email: 'gp@demo.flock.test',
+    role: 'member',
+    organisation: DEMO_GROUP,
+    description: 'GP member of NHS Coastal West Sussex CCG',
+  },
+  {
+    email: 'finance@demo.flock.test',
+    role: 'finance',
+    organisation: DEMO_GROUP,
+    description: 'Finance officer, Coastal West Sussex',
+  },
+  {
+    email: 'admin@demo.flock.test',
+    role: 'admin',
+    organisation: DEMO_GROUP,
+    description: 'Administrator of Coastal West Sussex (sees the audit log)',
+  },
+  {
+    email: 'brighton@demo.flock.test',
+    role: 'member',
+    organisation: DEMO_OTHER_GROUP,
+    description: 'Member of NHS Brighton and Hove CCG (another group)',
+  },
 ];
 
 const demoPasswordFile = (dataDir: string) => path.join(dataDir, 'demo-password.txt');
@@ -76,7 +105,11 @@ const demoPasswordFile = (dataDir: string) => path.join(dataDir, 'demo-password.
  */
 export async function ensureDemoUsers(db: Kysely<Database>, dataDir: string): Promise<string> {
   const file = demoPasswordFile(dataDir);
-  const existing = await db.selectFrom('app_user').select('id').where('is_demo', '=', true).executeTakeFirst();
+  const existing = await db
+    .selectFrom('app_user')
+    .select('id')
+    .where('is_demo', '=', true)
+    .executeTakeFirst();
   if (existing && existsSync(file)) return (await readFile(file, 'utf8')).trim();
   const password = existsSync(file)
     ? (await readFile(file, 'utf8')).trim()
@@ -86,11 +119,27 @@ export async function ensureDemoUsers(db: Kysely<Database>, dataDir: string): Pr
   await chmod(file, 0o600);
   const actor = systemActor('seed');
   for (const demo of demoSignIns) {
-    const user = await db.selectFrom('app_user').select('id').where('email', '=', demo.email).executeTakeFirst();
+    const user = await db
+      .selectFrom('app_user')
+      .select('id')
+      .where('email', '=', demo.email)
+      .executeTakeFirst();
     const userId =
       user?.id ??
-      (await createUser(db, actor, { email: demo.email, displayName: demo.description, password, isDemo: true })).id;
-    await grantRole(db, actor, { userId, role: demo.role, organisationCode: demo.organisation, organisationType: 'group' });
+      (
+        await createUser(db, actor, {
+          email: demo.email,
+          displayName: demo.description,
+          password,
+          isDemo: true,
+        })
+      ).id;
+    await grantRole(db, actor, {
+      userId,
+      role: demo.role,
+      organisationCode: demo.organisation,
+      organisationType: 'group',
+    });
   }
   return password;
 }

@@ -7,7 +7,9 @@ import { createApp } from './app.js';
 import type { Config } from './config.js';
 import { demoSignIns, ensureDemoUsers, seedPublishedData } from './seed.js';
 
-export async function startServer(config: Config): Promise<{ close: () => Promise<void>; port: number }> {
+export async function startServer(
+  config: Config,
+): Promise<{ close: () => Promise<void>; port: number }> {
   const logger = pino({ level: config.logLevel });
   const store = await openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
   await migrate(store);
@@ -16,7 +18,11 @@ export async function startServer(config: Config): Promise<{ close: () => Promis
   if (config.demo) {
     const started = performance.now();
     await seedPublishedData(store.db, config.sharedDataDir, (kind, file, result, seconds) => {
-      if (result.status === 'imported') logger.info({ kind, file, rows: result.rowsLoaded, seconds: +seconds.toFixed(2) }, 'seeded');
+      if (result.status === 'imported')
+        logger.info(
+          { kind, file, rows: result.rowsLoaded, seconds: +seconds.toFixed(2) },
+          'seeded',
+        );
     });
     const password = await ensureDemoUsers(store.db, config.dataDir);
     logger.info({ seconds: +((performance.now() - started) / 1000).toFixed(1) }, 'demo data ready');

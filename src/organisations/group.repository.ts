@@ -36,7 +36,11 @@ export async function listGroupsWithMembers(db: Db, today: string): Promise<Grou
   return result.rows;
 }
 
-export async function findGroupByCode(db: Db, code: string, today: string): Promise<GroupRow | undefined> {
+export async function findGroupByCode(
+  db: Db,
+  code: string,
+  today: string,
+): Promise<GroupRow | undefined> {
   const result = await sql<GroupRow>`
     WITH ref AS (${groupReferenceDates(today)})
     SELECT o.id, o.code, o.name, ref.as_at::text AS as_at, (ref.as_at = ${today}::date) AS is_current,
@@ -117,7 +121,9 @@ export async function groupAncestorIds(db: Db, groupId: number): Promise<number[
     UNION
     SELECT o.id FROM weighted_population w
     JOIN organisation_relationship m ON m.child_id = w.practice_id AND m.kind = 'member_of_group' AND m.parent_id = ${groupId}
-    JOIN organisation o ON (o.type = 'icb' AND o.code = w.icb_code) OR (o.type = 'region' AND o.code = w.region_code)`.execute(db);
+    JOIN organisation o ON (o.type = 'icb' AND o.code = w.icb_code) OR (o.type = 'region' AND o.code = w.region_code)`.execute(
+    db,
+  );
   return result.rows.map((r) => r.id);
 }
 
@@ -131,7 +137,13 @@ export const findPracticeByCode = (db: Db, code: string) =>
 
 /** A practice's whole history of group and PCN membership. */
 export async function practiceMemberships(db: Db, practiceId: number) {
-  const result = await sql<{ kind: string; code: string; name: string; valid_from: string; valid_to: string | null }>`
+  const result = await sql<{
+    kind: string;
+    code: string;
+    name: string;
+    valid_from: string;
+    valid_to: string | null;
+  }>`
     SELECT r.kind, o.code, o.name, r.valid_from::text AS valid_from, r.valid_to::text AS valid_to
     FROM organisation_relationship r JOIN organisation o ON o.id = r.parent_id
     WHERE r.child_id = ${practiceId} AND r.kind IN ('member_of_group', 'member_of_pcn')

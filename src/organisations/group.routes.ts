@@ -53,9 +53,15 @@ const sortQuery = z.object({
 });
 
 function parseSort(c: Context<AppEnv>) {
-  const parsed = sortQuery.safeParse({ sort: c.req.query('sort') ?? undefined, order: c.req.query('order') ?? undefined });
+  const parsed = sortQuery.safeParse({
+    sort: c.req.query('sort') ?? undefined,
+    order: c.req.query('order') ?? undefined,
+  });
   if (!parsed.success) {
-    throw new AppError('invalid_input', `sort must be one of ${practiceSortKeys.join(', ')} and order asc or desc`);
+    throw new AppError(
+      'invalid_input',
+      `sort must be one of ${practiceSortKeys.join(', ')} and order asc or desc`,
+    );
   }
   return { key: parsed.data.sort, descending: parsed.data.order === 'desc' };
 }
@@ -69,14 +75,19 @@ export function registerGroupRoutes(app: Hono<AppEnv>, { db, clock, page }: Deps
     const principal = c.get('principal');
     if (!principal) throw new AppError('unauthenticated', 'Sign in to see this page');
     if (!canReadGroup(principal, group.id, await groupAncestorIds(db, group.id))) {
-      throw new AppError('forbidden', `Your account does not give access to ${group.name}'s private pages`);
+      throw new AppError(
+        'forbidden',
+        `Your account does not give access to ${group.name}'s private pages`,
+      );
     }
     return group;
   }
 
   const canRead = async (c: Context<AppEnv>, group: Group) => {
     const principal = c.get('principal');
-    return principal ? canReadGroup(principal, group.id, await groupAncestorIds(db, group.id)) : false;
+    return principal
+      ? canReadGroup(principal, group.id, await groupAncestorIds(db, group.id))
+      : false;
   };
 
   // ---- public ------------------------------------------------------------------------------
@@ -103,11 +114,19 @@ export function registerGroupRoutes(app: Hono<AppEnv>, { db, clock, page }: Deps
       ],
       groups,
     );
-  app.get('/groups.csv', async (c) => sendCsv(c, 'groups.csv', groupsCsv(await listGroups(db, today()))));
+  app.get('/groups.csv', async (c) =>
+    sendCsv(c, 'groups.csv', groupsCsv(await listGroups(db, today()))),
+  );
   app.get('/api/v1/groups', async (c) => {
     const groups = await listGroups(db, today());
     return sendJson(c, {
-      groups: groups.map((g) => ({ code: g.code, name: g.name, memberPractices: g.members, membershipOn: g.as_at, stillExists: g.is_current })),
+      groups: groups.map((g) => ({
+        code: g.code,
+        name: g.name,
+        memberPractices: g.members,
+        membershipOn: g.as_at,
+        stillExists: g.is_current,
+      })),
       sources: ['NHS Digital practice mapping files, ODS epraccur, QOF 2020-21 geography mapping'],
     });
   });
@@ -116,7 +135,12 @@ export function registerGroupRoutes(app: Hono<AppEnv>, { db, clock, page }: Deps
     const group = await requireGroup(db, c.req.param('code'), today());
     if (c.req.param('code') !== group.code) return c.redirect(`/groups/${group.code}`, 301);
     const home = await groupHome(db, group);
-    return page(c, 'group.njk', { title: group.name, ...home, canReadPrivate: await canRead(c, group), breadcrumbs: [{ text: 'Groups', href: '/' }] });
+    return page(c, 'group.njk', {
+      title: group.name,
+      ...home,
+      canReadPrivate: await canRead(c, group),
+      breadcrumbs: [{ text: 'Groups', href: '/' }],
+    });
   });
 
   const membersCsv = (home: Awaited<ReturnType<typeof groupHome>>) =>
@@ -133,13 +157,22 @@ export function registerGroupRoutes(app: Hono<AppEnv>, { db, clock, page }: Deps
     );
   app.get('/groups/:code/members.csv', async (c) => {
     const group = await requireGroup(db, c.req.param('code'), today());
-    return sendCsv(c, `${group.code}-members-${group.as_at}.csv`, membersCsv(await groupHome(db, group)));
+    return sendCsv(
+      c,
+      `${group.code}-members-${group.as_at}.csv`,
+      membersCsv(await groupHome(db, group)),
+    );
   });
   app.get('/api/v1/groups/:code', async (c) => {
     const group = await requireGroup(db, c.req.param('code'), today());
     const home = await groupHome(db, group);
     return sendJson(c, {
-      group: { code: group.code, name: group.name, membershipOn: group.as_at, stillExists: group.is_current },
+      group: {
+        code: group.code,
+        name: group.name,
+        membershipOn: group.as_at,
+        stillExists: group.is_current,
+      },
       successor: home.successor,
       totalRegisteredPatients: home.totalRegisteredPatients,
       practices: home.practices,
@@ -150,7 +183,8 @@ export function registerGroupRoutes(app: Hono<AppEnv>, { db, clock, page }: Deps
   // ---- private: overview ----------------------------------------------------------------------
   const yearParam = (c: Context<AppEnv>) => {
     const year = c.req.query('year');
-    if (year !== undefined && !/^\d{4}\/\d{2}$/.test(year)) throw new AppError('invalid_input', 'year must look like 2022/23');
+    if (year !== undefined && !/^\d{4}\/\d{2}$/.test(year))
+      throw new AppError('invalid_input', 'year must look like 2022/23');
     return year;
   };
 
@@ -163,7 +197,10 @@ export function registerGroupRoutes(app: Hono<AppEnv>, { db, clock, page }: Deps
       ...overview,
       successor,
       yearItems: overview.years.map((y) => ({ value: y, text: y, selected: y === overview.year })),
-      breadcrumbs: [{ text: 'Groups', href: '/' }, { text: group.name, href: `/groups/${group.code}` }],
+      breadcrumbs: [
+        { text: 'Groups', href: '/' },
+        { text: group.name, href: `/groups/${group.code}` },
+      ],
     });
   });
   app.get('/groups/:code/overview.csv', async (c) => {
@@ -203,8 +240,11 @@ export function registerGroupRoutes(app: Hono<AppEnv>, { db, clock, page }: Deps
       allocation: overview.allocation,
       sources: {
         registeredPatients: overview.listSizeSources,
-        weightedPopulation: overview.year ? `NHS England practice weighted populations ${overview.year}` : null,
-        method: 'Group = sum over member practices on membershipOn; ICB and region totals use the allocation file geography; share = group ÷ area × 100.',
+        weightedPopulation: overview.year
+          ? `NHS England practice weighted populations ${overview.year}`
+          : null,
+        method:
+          'Group = sum over member practices on membershipOn; ICB and region totals use the allocation file geography; share = group ÷ area × 100.',
       },
     });
   });
@@ -221,7 +261,10 @@ export function registerGroupRoutes(app: Hono<AppEnv>, { db, clock, page }: Deps
       successor,
       sort,
       sortLabel: sortLabels[sort.key],
-      breadcrumbs: [{ text: 'Groups', href: '/' }, { text: group.name, href: `/groups/${group.code}` }],
+      breadcrumbs: [
+        { text: 'Groups', href: '/' },
+        { text: group.name, href: `/groups/${group.code}` },
+      ],
     });
   });
   app.get('/groups/:code/practices.csv', async (c) => {
@@ -263,7 +306,8 @@ export function registerGroupRoutes(app: Hono<AppEnv>, { db, clock, page }: Deps
       sources: {
         registeredPatients: table.listSizeSources,
         weightedPopulation: `NHS England practice weighted populations (Final WP), ${table.weightedPopulationYears.join(', ')}`,
-        deprivation: 'OHID Fingertips 93553, IMD 2019; decile among all practices scored (1 = most deprived)',
+        deprivation:
+          'OHID Fingertips 93553, IMD 2019; decile among all practices scored (1 = most deprived)',
         prevalence: `NHS Digital QOF ${table.qofYear} PREVALENCE: register ÷ list size for the register's patient group`,
       },
     });
@@ -302,7 +346,8 @@ export function registerGroupRoutes(app: Hono<AppEnv>, { db, clock, page }: Deps
           {
             id: 'prevalence',
             title: `Recorded disease prevalence, ${practice.name}, QOF ${prevalence.year}`,
-            description: 'Each register as a percentage of the list it counts, with 95% intervals, against the group and England. The table below gives the figures.',
+            description:
+              'Each register as a percentage of the list it counts, with 95% intervals, against the group and England. The table below gives the figures.',
             unit: '%',
           },
         )
@@ -311,14 +356,35 @@ export function registerGroupRoutes(app: Hono<AppEnv>, { db, clock, page }: Deps
       ? lineChartSvg(
           payments.map((p) => p.year),
           [
-            { name: 'Practice', kind: 'practice', values: payments.map((p) => (p.perRegisteredPence === null ? null : Number(p.perRegisteredPence) / 100)) },
-            { name: 'Group', kind: 'group', values: payments.map((p) => (p.groupPerRegisteredPence === null ? null : Number(p.groupPerRegisteredPence) / 100)) },
-            { name: 'England', kind: 'england', values: payments.map((p) => (p.englandPerRegisteredPence === null ? null : Number(p.englandPerRegisteredPence) / 100)) },
+            {
+              name: 'Practice',
+              kind: 'practice',
+              values: payments.map((p) =>
+                p.perRegisteredPence === null ? null : Number(p.perRegisteredPence) / 100,
+              ),
+            },
+            {
+              name: 'Group',
+              kind: 'group',
+              values: payments.map((p) =>
+                p.groupPerRegisteredPence === null ? null : Number(p.groupPerRegisteredPence) / 100,
+              ),
+            },
+            {
+              name: 'England',
+              kind: 'england',
+              values: payments.map((p) =>
+                p.englandPerRegisteredPence === null
+                  ? null
+                  : Number(p.englandPerRegisteredPence) / 100,
+              ),
+            },
           ],
           {
             id: 'payments',
             title: `NHS payments per registered patient, ${practice.name}`,
-            description: 'Payments per registered patient by financial year for the practice, its group and England. The table below gives the figures.',
+            description:
+              'Payments per registered patient by financial year for the practice, its group and England. The table below gives the figures.',
             format: (v) => formatPence(BigInt(Math.round(v * 100)), { wholePounds: true }),
           },
         )
@@ -341,16 +407,26 @@ export function registerGroupRoutes(app: Hono<AppEnv>, { db, clock, page }: Deps
     const profile = await profileFor(c);
     return sendJson(c, {
       ...profile,
-      group: { code: profile.group.code, name: profile.group.name, membershipOn: profile.group.as_at },
+      group: {
+        code: profile.group.code,
+        name: profile.group.name,
+        membershipOn: profile.group.as_at,
+      },
       sources: {
-        population: 'NHS Digital patients registered at a GP practice (5-year bands); England: ONS mid-year estimates',
-        prevalence: 'NHS Digital QOF PREVALENCE; 95% Wilson score intervals (PHEindicatormethods method)',
-        payments: 'NHS Digital NHS Payments to General Practice; per head = total ÷ patients, rounded to the penny',
+        population:
+          'NHS Digital patients registered at a GP practice (5-year bands); England: ONS mid-year estimates',
+        prevalence:
+          'NHS Digital QOF PREVALENCE; 95% Wilson score intervals (PHEindicatormethods method)',
+        payments:
+          'NHS Digital NHS Payments to General Practice; per head = total ÷ patients, rounded to the penny',
       },
     });
   });
 
-  const csvRoute = (suffix: string, csvOf: (p: Awaited<ReturnType<typeof practiceProfile>>) => string) =>
+  const csvRoute = (
+    suffix: string,
+    csvOf: (p: Awaited<ReturnType<typeof practiceProfile>>) => string,
+  ) =>
     app.get(`/groups/:code/practices/:practice/${suffix}.csv`, async (c) => {
       const profile = await profileFor(c);
       return sendCsv(c, `${profile.practice.code}-${suffix}.csv`, csvOf(profile));
@@ -359,65 +435,81 @@ export function registerGroupRoutes(app: Hono<AppEnv>, { db, clock, page }: Deps
   csvRoute('memberships', (p) =>
     toCsv(
       [
-      { header: 'organisation_type', value: (m) => m.kind },
-      { header: 'code', value: (m) => m.code },
-      { header: 'name', value: (m) => m.name },
-      { header: 'from', value: (m) => m.from },
-      { header: 'to_last_day', value: (m) => m.to },
-    ],
+        { header: 'organisation_type', value: (m) => m.kind },
+        { header: 'code', value: (m) => m.code },
+        { header: 'name', value: (m) => m.name },
+        { header: 'from', value: (m) => m.from },
+        { header: 'to_last_day', value: (m) => m.to },
+      ],
       p.memberships,
-    ));
+    ),
+  );
   csvRoute('population', (p) =>
     toCsv(
       [
-      { header: 'extract_date', value: () => p.pyramid?.extractDate },
-      { header: 'age_band', value: (b) => b.band },
-      { header: 'male', value: (b) => b.male },
-      { header: 'female', value: (b) => b.female },
-      { header: 'male_percent', value: (b) => b.malePct },
-      { header: 'female_percent', value: (b) => b.femalePct },
-      { header: 'group_male_percent', value: (b) => b.groupMalePct },
-      { header: 'group_female_percent', value: (b) => b.groupFemalePct },
-      { header: 'england_male_percent', value: (b) => b.englandMalePct },
-      { header: 'england_female_percent', value: (b) => b.englandFemalePct },
-    ],
+        { header: 'extract_date', value: () => p.pyramid?.extractDate },
+        { header: 'age_band', value: (b) => b.band },
+        { header: 'male', value: (b) => b.male },
+        { header: 'female', value: (b) => b.female },
+        { header: 'male_percent', value: (b) => b.malePct },
+        { header: 'female_percent', value: (b) => b.femalePct },
+        { header: 'group_male_percent', value: (b) => b.groupMalePct },
+        { header: 'group_female_percent', value: (b) => b.groupFemalePct },
+        { header: 'england_male_percent', value: (b) => b.englandMalePct },
+        { header: 'england_female_percent', value: (b) => b.englandFemalePct },
+      ],
       p.pyramid?.bands ?? [],
-    ));
+    ),
+  );
   csvRoute('prevalence', (p) =>
     toCsv(
       [
-      { header: 'qof_year', value: () => p.prevalence?.year },
-      { header: 'register_code', value: (r) => r.code },
-      { header: 'register', value: (r) => r.name },
-      { header: 'patients_counted', value: (r) => r.listType },
-      { header: 'on_register', value: (r) => r.register },
-      { header: 'list_size', value: (r) => r.listSize },
-      { header: 'prevalence_percent', value: (r) => r.practice.value },
-      { header: 'lower_95_percent', value: (r) => r.practice.lower },
-      { header: 'upper_95_percent', value: (r) => r.practice.upper },
-      { header: 'no_value_reason', value: (r) => r.practice.reason },
-      { header: 'group_percent', value: (r) => r.group?.value },
-      { header: 'england_percent', value: (r) => r.england?.value },
-      { header: 'compared_with_england', value: (r) => r.comparedWithEngland },
-    ],
+        { header: 'qof_year', value: () => p.prevalence?.year },
+        { header: 'register_code', value: (r) => r.code },
+        { header: 'register', value: (r) => r.name },
+        { header: 'patients_counted', value: (r) => r.listType },
+        { header: 'on_register', value: (r) => r.register },
+        { header: 'list_size', value: (r) => r.listSize },
+        { header: 'prevalence_percent', value: (r) => r.practice.value },
+        { header: 'lower_95_percent', value: (r) => r.practice.lower },
+        { header: 'upper_95_percent', value: (r) => r.practice.upper },
+        { header: 'no_value_reason', value: (r) => r.practice.reason },
+        { header: 'group_percent', value: (r) => r.group?.value },
+        { header: 'england_percent', value: (r) => r.england?.value },
+        { header: 'compared_with_england', value: (r) => r.comparedWithEngland },
+      ],
       p.prevalence?.rows ?? [],
-    ));
+    ),
+  );
   csvRoute('payments', (p) =>
     toCsv(
       [
-      { header: 'financial_year', value: (r) => r.year },
-      { header: 'contract_type', value: (r) => r.contractType },
-      { header: 'dispensing', value: (r) => r.dispensing },
-      { header: 'total_payments_gbp', value: (r) => penceAsPounds(r.totalPence) },
-      { header: 'registered_patients', value: (r) => r.registeredPatients },
-      { header: 'weighted_patients', value: (r) => r.weightedPatients },
-      { header: 'per_registered_patient_gbp', value: (r) => penceAsPounds(r.perRegisteredPence) },
-      { header: 'per_weighted_patient_gbp', value: (r) => penceAsPounds(r.perWeightedPence) },
-      { header: 'group_per_registered_patient_gbp', value: (r) => penceAsPounds(r.groupPerRegisteredPence) },
-      { header: 'group_per_weighted_patient_gbp', value: (r) => penceAsPounds(r.groupPerWeightedPence) },
-      { header: 'england_per_registered_patient_gbp', value: (r) => penceAsPounds(r.englandPerRegisteredPence) },
-      { header: 'england_per_weighted_patient_gbp', value: (r) => penceAsPounds(r.englandPerWeightedPence) },
-    ],
+        { header: 'financial_year', value: (r) => r.year },
+        { header: 'contract_type', value: (r) => r.contractType },
+        { header: 'dispensing', value: (r) => r.dispensing },
+        { header: 'total_payments_gbp', value: (r) => penceAsPounds(r.totalPence) },
+        { header: 'registered_patients', value: (r) => r.registeredPatients },
+        { header: 'weighted_patients', value: (r) => r.weightedPatients },
+        { header: 'per_registered_patient_gbp', value: (r) => penceAsPounds(r.perRegisteredPence) },
+        { header: 'per_weighted_patient_gbp', value: (r) => penceAsPounds(r.perWeightedPence) },
+        {
+          header: 'group_per_registered_patient_gbp',
+          value: (r) => penceAsPounds(r.groupPerRegisteredPence),
+        },
+        {
+          header: 'group_per_weighted_patient_gbp',
+          value: (r) => penceAsPounds(r.groupPerWeightedPence),
+        },
+        {
+          header: 'england_per_registered_patient_gbp',
+          value: (r) => penceAsPounds(r.englandPerRegisteredPence),
+        },
+        {
+          header: 'england_per_weighted_patient_gbp',
+          value: (r) => penceAsPounds(r.englandPerWeightedPence),
+        },
+      ],
       p.payments,
-    ));
+    ),
+  );
 }

@@ -14,14 +14,22 @@ import {
 import { mainRegisters, registerName } from '../population/qof-registers.js';
 import type { Db } from '../platform/db/schema.js';
 import { AppError } from '../platform/errors.js';
-import { findGroupByCode, findSuccessor, listGroupsWithMembers, listMembers, type GroupRow } from './group.repository.js';
+import {
+  findGroupByCode,
+  findSuccessor,
+  listGroupsWithMembers,
+  listMembers,
+  type GroupRow,
+} from './group.repository.js';
 
 export type Group = GroupRow;
 
 export const listGroups = listGroupsWithMembers;
 
 export async function requireGroup(db: Db, code: string, today: string): Promise<Group> {
-  const group = /^[A-Za-z0-9]{2,9}$/.test(code) ? await findGroupByCode(db, code, today) : undefined;
+  const group = /^[A-Za-z0-9]{2,9}$/.test(code)
+    ? await findGroupByCode(db, code, today)
+    : undefined;
   if (!group) throw new AppError('not_found', `There is no commissioning group with code ${code}`);
   return group;
 }
@@ -38,13 +46,22 @@ function describeSources(rows: ListSizeRow[]) {
     const label = `${listSizeSourceText[r.source]}, ${r.period}`;
     counts.set(label, (counts.get(label) ?? 0) + 1);
   }
-  return [...counts].sort((a, b) => b[1] - a[1]).map(([source, practices]) => ({ source, practices }));
+  return [...counts]
+    .sort((a, b) => b[1] - a[1])
+    .map(([source, practices]) => ({ source, practices }));
 }
 
 /** The public view of a group: its member practices and list sizes, nothing private. */
 export async function groupHome(db: Db, group: Group) {
   const members = await listMembers(db, group.id, group.as_at);
-  const listSizes = new Map((await latestListSizes(db, members.map((m) => m.id))).map((l) => [l.practice_id, l]));
+  const listSizes = new Map(
+    (
+      await latestListSizes(
+        db,
+        members.map((m) => m.id),
+      )
+    ).map((l) => [l.practice_id, l]),
+  );
   const successor = group.is_current ? undefined : await findSuccessor(db, group.id, group.as_at);
   const practices = members.map((m) => {
     const list = listSizes.get(m.id);
@@ -66,11 +83,23 @@ export async function groupHome(db: Db, group: Group) {
   };
 }
 
-export const practiceSortKeys = ['code', 'name', 'pcn', 'registeredPatients', 'weightedPopulation', 'imdDecile', ...mainRegisters] as const;
+export const practiceSortKeys = [
+  'code',
+  'name',
+  'pcn',
+  'registeredPatients',
+  'weightedPopulation',
+  'imdDecile',
+  ...mainRegisters,
+] as const;
 export type PracticeSortKey = (typeof practiceSortKeys)[number];
 
 /** The members' table: list size, weighted population, deprivation and the main QOF prevalences. */
-export async function practicesTable(db: Db, group: Group, sort: { key: PracticeSortKey; descending: boolean }) {
+export async function practicesTable(
+  db: Db,
+  group: Group,
+  sort: { key: PracticeSortKey; descending: boolean },
+) {
   const members = await listMembers(db, group.id, group.as_at);
   const ids = members.map((m) => m.id);
   const [listSizes, weighted, deprivation, qofYear] = await Promise.all([
@@ -86,7 +115,10 @@ export async function practicesTable(db: Db, group: Group, sort: { key: Practice
   const prevalenceById = new Map<number, Record<string, number | null>>();
   for (const p of prevalence) {
     const entry = prevalenceById.get(p.practice_id) ?? {};
-    entry[p.register_code] = p.list_size > 0 && p.register_size <= p.list_size ? (p.register_size / p.list_size) * 100 : null;
+    entry[p.register_code] =
+      p.list_size > 0 && p.register_size <= p.list_size
+        ? (p.register_size / p.list_size) * 100
+        : null;
     prevalenceById.set(p.practice_id, entry);
   }
   const rows = members.map((m) => {
@@ -106,7 +138,10 @@ export async function practicesTable(db: Db, group: Group, sort: { key: Practice
       weightedPopulationYear: w?.allocation_year ?? null,
       imdScore: imd?.score ?? null,
       imdDecile: imd?.national_decile ?? null,
-      prevalence: Object.fromEntries(mainRegisters.map((r) => [r, prev[r] ?? null])) as Record<(typeof mainRegisters)[number], number | null>,
+      prevalence: Object.fromEntries(mainRegisters.map((r) => [r, prev[r] ?? null])) as Record<
+        (typeof mainRegisters)[number],
+        number | null
+      >,
     };
   });
   const value = (r: (typeof rows)[number]): string | number | null =>
@@ -119,7 +154,10 @@ export async function practicesTable(db: Db, group: Group, sort: { key: Practice
     if (va === null && vb === null) return a.name.localeCompare(b.name);
     if (va === null) return 1; // missing values last, whichever the direction
     if (vb === null) return -1;
-    const order = typeof va === 'number' && typeof vb === 'number' ? va - vb : String(va).localeCompare(String(vb));
+    const order =
+      typeof va === 'number' && typeof vb === 'number'
+        ? va - vb
+        : String(va).localeCompare(String(vb));
     return sort.descending ? -order : order;
   });
   return {
@@ -139,7 +177,10 @@ export async function groupOverview(db: Db, group: Group, requestedYear?: string
   const years = await allocationYears(db);
   const year = requestedYear && years.includes(requestedYear) ? requestedYear : years[0];
   if (requestedYear && !years.includes(requestedYear)) {
-    throw new AppError('not_found', `No allocations are held for ${requestedYear}; years held: ${years.join(', ')}`);
+    throw new AppError(
+      'not_found',
+      `No allocations are held for ${requestedYear}; years held: ${years.join(', ')}`,
+    );
   }
   const listSizes = await latestListSizes(db, ids);
   const base = {
@@ -151,9 +192,14 @@ export async function groupOverview(db: Db, group: Group, requestedYear?: string
     year: year ?? null,
   };
   if (!year) return { ...base, allocation: null };
-  const [groupSums, area] = await Promise.all([sumWeightedPopulation(db, year, ids), allocationAreaTotals(db, year, ids)]);
+  const [groupSums, area] = await Promise.all([
+    sumWeightedPopulation(db, year, ids),
+    allocationAreaTotals(db, year, ids),
+  ]);
   const share = (part: number | null, whole: number | null | undefined) =>
-    part === null || whole === null || whole === undefined || whole === 0 ? null : (part / whole) * 100;
+    part === null || whole === null || whole === undefined || whole === 0
+      ? null
+      : (part / whole) * 100;
   const components = allocationComponents.map(({ key, label }) => ({
     key,
     label,
@@ -165,7 +211,10 @@ export async function groupOverview(db: Db, group: Group, requestedYear?: string
     england: area?.england[key] ?? null,
     shareOfEngland: share(groupSums[key], area?.england[key]),
     // Need relative to headcount: above 1 means more need per head than the projected population suggests.
-    needIndex: groupSums[key] !== null && groupSums.projected_population ? groupSums[key] / groupSums.projected_population : null,
+    needIndex:
+      groupSums[key] !== null && groupSums.projected_population
+        ? groupSums[key] / groupSums.projected_population
+        : null,
   }));
   return {
     ...base,

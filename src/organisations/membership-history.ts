@@ -34,8 +34,10 @@ export function previousDay(iso: string): string {
   return d.toISOString().slice(0, 10);
 }
 
-const earliest = (a: string | null, b: string | null) => (a === null ? b : b === null ? a : a < b ? a : b);
-const latest = (a: string | null, b: string | null) => (a === null ? b : b === null ? a : a > b ? a : b);
+const earliest = (a: string | null, b: string | null) =>
+  a === null ? b : b === null ? a : a < b ? a : b;
+const latest = (a: string | null, b: string | null) =>
+  a === null ? b : b === null ? a : a > b ? a : b;
 
 /**
  * Derives one child's history for one kind of relationship.
@@ -62,7 +64,11 @@ export function deriveHistory(
     const runs: { parentId: number; start: string; statedEnd: string | null }[] = [];
     for (const p of points) {
       const current = runs[runs.length - 1];
-      if (current && current.parentId === p.parentId && (current.statedEnd === null || current.statedEnd >= p.start)) {
+      if (
+        current &&
+        current.parentId === p.parentId &&
+        (current.statedEnd === null || current.statedEnd >= p.start)
+      ) {
         // A statement without an end date does not contradict a stated end that is still to come.
         current.statedEnd = latest(current.statedEnd, p.end);
       } else {

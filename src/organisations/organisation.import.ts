@@ -48,7 +48,8 @@ function mappingImporter<Row>(
       const observations: ObservationInput[] = links.map((l) => {
         const childId = ids.get(l.child);
         const parentId = ids.get(l.parent);
-        if (childId === undefined || parentId === undefined) throw new Error(`unresolved ${l.child} → ${l.parent}`);
+        if (childId === undefined || parentId === undefined)
+          throw new Error(`unresolved ${l.child} → ${l.parent}`);
         touched.add(childId);
         return { ...l, childId, parentId };
       });
@@ -78,10 +79,33 @@ const k = (type: string, code: string) => `${type}:${code}`;
 // ODS "epraccur": every GP practice and prescribing setting, with its commissioner and join date.
 
 const epraccurColumns = [
-  'code', 'name', 'national_grouping', 'health_geography', 'address_1', 'address_2', 'address_3',
-  'address_4', 'address_5', 'postcode', 'open_date', 'close_date', 'status', 'sub_type',
-  'commissioner', 'join_date', 'left_date', 'telephone', 'null_19', 'null_20', 'null_21',
-  'amended', 'null_23', 'provider_purchaser', 'null_25', 'prescribing_setting', 'null_27',
+  'code',
+  'name',
+  'national_grouping',
+  'health_geography',
+  'address_1',
+  'address_2',
+  'address_3',
+  'address_4',
+  'address_5',
+  'postcode',
+  'open_date',
+  'close_date',
+  'status',
+  'sub_type',
+  'commissioner',
+  'join_date',
+  'left_date',
+  'telephone',
+  'null_19',
+  'null_20',
+  'null_21',
+  'amended',
+  'null_23',
+  'provider_purchaser',
+  'null_25',
+  'prescribing_setting',
+  'null_27',
 ] as const;
 
 const epraccurRow = z.object({
@@ -101,10 +125,18 @@ export const odsPracticesImporter = () =>
   mappingImporter({
     kind: 'ods-practices',
     title: 'NHS Digital ODS GP practices (epraccur)',
-    layouts: [{ name: 'epraccur (27 columns, no header row)', headerless: epraccurColumns, required: [], schema: epraccurRow }],
+    layouts: [
+      {
+        name: 'epraccur (27 columns, no header row)',
+        headerless: epraccurColumns,
+        required: [],
+        schema: epraccurRow,
+      },
+    ],
     key: (r) => r.code,
     describe(row) {
-      if (row.prescribing_setting !== '4') return { skip: 'not a GP practice (prescribing setting is not 4)' };
+      if (row.prescribing_setting !== '4')
+        return { skip: 'not a GP practice (prescribing setting is not 4)' };
       const organisations: OrganisationInput[] = [
         {
           code: row.code,
@@ -119,7 +151,12 @@ export const odsPracticesImporter = () =>
       const links: LinkInput[] = [];
       const from = row.join_date ?? row.open_date;
       if (row.commissioner && from) {
-        organisations.push({ code: row.commissioner, type: 'group', name: row.commissioner, nameRank: 0 });
+        organisations.push({
+          code: row.commissioner,
+          type: 'group',
+          name: row.commissioner,
+          nameRank: 0,
+        });
         links.push({
           child: k('practice', row.code),
           parent: k('group', row.commissioner),
@@ -156,18 +193,33 @@ export const practiceMappingImporter = () =>
     layouts: [
       {
         name: 'gp-reg-pat-prac-map',
-        required: ['EXTRACT_DATE', 'PRACTICE_CODE', 'PRACTICE_NAME', 'PRACTICE_POSTCODE', 'CCG_CODE', 'CCG_NAME'],
-        schema: practiceMapRow.partial({ COMM_REGION_CODE: true, COMM_REGION_NAME: true }).transform((r) => ({
-          ...r,
-          COMM_REGION_CODE: r.COMM_REGION_CODE ?? null,
-          COMM_REGION_NAME: r.COMM_REGION_NAME ?? null,
-        })),
+        required: [
+          'EXTRACT_DATE',
+          'PRACTICE_CODE',
+          'PRACTICE_NAME',
+          'PRACTICE_POSTCODE',
+          'CCG_CODE',
+          'CCG_NAME',
+        ],
+        schema: practiceMapRow
+          .partial({ COMM_REGION_CODE: true, COMM_REGION_NAME: true })
+          .transform((r) => ({
+            ...r,
+            COMM_REGION_CODE: r.COMM_REGION_CODE ?? null,
+            COMM_REGION_NAME: r.COMM_REGION_NAME ?? null,
+          })),
       },
     ],
     key: (r) => `${r.PRACTICE_CODE} on ${r.EXTRACT_DATE}`,
     describe(row) {
       const organisations: OrganisationInput[] = [
-        { code: row.PRACTICE_CODE, type: 'practice', name: row.PRACTICE_NAME, nameRank: 1, postcode: row.PRACTICE_POSTCODE },
+        {
+          code: row.PRACTICE_CODE,
+          type: 'practice',
+          name: row.PRACTICE_NAME,
+          nameRank: 1,
+          postcode: row.PRACTICE_POSTCODE,
+        },
         { code: row.CCG_CODE, type: 'group', name: row.CCG_NAME, nameRank: 2 },
       ];
       const links: LinkInput[] = [
@@ -180,7 +232,12 @@ export const practiceMappingImporter = () =>
         },
       ];
       if (row.COMM_REGION_CODE && row.COMM_REGION_NAME) {
-        organisations.push({ code: row.COMM_REGION_CODE, type: 'region', name: row.COMM_REGION_NAME, nameRank: 1 });
+        organisations.push({
+          code: row.COMM_REGION_CODE,
+          type: 'region',
+          name: row.COMM_REGION_NAME,
+          nameRank: 1,
+        });
       }
       return { organisations, links };
     },
@@ -209,7 +266,18 @@ export const nhsGeographiesImporter = () =>
     layouts: [
       {
         name: 'MAPPING_NHS_GEOGRAPHIES',
-        required: ['REGION_ODS_CODE', 'REGION_NAME', 'STP_ODS_CODE', 'STP_NAME', 'CCG_ODS_CODE', 'CCG_NAME', 'PCN_ODS_CODE', 'PCN_NAME', 'PRACTICE_CODE', 'PRACTICE_NAME'],
+        required: [
+          'REGION_ODS_CODE',
+          'REGION_NAME',
+          'STP_ODS_CODE',
+          'STP_NAME',
+          'CCG_ODS_CODE',
+          'CCG_NAME',
+          'PCN_ODS_CODE',
+          'PCN_NAME',
+          'PRACTICE_CODE',
+          'PRACTICE_NAME',
+        ],
         schema: geographiesRow,
       },
     ],
@@ -233,13 +301,42 @@ export const nhsGeographiesImporter = () =>
         { code: row.PRACTICE_CODE, type: 'practice', name: row.PRACTICE_NAME, nameRank: 1 },
       ];
       const links: LinkInput[] = [
-        { child: k('practice', row.PRACTICE_CODE), parent: k('group', row.CCG_ODS_CODE), kind: 'member_of_group', observedOn: on, source },
-        { child: k('group', row.CCG_ODS_CODE), parent: k('icb', row.STP_ODS_CODE), kind: 'part_of', observedOn: on, source },
-        { child: k('icb', row.STP_ODS_CODE), parent: k('region', row.REGION_ODS_CODE), kind: 'part_of', observedOn: on, source },
+        {
+          child: k('practice', row.PRACTICE_CODE),
+          parent: k('group', row.CCG_ODS_CODE),
+          kind: 'member_of_group',
+          observedOn: on,
+          source,
+        },
+        {
+          child: k('group', row.CCG_ODS_CODE),
+          parent: k('icb', row.STP_ODS_CODE),
+          kind: 'part_of',
+          observedOn: on,
+          source,
+        },
+        {
+          child: k('icb', row.STP_ODS_CODE),
+          parent: k('region', row.REGION_ODS_CODE),
+          kind: 'part_of',
+          observedOn: on,
+          source,
+        },
       ];
       if (row.PCN_ODS_CODE && row.PCN_NAME && !/^U0{5}$/.test(row.PCN_ODS_CODE)) {
-        organisations.push({ code: row.PCN_ODS_CODE, type: 'pcn', name: row.PCN_NAME, nameRank: 2 });
-        links.push({ child: k('practice', row.PRACTICE_CODE), parent: k('pcn', row.PCN_ODS_CODE), kind: 'member_of_pcn', observedOn: on, source });
+        organisations.push({
+          code: row.PCN_ODS_CODE,
+          type: 'pcn',
+          name: row.PCN_NAME,
+          nameRank: 2,
+        });
+        links.push({
+          child: k('practice', row.PRACTICE_CODE),
+          parent: k('pcn', row.PCN_ODS_CODE),
+          kind: 'member_of_pcn',
+          observedOn: on,
+          source,
+        });
       }
       return { organisations, links };
     },
@@ -264,11 +361,19 @@ export const pcnMembershipImporter = () =>
     layouts: [
       {
         name: 'ePCN practice to PCN lookup',
-        required: ['ODS_Code', 'Partner_name', 'PCN_Code', 'PCN_Name', 'Practice to PCN Relationship Start Date', 'Practice to PCN Relationship End Date'],
+        required: [
+          'ODS_Code',
+          'Partner_name',
+          'PCN_Code',
+          'PCN_Name',
+          'Practice to PCN Relationship Start Date',
+          'Practice to PCN Relationship End Date',
+        ],
         schema: pcnLookupRow,
       },
     ],
-    key: (r) => `${r.ODS_Code} in ${r.PCN_Code} from ${r['Practice to PCN Relationship Start Date']}`,
+    key: (r) =>
+      `${r.ODS_Code} in ${r.PCN_Code} from ${r['Practice to PCN Relationship Start Date']}`,
     duplicates: 'drop-identical',
     describe(row) {
       const start = row['Practice to PCN Relationship Start Date'];

@@ -50,7 +50,15 @@ export async function upsertOrganisations(
       ],
       values
         .slice(i, i + 5000)
-        .map((o) => [o.code, o.type, o.name, o.nameRank, o.postcode ?? null, o.openDate ?? null, o.closeDate ?? null]),
+        .map((o) => [
+          o.code,
+          o.type,
+          o.name,
+          o.nameRank,
+          o.postcode ?? null,
+          o.openDate ?? null,
+          o.closeDate ?? null,
+        ]),
       `ON CONFLICT (type, code) DO UPDATE SET
          name = CASE WHEN excluded.name_rank >= organisation.name_rank THEN excluded.name ELSE organisation.name END,
          name_rank = greatest(excluded.name_rank, organisation.name_rank),
@@ -66,8 +74,15 @@ export async function upsertOrganisations(
 }
 
 /** Ids of every organisation of a type, by code. */
-export async function organisationIdsByCode(db: Db, type: OrganisationType): Promise<Map<string, number>> {
-  const rows = await db.selectFrom('organisation').select(['id', 'code']).where('type', '=', type).execute();
+export async function organisationIdsByCode(
+  db: Db,
+  type: OrganisationType,
+): Promise<Map<string, number>> {
+  const rows = await db
+    .selectFrom('organisation')
+    .select(['id', 'code'])
+    .where('type', '=', type)
+    .execute();
   return new Map(rows.map((r) => [r.code, r.id]));
 }
 
@@ -107,7 +122,16 @@ export async function insertObservations(
       ],
       values
         .slice(i, i + 10000)
-        .map((o) => [o.childId, o.parentId, o.kind, o.observedOn, o.knownFrom ?? null, o.knownTo ?? null, o.source, importId]),
+        .map((o) => [
+          o.childId,
+          o.parentId,
+          o.kind,
+          o.observedOn,
+          o.knownFrom ?? null,
+          o.knownTo ?? null,
+          o.source,
+          importId,
+        ]),
       `ON CONFLICT (child_id, kind, parent_id, observed_on, source) DO UPDATE SET
          known_from = excluded.known_from, known_to = excluded.known_to`,
     );

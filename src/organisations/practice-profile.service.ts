@@ -15,7 +15,12 @@ import { AppError } from '../platform/errors.js';
 import { pencePerHead } from '../platform/money.js';
 import { proportionWithInterval, type ProportionResult } from '../stats/wilson.js';
 import { previousDay } from './membership-history.js';
-import { findPracticeByCode, listMembers, practiceMemberships, wasEverMember } from './group.repository.js';
+import {
+  findPracticeByCode,
+  listMembers,
+  practiceMemberships,
+  wasEverMember,
+} from './group.repository.js';
 import type { Group } from './group.service.js';
 
 export const ENGLAND_ONS_CODE = 'E92000001';
@@ -30,7 +35,10 @@ export async function requireMemberPractice(db: Db, group: Group, code: string) 
 
 type Sums = Map<string, { female: number; male: number }>;
 
-function bandSums(rows: { sex: 'female' | 'male'; age_band: string; value: number }[]): { sums: Sums; total: number } {
+function bandSums(rows: { sex: 'female' | 'male'; age_band: string; value: number }[]): {
+  sums: Sums;
+  total: number;
+} {
   const sums: Sums = new Map(comparisonAgeBands.map((b) => [b, { female: 0, male: 0 }]));
   let total = 0;
   for (const r of rows) {
@@ -55,7 +63,9 @@ async function pyramid(db: Db, practiceId: number, memberIds: number[]) {
   const practice = bandSums(practiceRows.map((r) => ({ ...r, value: r.patients })));
   const group = bandSums(groupRows.map((r) => ({ ...r, value: r.patients })));
   const eng = england ? bandSums(england.rows.map((r) => ({ ...r, value: r.people }))) : null;
-  const groupPractices = new Set(groupRows.map((r) => r.practices)).size ? Math.max(...groupRows.map((r) => r.practices)) : 0;
+  const groupPractices = new Set(groupRows.map((r) => r.practices)).size
+    ? Math.max(...groupRows.map((r) => r.practices))
+    : 0;
   return {
     extractDate,
     practiceTotal: practice.total,
@@ -108,8 +118,18 @@ async function prevalence(db: Db, practiceId: number, memberIds: number[]) {
         register: r.register_size,
         listSize: r.list_size,
         practice: asPercent(proportionWithInterval(r.register_size, r.list_size)),
-        group: g ? { ...asPercent(proportionWithInterval(g.register_size, g.list_size)), practices: g.practices } : null,
-        england: e ? { ...asPercent(proportionWithInterval(e.register_size, e.list_size)), practices: e.practices } : null,
+        group: g
+          ? {
+              ...asPercent(proportionWithInterval(g.register_size, g.list_size)),
+              practices: g.practices,
+            }
+          : null,
+        england: e
+          ? {
+              ...asPercent(proportionWithInterval(e.register_size, e.list_size)),
+              practices: e.practices,
+            }
+          : null,
       };
     })
     .sort((a, b) => a.name.localeCompare(b.name));
@@ -138,7 +158,8 @@ async function payments(db: Db, practiceId: number, memberIds: number[]) {
   ]);
   const groupBy = new Map(group.map((g) => [g.financial_year, g]));
   const englandBy = new Map(england.map((e) => [e.financial_year, e]));
-  const perHead = (pence: bigint, people: string | null) => (people === null ? null : pencePerHead(pence, people));
+  const perHead = (pence: bigint, people: string | null) =>
+    people === null ? null : pencePerHead(pence, people);
   return own.map((p) => {
     const g = groupBy.get(p.financial_year);
     const e = englandBy.get(p.financial_year);

@@ -46,7 +46,17 @@ export const paymentsImporter = (): Importer<PaymentRow> => {
     layouts: [
       {
         name: 'NHS Payments to General Practice',
-        required: ['Practice Code', 'Practice Name', 'Practice Postcode', 'Contract Type', 'Dispensing Practice', registered, weighted, total, afterDeductions],
+        required: [
+          'Practice Code',
+          'Practice Name',
+          'Practice Postcode',
+          'Contract Type',
+          'Dispensing Practice',
+          registered,
+          weighted,
+          total,
+          afterDeductions,
+        ],
         schema: paymentRow,
       },
     ],
@@ -55,7 +65,9 @@ export const paymentsImporter = (): Importer<PaymentRow> => {
       pattern: /^\d{4}-\d{2}$/,
       fromFileName: (name) => {
         const m = /(20\d\d)-(\d\d)(?:\D|$)/.exec(name);
-        return m?.[1] && m[2] && (Number(m[1]) + 1) % 100 === Number(m[2]) ? `${m[1]}-${m[2]}` : undefined;
+        return m?.[1] && m[2] && (Number(m[1]) + 1) % 100 === Number(m[2])
+          ? `${m[1]}-${m[2]}`
+          : undefined;
       },
     },
     key: (r) => r['Practice Code'],

@@ -6,7 +6,8 @@
  */
 export function poundsToPence(text: string): bigint {
   const m = /^(-?)(\d*)(?:\.(\d*))?$/.exec(text.trim());
-  if (!m || (m[2] === '' && (m[3] ?? '') === '')) throw new Error(`not an amount in pounds: "${text}"`);
+  if (!m || (m[2] === '' && (m[3] ?? '') === ''))
+    throw new Error(`not an amount in pounds: "${text}"`);
   const [, sign = '', whole = '', fraction = ''] = m;
   const padded = fraction.padEnd(3, '0');
   let pence = BigInt(whole || '0') * 100n + BigInt(padded.slice(0, 2));

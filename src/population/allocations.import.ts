@@ -1,9 +1,18 @@
 // Importer for NHS England's practice weighted populations (the allocations "fair shares" file).
 import { z } from 'zod';
-import { upsertOrganisations, type OrganisationInput } from '../organisations/organisation.repository.js';
+import {
+  upsertOrganisations,
+  type OrganisationInput,
+} from '../organisations/organisation.repository.js';
 import { practiceResolver } from '../organisations/practice-lookup.js';
 import { bulkInsert } from '../platform/db/bulk.js';
-import { decimal, odsCode, optionalDecimal, optionalText, text } from '../platform/imports/fields.js';
+import {
+  decimal,
+  odsCode,
+  optionalDecimal,
+  optionalText,
+  text,
+} from '../platform/imports/fields.js';
 import type { Importer } from '../platform/imports/import-runner.js';
 
 // Some weights are blank for practices with a handful of patients, and later files leave Patients blank.
@@ -48,21 +57,19 @@ const layout2022 = z
     'pop 2022/23': decimal,
     ...weights,
   })
-  .transform(
-    (r): AllocationRow => ({
-      practiceCode: r.Practice_Code,
-      practiceName: r.GP_Practice_Name,
-      postcode: r.Practice_Postcode,
-      subIcbCode: r.LOC22,
-      icbCode: r.ICS22,
-      icbName: r.ICS22name,
-      regionCode: r.R22,
-      regionName: r.Region22,
-      patients: r.Patients,
-      population: r['pop 2022/23'],
-      weights: r,
-    }),
-  );
+  .transform((r): AllocationRow => ({
+    practiceCode: r.Practice_Code,
+    practiceName: r.GP_Practice_Name,
+    postcode: r.Practice_Postcode,
+    subIcbCode: r.LOC22,
+    icbCode: r.ICS22,
+    icbName: r.ICS22name,
+    regionCode: r.R22,
+    regionName: r.Region22,
+    patients: r.Patients,
+    population: r['pop 2022/23'],
+    weights: r,
+  }));
 
 /** 2025/26 onwards (nhsengland/ICB_Allocation_Tool_update): ICB-era column names. */
 const layout2025 = z
@@ -78,21 +85,19 @@ const layout2025 = z
     Population: decimal,
     ...weights,
   })
-  .transform(
-    (r): AllocationRow => ({
-      practiceCode: r.Practice_Code,
-      practiceName: r.GP_Practice_Name,
-      postcode: r.Practice_Postcode,
-      subIcbCode: r.LOC,
-      icbCode: r.ICB,
-      icbName: r.ICBname,
-      regionCode: r.Rcode,
-      regionName: r.Region,
-      patients: r.Patients,
-      population: r.Population,
-      weights: r,
-    }),
-  );
+  .transform((r): AllocationRow => ({
+    practiceCode: r.Practice_Code,
+    practiceName: r.GP_Practice_Name,
+    postcode: r.Practice_Postcode,
+    subIcbCode: r.LOC,
+    icbCode: r.ICB,
+    icbName: r.ICBname,
+    regionCode: r.Rcode,
+    regionName: r.Region,
+    patients: r.Patients,
+    population: r.Population,
+    weights: r,
+  }));
 
 const weightColumns = Object.keys(weights);
 
@@ -104,12 +109,34 @@ export const allocationsImporter = (): Importer<AllocationRow> => {
     layouts: [
       {
         name: 'allocations 2022/23–2024/25',
-        required: ['Practice_Code', 'GP_Practice_Name', 'Practice_Postcode', 'LOC22', 'ICS22', 'ICS22name', 'R22', 'Region22', 'pop 2022/23', ...weightColumns],
+        required: [
+          'Practice_Code',
+          'GP_Practice_Name',
+          'Practice_Postcode',
+          'LOC22',
+          'ICS22',
+          'ICS22name',
+          'R22',
+          'Region22',
+          'pop 2022/23',
+          ...weightColumns,
+        ],
         schema: layout2022,
       },
       {
         name: 'allocations 2025/26',
-        required: ['Practice_Code', 'GP_Practice_Name', 'Practice_Postcode', 'LOC', 'ICB', 'ICBname', 'Rcode', 'Region', 'Population', ...weightColumns],
+        required: [
+          'Practice_Code',
+          'GP_Practice_Name',
+          'Practice_Postcode',
+          'LOC',
+          'ICB',
+          'ICBname',
+          'Rcode',
+          'Region',
+          'Population',
+          ...weightColumns,
+        ],
         schema: layout2025,
       },
     ],
@@ -118,16 +145,31 @@ export const allocationsImporter = (): Importer<AllocationRow> => {
       pattern: /^\d{4}\/\d{2}$/,
       fromFileName: (name) => {
         const m = /(20\d\d)[_-](20\d\d)/.exec(name);
-        return m?.[1] && m[2] && Number(m[2]) === Number(m[1]) + 1 ? `${m[1]}/${m[2].slice(2)}` : undefined;
+        return m?.[1] && m[2] && Number(m[2]) === Number(m[1]) + 1
+          ? `${m[1]}/${m[2].slice(2)}`
+          : undefined;
       },
     },
     key: (r) => r.practiceCode,
     async load(ctx, rows) {
       const organisations: OrganisationInput[] = [];
       for (const { row } of rows) {
-        organisations.push({ code: row.practiceCode, type: 'practice', name: row.practiceName, nameRank: 1, postcode: row.postcode });
-        if (row.icbCode && row.icbName) organisations.push({ code: row.icbCode, type: 'icb', name: row.icbName, nameRank: 1 });
-        if (row.regionCode && row.regionName) organisations.push({ code: row.regionCode, type: 'region', name: row.regionName, nameRank: 1 });
+        organisations.push({
+          code: row.practiceCode,
+          type: 'practice',
+          name: row.practiceName,
+          nameRank: 1,
+          postcode: row.postcode,
+        });
+        if (row.icbCode && row.icbName)
+          organisations.push({ code: row.icbCode, type: 'icb', name: row.icbName, nameRank: 1 });
+        if (row.regionCode && row.regionName)
+          organisations.push({
+            code: row.regionCode,
+            type: 'region',
+            name: row.regionName,
+            nameRank: 1,
+          });
       }
       practices.remember(await upsertOrganisations(ctx.tx, organisations));
       const ids = await practices.resolve(ctx, rows, (r) => r.practiceCode, 'Practice_Code');
@@ -158,9 +200,24 @@ export const allocationsImporter = (): Importer<AllocationRow> => {
         rows.map(({ row }, i) => {
           const w = row.weights;
           return [
-            ids[i], ctx.period, row.patients, row.population, w['G&A WP'], w['CS WP'], w['MH WP'],
-            w['Mat WP'], w['Health Ineq WP'], w['Prescr WP'], w['Final WP'], w['Primary Medical Care WP'],
-            w['Final PMC WP'], row.subIcbCode, row.icbCode, row.icbName, row.regionCode, row.regionName,
+            ids[i],
+            ctx.period,
+            row.patients,
+            row.population,
+            w['G&A WP'],
+            w['CS WP'],
+            w['MH WP'],
+            w['Mat WP'],
+            w['Health Ineq WP'],
+            w['Prescr WP'],
+            w['Final WP'],
+            w['Primary Medical Care WP'],
+            w['Final PMC WP'],
+            row.subIcbCode,
+            row.icbCode,
+            row.icbName,
+            row.regionCode,
+            row.regionName,
             ctx.importId,
           ];
         }),

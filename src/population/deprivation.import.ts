@@ -10,7 +10,10 @@ import type { Importer } from '../platform/imports/import-runner.js';
 export const IMD_INDICATOR = 93553;
 
 const imdRow = z.object({
-  IndicatorID: count.refine((n) => n === IMD_INDICATOR, `expected indicator ${IMD_INDICATOR} (Deprivation score (IMD))`),
+  IndicatorID: count.refine(
+    (n) => n === IMD_INDICATOR,
+    `expected indicator ${IMD_INDICATOR} (Deprivation score (IMD))`,
+  ),
   Year: count.refine((n) => n >= 2000 && n <= 2100, 'expected a year'),
   AreaCode: odsCode,
   AreaName: text,
@@ -24,7 +27,11 @@ export const deprivationImporter = (): Importer<ImdRow> => {
     kind: 'imd',
     title: 'OHID Fingertips deprivation score (IMD) by GP practice',
     layouts: [
-      { name: 'Fingertips indicator 93553', required: ['IndicatorID', 'Year', 'AreaCode', 'AreaName', 'Value'], schema: imdRow },
+      {
+        name: 'Fingertips indicator 93553',
+        required: ['IndicatorID', 'Year', 'AreaCode', 'AreaName', 'Value'],
+        schema: imdRow,
+      },
     ],
     key: (r) => `${r.AreaCode} ${r.Year}`,
     async load(ctx, rows) {
@@ -32,7 +39,12 @@ export const deprivationImporter = (): Importer<ImdRow> => {
       practices.remember(
         await upsertOrganisations(
           ctx.tx,
-          rows.map(({ row }) => ({ code: row.AreaCode, type: 'practice' as const, name: row.AreaName, nameRank: 1 })),
+          rows.map(({ row }) => ({
+            code: row.AreaCode,
+            type: 'practice' as const,
+            name: row.AreaName,
+            nameRank: 1,
+          })),
         ),
       );
       const ids = await practices.resolve(ctx, rows, (r) => r.AreaCode, 'AreaCode');

@@ -16,7 +16,10 @@ export interface ListSizeRow {
  * The most recent registered-patient count held for each practice: the age/sex extract when there is
  * one, else the QOF list size, else the allocation file's registered patients.
  */
-export async function latestListSizes(db: Db, practiceIds: readonly number[]): Promise<ListSizeRow[]> {
+export async function latestListSizes(
+  db: Db,
+  practiceIds: readonly number[],
+): Promise<ListSizeRow[]> {
   const result = await sql<ListSizeRow>`
     WITH agesex AS (
       SELECT DISTINCT ON (practice_id) practice_id, extract_date, sum(patients) OVER (PARTITION BY practice_id, extract_date)::int AS patients
@@ -34,7 +37,9 @@ export async function latestListSizes(db: Db, practiceIds: readonly number[]): P
       coalesce(agesex.extract_date::text, qof.qof_year, alloc.allocation_year) AS period
     FROM unnest(${ids(practiceIds)}) AS p(id)
     LEFT JOIN agesex ON agesex.practice_id = p.id LEFT JOIN qof ON qof.practice_id = p.id LEFT JOIN alloc ON alloc.practice_id = p.id
-    WHERE coalesce(agesex.patients, qof.list_size, alloc.registered_patients) IS NOT NULL`.execute(db);
+    WHERE coalesce(agesex.patients, qof.list_size, alloc.registered_patients) IS NOT NULL`.execute(
+    db,
+  );
   return result.rows;
 }
 
@@ -52,25 +57,47 @@ export type AllocationComponent = (typeof allocationComponents)[number]['key'];
 
 /** Each practice's weighted population in the latest allocation year that includes it. */
 export async function latestWeightedPopulations(db: Db, practiceIds: readonly number[]) {
-  const result = await sql<{ practice_id: number; allocation_year: string; core_services: number | null }>`
+  const result = await sql<{
+    practice_id: number;
+    allocation_year: string;
+    core_services: number | null;
+  }>`
     SELECT DISTINCT ON (practice_id) practice_id, allocation_year, core_services FROM weighted_population
-    WHERE practice_id = any(${ids(practiceIds)}) ORDER BY practice_id, allocation_year DESC`.execute(db);
+    WHERE practice_id = any(${ids(practiceIds)}) ORDER BY practice_id, allocation_year DESC`.execute(
+    db,
+  );
   return result.rows;
 }
 
 export const allocationYears = async (db: Db) =>
-  (await db.selectFrom('weighted_population').select('allocation_year').distinct().orderBy('allocation_year', 'desc').execute()).map(
-    (r) => r.allocation_year,
-  );
+  (
+    await db
+      .selectFrom('weighted_population')
+      .select('allocation_year')
+      .distinct()
+      .orderBy('allocation_year', 'desc')
+      .execute()
+  ).map((r) => r.allocation_year);
 
-type ComponentSums = Record<AllocationComponent, number | null> & { practices: number; projected_population: number };
+type ComponentSums = Record<AllocationComponent, number | null> & {
+  practices: number;
+  projected_population: number;
+};
 
 const componentSums = sql.raw(
-  [...allocationComponents.map((c) => `sum(${c.key}) AS ${c.key}`), 'sum(projected_population) AS projected_population', 'count(*)::int AS practices'].join(', '),
+  [
+    ...allocationComponents.map((c) => `sum(${c.key}) AS ${c.key}`),
+    'sum(projected_population) AS projected_population',
+    'count(*)::int AS practices',
+  ].join(', '),
 );
 
 /** Sums of weighted population by component for some practices in an allocation year. */
-export async function sumWeightedPopulation(db: Db, year: string, practiceIds: readonly number[]): Promise<ComponentSums> {
+export async function sumWeightedPopulation(
+  db: Db,
+  year: string,
+  practiceIds: readonly number[],
+): Promise<ComponentSums> {
   const result = await sql<ComponentSums>`SELECT ${componentSums} FROM weighted_population
     WHERE allocation_year = ${year} AND practice_id = any(${ids(practiceIds)})`.execute(db);
   return result.rows[0]!;
@@ -78,15 +105,31 @@ export async function sumWeightedPopulation(db: Db, year: string, practiceIds: r
 
 /** The ICB and region of the given practices in an allocation year (the most common), with their totals. */
 export async function allocationAreaTotals(db: Db, year: string, practiceIds: readonly number[]) {
-  const area = await sql<{ icb_code: string | null; icb_name: string | null; region_code: string | null; region_name: string | null }>`
+  const area = await sql<{
+    icb_code: string | null;
+    icb_name: string | null;
+    region_code: string | null;
+    region_name: string | null;
+  }>`
     SELECT icb_code, icb_name, region_code, region_name FROM weighted_population
     WHERE allocation_year = ${year} AND practice_id = any(${ids(practiceIds)})
-    GROUP BY icb_code, icb_name, region_code, region_name ORDER BY count(*) DESC LIMIT 1`.execute(db);
+    GROUP BY icb_code, icb_name, region_code, region_name ORDER BY count(*) DESC LIMIT 1`.execute(
+    db,
+  );
   const found = area.rows[0];
   if (!found) return undefined;
-  const icb = await sql<ComponentSums>`SELECT ${componentSums} FROM weighted_population WHERE allocation_year = ${year} AND icb_code = ${found.icb_code}`.execute(db);
-  const region = await sql<ComponentSums>`SELECT ${componentSums} FROM weighted_population WHERE allocation_year = ${year} AND region_code = ${found.region_code}`.execute(db);
-  const england = await sql<ComponentSums>`SELECT ${componentSums} FROM weighted_population WHERE allocation_year = ${year}`.execute(db);
+  const icb =
+    await sql<ComponentSums>`SELECT ${componentSums} FROM weighted_population WHERE allocation_year = ${year} AND icb_code = ${found.icb_code}`.execute(
+      db,
+    );
+  const region =
+    await sql<ComponentSums>`SELECT ${componentSums} FROM weighted_population WHERE allocation_year = ${year} AND region_code = ${found.region_code}`.execute(
+      db,
+    );
+  const england =
+    await sql<ComponentSums>`SELECT ${componentSums} FROM weighted_population WHERE allocation_year = ${year}`.execute(
+      db,
+    );
   return { ...found, icb: icb.rows[0]!, region: region.rows[0]!, england: england.rows[0]! };
 }
 
@@ -100,7 +143,12 @@ export async function deprivationFor(db: Db, practiceIds: readonly number[], yea
 }
 
 export const latestQofYear = async (db: Db) =>
-  (await db.selectFrom('qof_prevalence').select((eb) => eb.fn.max('qof_year').as('year')).executeTakeFirst())?.year ?? null;
+  (
+    await db
+      .selectFrom('qof_prevalence')
+      .select((eb) => eb.fn.max('qof_year').as('year'))
+      .executeTakeFirst()
+  )?.year ?? null;
 
 export async function prevalenceFor(db: Db, practiceIds: readonly number[], year: string) {
   return db
@@ -113,7 +161,12 @@ export async function prevalenceFor(db: Db, practiceIds: readonly number[], year
 
 /** Register and list totals by register, over some practices (or all of England when none are given). */
 export async function prevalenceTotals(db: Db, year: string, practiceIds?: readonly number[]) {
-  const result = await sql<{ register_code: string; register_size: number; list_size: number; practices: number }>`
+  const result = await sql<{
+    register_code: string;
+    register_size: number;
+    list_size: number;
+    practices: number;
+  }>`
     SELECT register_code, sum(register_size)::int AS register_size, sum(list_size)::int AS list_size, count(*)::int AS practices
     FROM qof_prevalence WHERE qof_year = ${year}
     ${practiceIds ? sql`AND practice_id = any(${ids(practiceIds)})` : sql``}

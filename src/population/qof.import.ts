@@ -7,7 +7,9 @@ import type { Importer } from '../platform/imports/import-runner.js';
 
 const qofRow = z.object({
   PRACTICE_CODE: odsCode,
-  GROUP_CODE: text.pipe(z.string().regex(/^[A-Z0-9]{1,8}$/, 'expected a QOF register code such as HYP')),
+  GROUP_CODE: text.pipe(
+    z.string().regex(/^[A-Z0-9]{1,8}$/, 'expected a QOF register code such as HYP'),
+  ),
   REGISTER: count,
   PATIENT_LIST_TYPE: text,
   PRACTICE_LIST_SIZE: count,
@@ -22,7 +24,13 @@ export const qofPrevalenceImporter = (): Importer<QofRow> => {
     layouts: [
       {
         name: 'QOF PREVALENCE',
-        required: ['PRACTICE_CODE', 'GROUP_CODE', 'REGISTER', 'PATIENT_LIST_TYPE', 'PRACTICE_LIST_SIZE'],
+        required: [
+          'PRACTICE_CODE',
+          'GROUP_CODE',
+          'REGISTER',
+          'PATIENT_LIST_TYPE',
+          'PRACTICE_LIST_SIZE',
+        ],
         schema: qofRow,
       },
     ],
@@ -51,7 +59,15 @@ export const qofPrevalenceImporter = (): Importer<QofRow> => {
           { name: 'list_size', type: 'int' },
           { name: 'import_id', type: 'int' },
         ],
-        rows.map(({ row }, i) => [ids[i], ctx.period, row.GROUP_CODE, row.REGISTER, row.PATIENT_LIST_TYPE, row.PRACTICE_LIST_SIZE, ctx.importId]),
+        rows.map(({ row }, i) => [
+          ids[i],
+          ctx.period,
+          row.GROUP_CODE,
+          row.REGISTER,
+          row.PATIENT_LIST_TYPE,
+          row.PRACTICE_LIST_SIZE,
+          ctx.importId,
+        ]),
         `ON CONFLICT (practice_id, qof_year, register_code) DO UPDATE SET register_size = excluded.register_size,
            list_type = excluded.list_type, list_size = excluded.list_size, import_id = excluded.import_id`,
       );

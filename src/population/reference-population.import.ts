@@ -18,7 +18,10 @@ const onsRow = z.object({
   age: z.string().transform((s, ctx) => {
     const band = bandForAge(s);
     if (!band) {
-      ctx.addIssue({ code: 'custom', message: 'expected a single year of age (0, 1, … 89) or 90+' });
+      ctx.addIssue({
+        code: 'custom',
+        message: 'expected a single year of age (0, 1, … 89) or 90+',
+      });
       return z.NEVER;
     }
     return { age: s.trim(), band };
@@ -28,11 +31,20 @@ const onsRow = z.object({
 type OnsRow = z.infer<typeof onsRow>;
 
 export const referencePopulationImporter = (): Importer<OnsRow> => {
-  const totals = new Map<string, { code: string; name: string; sex: Sex; band: string; people: number }>();
+  const totals = new Map<
+    string,
+    { code: string; name: string; sex: Sex; band: string; people: number }
+  >();
   return {
     kind: 'england-population',
     title: 'ONS mid-year population estimates by country, sex and single year of age',
-    layouts: [{ name: 'ONS population (NHSRdatasets)', required: ['sex', 'Code', 'Name', 'age', 'count'], schema: onsRow }],
+    layouts: [
+      {
+        name: 'ONS population (NHSRdatasets)',
+        required: ['sex', 'Code', 'Name', 'age', 'count'],
+        schema: onsRow,
+      },
+    ],
     period: {
       description: 'mid-year of the estimates (e.g. 2023)',
       pattern: /^\d{4}$/,
@@ -42,7 +54,13 @@ export const referencePopulationImporter = (): Importer<OnsRow> => {
     async load(ctx, rows) {
       for (const { row } of rows) {
         const key = `${row.Code}|${row.sex}|${row.age.band}`;
-        const t = totals.get(key) ?? { code: row.Code, name: row.Name, sex: row.sex, band: row.age.band, people: 0 };
+        const t = totals.get(key) ?? {
+          code: row.Code,
+          name: row.Name,
+          sex: row.sex,
+          band: row.age.band,
+          people: 0,
+        };
         t.people += row.count;
         totals.set(key, t);
       }
@@ -61,7 +79,15 @@ export const referencePopulationImporter = (): Importer<OnsRow> => {
           { name: 'people', type: 'int' },
           { name: 'import_id', type: 'int' },
         ],
-        [...totals.values()].map((t) => [t.code, t.name, ctx.period, t.sex, t.band, t.people, ctx.importId]),
+        [...totals.values()].map((t) => [
+          t.code,
+          t.name,
+          ctx.period,
+          t.sex,
+          t.band,
+          t.people,
+          ctx.importId,
+        ]),
         `ON CONFLICT (area_code, period, sex, age_band) DO UPDATE SET people = excluded.people,
            area_name = excluded.area_name, import_id = excluded.import_id`,
       );

@@ -21,7 +21,10 @@ const band = (allowAll: boolean) =>
     if (allowAll && s.trim().toUpperCase() === 'ALL') return null;
     const b = normaliseAgeBand(s);
     if (!b) {
-      ctx.addIssue({ code: 'custom', message: 'expected a 5-year age band such as 0_4, 0-4 years or 95+' });
+      ctx.addIssue({
+        code: 'custom',
+        message: 'expected a 5-year age band such as 0_4, 0-4 years or 95+',
+      });
       return z.NEVER;
     }
     return b;
@@ -46,15 +49,13 @@ const nationalLayout = z
     AGE_GROUP_5: band(true),
     NUMBER_OF_PATIENTS: count,
   })
-  .transform(
-    (r): PatientsRow => ({
-      practiceCode: r.ORG_CODE,
-      extractDate: r.EXTRACT_DATE,
-      sex: r.ORG_TYPE === 'GP' ? r.SEX : null,
-      ageBand: r.AGE_GROUP_5,
-      patients: r.NUMBER_OF_PATIENTS,
-    }),
-  );
+  .transform((r): PatientsRow => ({
+    practiceCode: r.ORG_CODE,
+    extractDate: r.EXTRACT_DATE,
+    sex: r.ORG_TYPE === 'GP' ? r.SEX : null,
+    ageBand: r.AGE_GROUP_5,
+    patients: r.NUMBER_OF_PATIENTS,
+  }));
 
 /** The Sussex extract (psychty/secondary_care): renamed columns, "0-4 years" bands, PCN columns. */
 const sussexLayout = z
@@ -65,15 +66,13 @@ const sussexLayout = z
     Age_group: band(false),
     Patients: count,
   })
-  .transform(
-    (r): PatientsRow => ({
-      practiceCode: r.ODS_Code,
-      extractDate: r.EXTRACT_DATE,
-      sex: r.Sex,
-      ageBand: r.Age_group,
-      patients: r.Patients,
-    }),
-  );
+  .transform((r): PatientsRow => ({
+    practiceCode: r.ODS_Code,
+    extractDate: r.EXTRACT_DATE,
+    sex: r.Sex,
+    ageBand: r.Age_group,
+    patients: r.Patients,
+  }));
 
 export const registeredPatientsImporter = (): Importer<PatientsRow> => {
   const practices = practiceResolver();
@@ -83,7 +82,14 @@ export const registeredPatientsImporter = (): Importer<PatientsRow> => {
     layouts: [
       {
         name: 'gp-reg-pat-prac-quin-age',
-        required: ['EXTRACT_DATE', 'ORG_TYPE', 'ORG_CODE', 'SEX', 'AGE_GROUP_5', 'NUMBER_OF_PATIENTS'],
+        required: [
+          'EXTRACT_DATE',
+          'ORG_TYPE',
+          'ORG_CODE',
+          'SEX',
+          'AGE_GROUP_5',
+          'NUMBER_OF_PATIENTS',
+        ],
         schema: nationalLayout,
       },
       {
@@ -97,8 +103,16 @@ export const registeredPatientsImporter = (): Importer<PatientsRow> => {
     duplicates: 'drop-identical',
     async load(ctx, rows) {
       const detail = rows.filter(({ row }) => row.sex !== null && row.ageBand !== null);
-      ctx.skip(rows.length - detail.length, 'totals rows (sex or age band ALL, or not a GP practice)');
-      const ids = await practices.resolve(ctx, detail, (r) => r.practiceCode, ctx.layout.startsWith('Sussex') ? 'ODS_Code' : 'ORG_CODE');
+      ctx.skip(
+        rows.length - detail.length,
+        'totals rows (sex or age band ALL, or not a GP practice)',
+      );
+      const ids = await practices.resolve(
+        ctx,
+        detail,
+        (r) => r.practiceCode,
+        ctx.layout.startsWith('Sussex') ? 'ODS_Code' : 'ORG_CODE',
+      );
       await bulkInsert(
         ctx.tx,
         'registered_population',
@@ -110,7 +124,14 @@ export const registeredPatientsImporter = (): Importer<PatientsRow> => {
           { name: 'patients', type: 'int' },
           { name: 'import_id', type: 'int' },
         ],
-        detail.map(({ row }, i) => [ids[i], row.extractDate, row.sex, row.ageBand, row.patients, ctx.importId]),
+        detail.map(({ row }, i) => [
+          ids[i],
+          row.extractDate,
+          row.sex,
+          row.ageBand,
+          row.patients,
+          ctx.importId,
+        ]),
         `ON CONFLICT (practice_id, extract_date, sex, age_band) DO UPDATE SET
            patients = excluded.patients, import_id = excluded.import_id`,
       );

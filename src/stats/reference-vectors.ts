@@ -11,7 +11,10 @@ export interface ReferenceCase {
   tolerance: { kind: 'relative' | 'absolute' | 'exact'; value: number };
 }
 
-export const referenceVectorsPath = path.join(projectRoot, '../shared/reference/stats-vectors.json');
+export const referenceVectorsPath = path.join(
+  projectRoot,
+  '../shared/reference/stats-vectors.json',
+);
 
 export function referenceCases(method: string): ReferenceCase[] {
   const file = JSON.parse(readFileSync(referenceVectorsPath, 'utf8')) as { cases: ReferenceCase[] };
@@ -19,7 +22,11 @@ export function referenceCases(method: string): ReferenceCase[] {
 }
 
 /** True when `actual` matches `expected` within the case's tolerance. */
-export function withinTolerance(actual: number | null, expected: number | null, tolerance: ReferenceCase['tolerance']) {
+export function withinTolerance(
+  actual: number | null,
+  expected: number | null,
+  tolerance: ReferenceCase['tolerance'],
+) {
   if (expected === null || actual === null) return expected === actual;
   if (tolerance.kind === 'exact') return actual === expected;
   const difference = Math.abs(actual - expected);

@@ -17,8 +17,14 @@ describe('wilsonInterval against the PHEindicatormethods reference vectors', () 
   it.each(cases.map((c) => [c.id, c] as const))('%s', (_id, c) => {
     const { x, n, confidence } = c.inputs as { x: number; n: number; confidence: number };
     const result = wilsonInterval(x, n, confidence);
-    expect(withinTolerance(result.lower, c.expected.lower as number, c.tolerance), `lower ${result.lower}`).toBe(true);
-    expect(withinTolerance(result.upper, c.expected.upper as number, c.tolerance), `upper ${result.upper}`).toBe(true);
+    expect(
+      withinTolerance(result.lower, c.expected.lower as number, c.tolerance),
+      `lower ${result.lower}`,
+    ).toBe(true);
+    expect(
+      withinTolerance(result.upper, c.expected.upper as number, c.tolerance),
+      `upper ${result.upper}`,
+    ).toBe(true);
   });
 
   it('refuses impossible input with a typed error, never NaN', () => {
@@ -43,7 +49,12 @@ describe('proportionWithInterval against the reference vectors', () => {
     };
     if (inputs.rows) {
       for (const row of inputs.rows) {
-        const result = proportionWithInterval(row.x, row.n, inputs.confidence as number, inputs.multiplier);
+        const result = proportionWithInterval(
+          row.x,
+          row.n,
+          inputs.confidence as number,
+          inputs.multiplier,
+        );
         expect(result.value).toBeNull();
         expect('reason' in result && result.reason).toBe('missing numerator or denominator');
       }
@@ -55,13 +66,25 @@ describe('proportionWithInterval against the reference vectors', () => {
       if (result.value === null) throw new Error('expected a value');
       const suffix = level === 0.95 ? '95_0cl' : '99_8cl';
       expect(withinTolerance(result.value, c.expected.value as number, c.tolerance)).toBe(true);
-      expect(withinTolerance(result.lower, c.expected[`lower${suffix}`] as number, c.tolerance), `lower ${level}`).toBe(true);
-      expect(withinTolerance(result.upper, c.expected[`upper${suffix}`] as number, c.tolerance), `upper ${level}`).toBe(true);
+      expect(
+        withinTolerance(result.lower, c.expected[`lower${suffix}`] as number, c.tolerance),
+        `lower ${level}`,
+      ).toBe(true);
+      expect(
+        withinTolerance(result.upper, c.expected[`upper${suffix}`] as number, c.tolerance),
+        `upper ${level}`,
+      ).toBe(true);
     }
   });
 
   it('says why there is no value instead of computing one', () => {
-    expect(proportionWithInterval(5, 0)).toMatchObject({ value: null, reason: 'denominator is zero' });
-    expect(proportionWithInterval(137, 132)).toMatchObject({ value: null, reason: 'numerator exceeds denominator' });
+    expect(proportionWithInterval(5, 0)).toMatchObject({
+      value: null,
+      reason: 'denominator is zero',
+    });
+    expect(proportionWithInterval(137, 132)).toMatchObject({
+      value: null,
+      reason: 'numerator exceeds denominator',
+    });
   });
 });

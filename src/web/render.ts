@@ -4,7 +4,8 @@ import nunjucks from 'nunjucks';
 import { projectRoot } from '../app/config.js';
 import { formatPence } from '../platform/money.js';
 
-export const ATTRIBUTION = 'Contains public sector information licensed under the Open Government Licence v3.0.';
+export const ATTRIBUTION =
+  'Contains public sector information licensed under the Open Government Licence v3.0.';
 
 const numberFormat = new Intl.NumberFormat('en-GB');
 const months = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
@@ -33,13 +34,20 @@ export function createRenderer() {
     if (value === null || value === undefined || value === '') return missing;
     const n = typeof value === 'number' ? value : Number(value);
     if (!Number.isFinite(n)) return missing;
-    return new Intl.NumberFormat('en-GB', { minimumFractionDigits: digits, maximumFractionDigits: digits }).format(n);
+    return new Intl.NumberFormat('en-GB', {
+      minimumFractionDigits: digits,
+      maximumFractionDigits: digits,
+    }).format(n);
   });
   env.addFilter('int', (value: unknown) =>
-    value === null || value === undefined ? missing : numberFormat.format(Math.round(Number(value))),
+    value === null || value === undefined
+      ? missing
+      : numberFormat.format(Math.round(Number(value))),
   );
   env.addFilter('pct', (value: unknown, digits = 1) =>
-    value === null || value === undefined || !Number.isFinite(Number(value)) ? missing : `${Number(value).toFixed(digits)}%`,
+    value === null || value === undefined || !Number.isFinite(Number(value))
+      ? missing
+      : `${Number(value).toFixed(digits)}%`,
   );
   env.addFilter('pence', (value: unknown, wholePounds = false) =>
     typeof value === 'bigint' ? formatPence(value, { wholePounds }) : missing,

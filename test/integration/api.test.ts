@@ -9,11 +9,27 @@ import { engines } from '../support/stores.js';
 import { sharedDataDir } from '../support/subset-data.js';
 
 const readCsv = (file: string) =>
-  parse(readFileSync(path.join(sharedDataDir, file)), { columns: true, bom: true }) as Record<string, string>[];
+  parse(readFileSync(path.join(sharedDataDir, file)), { columns: true, bom: true }) as Record<
+    string,
+    string
+  >[];
 
 interface Profile {
-  prevalence: { year: string; rows: { code: string; register: number; listSize: number; practice: { value: number; lower: number; upper: number } }[] };
-  payments: { year: string; totalPence: number; registeredPatients: string; perRegisteredPence: number }[];
+  prevalence: {
+    year: string;
+    rows: {
+      code: string;
+      register: number;
+      listSize: number;
+      practice: { value: number; lower: number; upper: number };
+    }[];
+  };
+  payments: {
+    year: string;
+    totalPence: number;
+    registeredPatients: string;
+    perRegisteredPence: number;
+  }[];
   pyramid: { extractDate: string; practiceTotal: number };
   memberships: { kind: string; code: string; from: string; to: string | null }[];
 }
@@ -33,7 +49,16 @@ describe.each(engines())('API and CSV on %s', (engine) => {
     expect(response.status).toBe(200);
     const doc = (await response.json()) as { openapi: string; paths: Record<string, unknown> };
     expect(doc.openapi).toBe('3.1.0');
-    for (const p of ['/api/v1/groups', '/api/v1/groups/{code}', '/api/v1/groups/{code}/overview', '/api/v1/groups/{code}/practices', '/api/v1/groups/{code}/practices/{practice}', '/api/v1/imports', '/api/v1/audit', '/api/v1/me']) {
+    for (const p of [
+      '/api/v1/groups',
+      '/api/v1/groups/{code}',
+      '/api/v1/groups/{code}/overview',
+      '/api/v1/groups/{code}/practices',
+      '/api/v1/groups/{code}/practices/{practice}',
+      '/api/v1/imports',
+      '/api/v1/audit',
+      '/api/v1/me',
+    ]) {
       expect(doc.paths, p).toHaveProperty([p]);
     }
   });
@@ -58,37 +83,61 @@ describe.each(engines())('API and CSV on %s', (engine) => {
   });
 
   it('gives each practice’s QOF prevalence exactly as the published register ÷ list, with a Wilson interval', async () => {
-    const profile = (await (await client.get('/api/v1/groups/09G/practices/H82006')).json()) as Profile;
-    const published = readCsv('qof-2020-21/PREVALENCE_2021_v2.csv').filter((r) => r.PRACTICE_CODE === 'H82006');
+    const profile = (await (
+      await client.get('/api/v1/groups/09G/practices/H82006')
+    ).json()) as Profile;
+    const published = readCsv('qof-2020-21/PREVALENCE_2021_v2.csv').filter(
+      (r) => r.PRACTICE_CODE === 'H82006',
+    );
     expect(profile.prevalence.year).toBe('2020-21');
     expect(profile.prevalence.rows.length).toBe(published.length);
     for (const row of published) {
       const shown = profile.prevalence.rows.find((r) => r.code === row.GROUP_CODE)!;
       expect(shown.register).toBe(Number(row.REGISTER));
       expect(shown.listSize).toBe(Number(row.PRACTICE_LIST_SIZE));
-      expect(shown.practice.value).toBeCloseTo((Number(row.REGISTER) / Number(row.PRACTICE_LIST_SIZE)) * 100, 10);
+      expect(shown.practice.value).toBeCloseTo(
+        (Number(row.REGISTER) / Number(row.PRACTICE_LIST_SIZE)) * 100,
+        10,
+      );
       expect(shown.practice.lower).toBeLessThan(shown.practice.value);
       expect(shown.practice.upper).toBeGreaterThan(shown.practice.value);
     }
   });
 
   it('gives payments in exact pence and per-patient figures rounded to the penny', async () => {
-    const profile = (await (await client.get('/api/v1/groups/09G/practices/H82006')).json()) as Profile;
-    const published = readCsv('nhs-payments-to-general-practice/payments_2022-23.csv').find((r) => r['Practice Code'] === 'H82006')!;
+    const profile = (await (
+      await client.get('/api/v1/groups/09G/practices/H82006')
+    ).json()) as Profile;
+    const published = readCsv('nhs-payments-to-general-practice/payments_2022-23.csv').find(
+      (r) => r['Practice Code'] === 'H82006',
+    )!;
     const year = profile.payments.find((p) => p.year === '2022-23')!;
     const pence = Math.round(Number(published['Total NHS Payments to General Practice']) * 100);
     expect(year.totalPence).toBe(pence);
-    expect(year.registeredPatients).toBe(Number(published['Number of Registered Patients (Last Known Figure)']).toFixed(2));
-    expect(year.perRegisteredPence).toBe(Math.round(pence / Number(published['Number of Registered Patients (Last Known Figure)'])));
+    expect(year.registeredPatients).toBe(
+      Number(published['Number of Registered Patients (Last Known Figure)']).toFixed(2),
+    );
+    expect(year.perRegisteredPence).toBe(
+      Math.round(pence / Number(published['Number of Registered Patients (Last Known Figure)'])),
+    );
   });
 
   it('sums the group’s weighted population from its member practices', async () => {
-    const overview = (await (await client.get('/api/v1/groups/09G/overview?year=2022/23')).json()) as {
+    const overview = (await (
+      await client.get('/api/v1/groups/09G/overview?year=2022/23')
+    ).json()) as {
       memberPractices: number;
-      allocation: { components: { key: string; group: number; shareOfIcb: number }[]; icb: { code: string } };
+      allocation: {
+        components: { key: string; group: number; shareOfIcb: number }[];
+        icb: { code: string };
+      };
     };
-    const members = ((await (await client.get('/api/v1/groups/09G')).json()) as { practices: { code: string }[] }).practices.map((p) => p.code);
-    const file = readCsv('allocations-practice-weighted-populations/2022_2023.csv').filter((r) => members.includes(r.Practice_Code!));
+    const members = (
+      (await (await client.get('/api/v1/groups/09G')).json()) as { practices: { code: string }[] }
+    ).practices.map((p) => p.code);
+    const file = readCsv('allocations-practice-weighted-populations/2022_2023.csv').filter((r) =>
+      members.includes(r.Practice_Code!),
+    );
     const expected = file.reduce((sum, r) => sum + Number(r['G&A WP']), 0);
     const shown = overview.allocation.components.find((c) => c.key === 'general_and_acute')!;
     expect(shown.group).toBeCloseTo(expected, 6);
@@ -98,11 +147,17 @@ describe.each(engines())('API and CSV on %s', (engine) => {
   });
 
   it('serves the practices table as CSV with a header row and one line per practice', async () => {
-    const response = await client.get('/groups/09G/practices.csv?sort=registeredPatients&order=desc');
+    const response = await client.get(
+      '/groups/09G/practices.csv?sort=registeredPatients&order=desc',
+    );
     expect(response.headers.get('content-type')).toBe('text/csv; charset=utf-8');
-    expect(response.headers.get('content-disposition')).toMatch(/attachment; filename="09G-practices-2020-03-31.csv"/);
+    expect(response.headers.get('content-disposition')).toMatch(
+      /attachment; filename="09G-practices-2020-03-31.csv"/,
+    );
     const rows = parse(await response.text(), { columns: true }) as Record<string, string>[];
-    const api = (await (await client.get('/api/v1/groups/09G/practices')).json()) as { practices: unknown[] };
+    const api = (await (await client.get('/api/v1/groups/09G/practices')).json()) as {
+      practices: unknown[];
+    };
     expect(rows.length).toBe(api.practices.length);
     expect(Object.keys(rows[0]!)).toContain('prevalence_hyp_percent_2020-21');
     const sizes = rows.map((r) => Number(r.registered_patients || -1));
@@ -112,12 +167,18 @@ describe.each(engines())('API and CSV on %s', (engine) => {
   it('sorts the practices page by any column, missing values last', async () => {
     const html = await (await client.get('/groups/09G/practices?sort=imdDecile&order=asc')).text();
     expect(html).toContain('aria-sort="ascending"');
-    const deciles = [...html.matchAll(/<td class="nhsuk-table__cell app-numeric">(\d+|–)<\/td>\s*<td class="nhsuk-table__cell app-numeric">[\d.–%]+<\/td>/g)];
+    const deciles = [
+      ...html.matchAll(
+        /<td class="nhsuk-table__cell app-numeric">(\d+|–)<\/td>\s*<td class="nhsuk-table__cell app-numeric">[\d.–%]+<\/td>/g,
+      ),
+    ];
     expect(deciles.length).toBeGreaterThan(0);
   });
 
   it('publishes the imports log with every file’s SHA-256', async () => {
-    const body = (await (await new AppClient(seeded.app).get('/api/v1/imports')).json()) as { imports: { sha256: string }[] };
+    const body = (await (await new AppClient(seeded.app).get('/api/v1/imports')).json()) as {
+      imports: { sha256: string }[];
+    };
     expect(body.imports.length).toBe(20);
     expect(body.imports.every((i) => /^[0-9a-f]{64}$/.test(i.sha256))).toBe(true);
   });

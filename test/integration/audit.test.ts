@@ -23,10 +23,14 @@ describe.each(engines())('audit log on %s', (engine) => {
 
   it('refuses UPDATE, DELETE and TRUNCATE', async () => {
     const db = seeded.store.db;
-    await expect(sql`UPDATE audit_event SET actor = 'someone else'`.execute(db)).rejects.toThrow(/append-only/);
+    await expect(sql`UPDATE audit_event SET actor = 'someone else'`.execute(db)).rejects.toThrow(
+      /append-only/,
+    );
     await expect(sql`DELETE FROM audit_event`.execute(db)).rejects.toThrow(/append-only/);
     await expect(sql`TRUNCATE audit_event`.execute(db)).rejects.toThrow(/append-only/);
-    const remaining = await sql<{ n: number }>`SELECT count(*)::int AS n FROM audit_event`.execute(db);
+    const remaining = await sql<{ n: number }>`SELECT count(*)::int AS n FROM audit_event`.execute(
+      db,
+    );
     expect(remaining.rows[0]!.n).toBeGreaterThan(0);
   });
 
@@ -42,7 +46,9 @@ describe.each(engines())('audit log on %s', (engine) => {
     expect(html).not.toContain('gp.brighton@example.nhs.uk');
     const csv = await client.get('/admin/audit.csv');
     expect(csv.headers.get('content-type')).toMatch(/text\/csv/);
-    expect((await csv.text()).split('\r\n')[0]).toBe('id,occurred_at_utc,actor,action,entity_type,entity_id,before,after,client_address');
+    expect((await csv.text()).split('\r\n')[0]).toBe(
+      'id,occurred_at_utc,actor,action,entity_type,entity_id,before,after,client_address',
+    );
   });
 
   it('hides the log from everyone else', async () => {

@@ -15,7 +15,10 @@ describe.each(engines())('sign-in on %s', (engine) => {
   afterAll(() => seeded.close());
 
   it('stores passwords as argon2id hashes', async () => {
-    const row = await seeded.store.db.selectFrom('app_user').select('password_hash').executeTakeFirstOrThrow();
+    const row = await seeded.store.db
+      .selectFrom('app_user')
+      .select('password_hash')
+      .executeTakeFirstOrThrow();
     expect(row.password_hash).toMatch(/^\$argon2id\$v=19\$m=19456,t=2,p=1\$/);
   });
 
@@ -27,39 +30,66 @@ describe.each(engines())('sign-in on %s', (engine) => {
     expect(cookie).toMatch(/SameSite=Lax/i);
     const me = (await (await client.get('/api/v1/me')).json()) as { email: string };
     expect(me.email).toBe('gp.coastal@example.nhs.uk');
-    const audit = await seeded.store.db.selectFrom('audit_event').select(['action', 'actor']).where('action', '=', 'sign_in.succeeded').execute();
+    const audit = await seeded.store.db
+      .selectFrom('audit_event')
+      .select(['action', 'actor'])
+      .where('action', '=', 'sign_in.succeeded')
+      .execute();
     expect(audit.some((a) => a.actor === 'gp.coastal@example.nhs.uk')).toBe(true);
     // The session is stored hashed: the cookie value itself is not in the database.
     const token = client.cookie('flock_session')!;
-    const stored = await sql<{ n: number }>`SELECT count(*)::int AS n FROM user_session WHERE id_hash = ${token}`.execute(seeded.store.db);
+    const stored = await sql<{
+      n: number;
+    }>`SELECT count(*)::int AS n FROM user_session WHERE id_hash = ${token}`.execute(
+      seeded.store.db,
+    );
     expect(stored.rows[0]!.n).toBe(0);
   });
 
   it('re-shows the form with an NHS error summary for a wrong password, and audits the failure', async () => {
     const client = new AppClient(seeded.app);
-    const response = await client.submit('/sign-in', '/sign-in', { email: 'gp.coastal@example.nhs.uk', password: 'wrong password!!' });
+    const response = await client.submit('/sign-in', '/sign-in', {
+      email: 'gp.coastal@example.nhs.uk',
+      password: 'wrong password!!',
+    });
     expect(response.status).toBe(400);
     const html = await response.text();
     expect(html).toContain('nhsuk-error-summary');
     expect(html).toContain('Your email address or password is incorrect');
     expect(html).toContain('<title>Error: Sign in');
-    const failed = await seeded.store.db.selectFrom('audit_event').select('entity_id').where('action', '=', 'sign_in.failed').execute();
+    const failed = await seeded.store.db
+      .selectFrom('audit_event')
+      .select('entity_id')
+      .where('action', '=', 'sign_in.failed')
+      .execute();
     expect(failed.map((f) => f.entity_id)).toContain('gp.coastal@example.nhs.uk');
   });
 
   it('asks for both fields when they are empty', async () => {
     const client = new AppClient(seeded.app);
-    const html = await (await client.submit('/sign-in', '/sign-in', { email: '', password: '' })).text();
+    const html = await (
+      await client.submit('/sign-in', '/sign-in', { email: '', password: '' })
+    ).text();
     expect(html).toContain('Enter your email address');
     expect(html).toContain('Enter your password');
   });
 
   it('refuses a form without the CSRF token', async () => {
     const client = new AppClient(seeded.app);
-    const response = await client.submit('/sign-in', '/sign-in', { email: 'gp.coastal@example.nhs.uk', password: PASSWORD }, { csrf: null });
+    const response = await client.submit(
+      '/sign-in',
+      '/sign-in',
+      { email: 'gp.coastal@example.nhs.uk', password: PASSWORD },
+      { csrf: null },
+    );
     expect(response.status).toBe(403);
     expect(client.cookie('flock_session')).toBeUndefined();
-    const forged = await client.submit('/sign-in', '/sign-in', { email: 'gp.coastal@example.nhs.uk', password: PASSWORD }, { csrf: 'x'.repeat(43) });
+    const forged = await client.submit(
+      '/sign-in',
+      '/sign-in',
+      { email: 'gp.coastal@example.nhs.uk', password: PASSWORD },
+      { csrf: 'x'.repeat(43) },
+    );
     expect(forged.status).toBe(403);
   });
 
@@ -67,7 +97,10 @@ describe.each(engines())('sign-in on %s', (engine) => {
     const client = new AppClient(seeded.app);
     const email = 'admin.coastal@example.nhs.uk';
     for (let i = 0; i < 5; i++) {
-      expect((await client.submit('/sign-in', '/sign-in', { email, password: `wrong-${i}-password` })).status).toBe(400);
+      expect(
+        (await client.submit('/sign-in', '/sign-in', { email, password: `wrong-${i}-password` }))
+          .status,
+      ).toBe(400);
     }
     const limited = await client.submit('/sign-in', '/sign-in', { email, password: PASSWORD });
     expect(limited.status).toBe(429);
@@ -87,13 +120,20 @@ describe.each(engines())('sign-in on %s', (engine) => {
     await client.signIn('gp.brighton@example.nhs.uk', PASSWORD);
     await disableUser(seeded.store.db, systemActor('test'), 'gp.brighton@example.nhs.uk');
     expect((await client.get('/api/v1/me')).status).toBe(401);
-    const again = await new AppClient(seeded.app).submit('/sign-in', '/sign-in', { email: 'gp.brighton@example.nhs.uk', password: PASSWORD });
+    const again = await new AppClient(seeded.app).submit('/sign-in', '/sign-in', {
+      email: 'gp.brighton@example.nhs.uk',
+      password: PASSWORD,
+    });
     expect(again.status).toBe(400);
   });
 
   it('does not redirect off-site after sign-in', async () => {
     const client = new AppClient(seeded.app);
-    const response = await client.submit('/sign-in', '/sign-in', { email: 'oversight@example.nhs.uk', password: PASSWORD, next: '//evil.example/' });
+    const response = await client.submit('/sign-in', '/sign-in', {
+      email: 'oversight@example.nhs.uk',
+      password: PASSWORD,
+      next: '//evil.example/',
+    });
     expect(response.headers.get('location')).toBe('/');
   });
 });

@@ -14,9 +14,19 @@ import { sharedDataDir } from '../support/subset-data.js';
 import { engines } from '../support/stores.js';
 
 const tables = [
-  'import_log', 'organisation', 'relationship_observation', 'organisation_relationship', 'registered_population',
-  'reference_population', 'weighted_population', 'qof_prevalence', 'deprivation', 'gp_payment', 'app_user',
-  'role_grant', 'audit_event',
+  'import_log',
+  'organisation',
+  'relationship_observation',
+  'organisation_relationship',
+  'registered_population',
+  'reference_population',
+  'weighted_population',
+  'qof_prevalence',
+  'deprivation',
+  'gp_payment',
+  'app_user',
+  'role_grant',
+  'audit_event',
 ];
 
 /** A fingerprint of every row of every table, to prove an import changed nothing. */
@@ -24,7 +34,9 @@ async function snapshot(store: Store): Promise<Record<string, string>> {
   const result: Record<string, string> = {};
   for (const table of tables) {
     const row = await sql<{ n: number; digest: string | null }>`
-      SELECT count(*)::int AS n, md5(string_agg(t::text, '|' ORDER BY t::text)) AS digest FROM ${sql.table(table)} t`.execute(store.db);
+      SELECT count(*)::int AS n, md5(string_agg(t::text, '|' ORDER BY t::text)) AS digest FROM ${sql.table(table)} t`.execute(
+      store.db,
+    );
     result[table] = `${row.rows[0]!.n}:${row.rows[0]!.digest}`;
   }
   return result;
@@ -47,7 +59,10 @@ describe.each(engines())('imports on %s', (engine) => {
   afterAll(() => seeded.close());
 
   it('loaded every seed file and logged each with its hash', async () => {
-    const log = await seeded.store.db.selectFrom('import_log').select(['kind', 'file_name', 'file_sha256', 'rows_loaded', 'imported_by']).execute();
+    const log = await seeded.store.db
+      .selectFrom('import_log')
+      .select(['kind', 'file_name', 'file_sha256', 'rows_loaded', 'imported_by'])
+      .execute();
     expect(log.length).toBe(20);
     for (const entry of log) {
       expect(entry.file_sha256).toMatch(/^[0-9a-f]{64}$/);
@@ -59,7 +74,9 @@ describe.each(engines())('imports on %s', (engine) => {
     const rows = await sql<{ code: string; valid_from: string; valid_to: string | null }>`
       SELECT g.code, r.valid_from::text AS valid_from, r.valid_to::text AS valid_to FROM organisation_relationship r
       JOIN organisation p ON p.id = r.child_id JOIN organisation g ON g.id = r.parent_id
-      WHERE p.code = 'H82006' AND r.kind = 'member_of_group' ORDER BY r.valid_from`.execute(seeded.store.db);
+      WHERE p.code = 'H82006' AND r.kind = 'member_of_group' ORDER BY r.valid_from`.execute(
+      seeded.store.db,
+    );
     expect(rows.rows).toEqual([
       { code: '09G', valid_from: '2018-01-01', valid_to: '2020-04-01' },
       { code: '70F', valid_from: '2020-04-01', valid_to: null },
@@ -69,9 +86,15 @@ describe.each(engines())('imports on %s', (engine) => {
   it('drops the Sussex file’s repeated practice rows instead of double counting', async () => {
     const counts = await sql<{ n: number }>`
       SELECT count(*)::int AS n FROM (SELECT practice_id, sex, age_band, count(*) FROM registered_population
-      WHERE extract_date = '2022-04-01' GROUP BY 1, 2, 3 HAVING count(*) > 1) d`.execute(seeded.store.db);
+      WHERE extract_date = '2022-04-01' GROUP BY 1, 2, 3 HAVING count(*) > 1) d`.execute(
+      seeded.store.db,
+    );
     expect(counts.rows[0]!.n).toBe(0);
-    const notes = await seeded.store.db.selectFrom('import_log').select('notes').where('file_name', '=', 'Apr_22_five_year_age_sussex.csv').executeTakeFirstOrThrow();
+    const notes = await seeded.store.db
+      .selectFrom('import_log')
+      .select('notes')
+      .where('file_name', '=', 'Apr_22_five_year_age_sussex.csv')
+      .executeTakeFirstOrThrow();
     expect(notes.notes ?? '').toMatch(/exact repeat/);
   });
 
@@ -87,15 +110,30 @@ describe.each(engines())('imports on %s', (engine) => {
 
   const lines = () => readFileSync(qofFile, 'utf8').trimEnd().split('\n');
 
-  const badFiles: { name: string; make: () => string; expected: { row?: number; column?: string; reason: RegExp } }[] = [
+  const badFiles: {
+    name: string;
+    make: () => string;
+    expected: { row?: number; column?: string; reason: RegExp };
+  }[] = [
     {
       name: 'a missing column',
-      make: () => lines().map((l) => l.split(',').filter((_, i) => i !== 2).join(',')).join('\n'),
+      make: () =>
+        lines()
+          .map((l) =>
+            l
+              .split(',')
+              .filter((_, i) => i !== 2)
+              .join(','),
+          )
+          .join('\n'),
       expected: { row: 1, column: 'REGISTER', reason: /missing column "REGISTER"/ },
     },
     {
       name: 'a value of the wrong type',
-      make: () => lines().map((l, i) => (i === 3 ? l.replace(/,"?(\d+)"?,("?[A-Z0-9]+"?),/, ',"lots",$2,') : l)).join('\n'),
+      make: () =>
+        lines()
+          .map((l, i) => (i === 3 ? l.replace(/,"?(\d+)"?,("?[A-Z0-9]+"?),/, ',"lots",$2,') : l))
+          .join('\n'),
       expected: { row: 4, column: 'REGISTER', reason: /expected a whole number.*found "lots"/ },
     },
     {
@@ -105,7 +143,10 @@ describe.each(engines())('imports on %s', (engine) => {
     },
     {
       name: 'an unknown practice code',
-      make: () => lines().map((l, i) => (i === 2 ? l.replace(/^"?[A-Z0-9]+"?/, 'Z99999') : l)).join('\n'),
+      make: () =>
+        lines()
+          .map((l, i) => (i === 2 ? l.replace(/^"?[A-Z0-9]+"?/, 'Z99999') : l))
+          .join('\n'),
       expected: { row: 3, column: 'PRACTICE_CODE', reason: /unknown practice code "Z99999"/ },
     },
     {
@@ -120,26 +161,33 @@ describe.each(engines())('imports on %s', (engine) => {
     { name: 'a header without rows', make: () => lines()[0]!, expected: { reason: /no rows/ } },
   ];
 
-  it.each(badFiles)('stops on $name, names where, and changes nothing', async ({ make, expected }) => {
-    const before = await snapshot(seeded.store);
-    const file = path.join(tmp(), 'PREVALENCE_2021_bad.csv');
-    writeFileSync(file, make());
-    const error = await importFile(seeded.store, 'qof-prevalence', file).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(ImportError);
-    const importError = error as ImportError;
-    expect(importError.file).toBe('PREVALENCE_2021_bad.csv');
-    expect(importError.reason).toMatch(expected.reason);
-    if (expected.row !== undefined) expect(importError.row).toBe(expected.row);
-    if (expected.column !== undefined) expect(importError.column).toBe(expected.column);
-    expect(importError.message).toContain('PREVALENCE_2021_bad.csv');
-    expect(await snapshot(seeded.store)).toEqual(before);
-  });
+  it.each(badFiles)(
+    'stops on $name, names where, and changes nothing',
+    async ({ make, expected }) => {
+      const before = await snapshot(seeded.store);
+      const file = path.join(tmp(), 'PREVALENCE_2021_bad.csv');
+      writeFileSync(file, make());
+      const error = await importFile(seeded.store, 'qof-prevalence', file).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(ImportError);
+      const importError = error as ImportError;
+      expect(importError.file).toBe('PREVALENCE_2021_bad.csv');
+      expect(importError.reason).toMatch(expected.reason);
+      if (expected.row !== undefined) expect(importError.row).toBe(expected.row);
+      if (expected.column !== undefined) expect(importError.column).toBe(expected.column);
+      expect(importError.message).toContain('PREVALENCE_2021_bad.csv');
+      expect(await snapshot(seeded.store)).toEqual(before);
+    },
+  );
 
   it('asks for the period when the file name does not say it', async () => {
     const file = path.join(tmp(), 'prevalence.csv');
     writeFileSync(file, lines().slice(0, -1).join('\n')); // new content, so it is not already imported
-    await expect(importFile(seeded.store, 'qof-prevalence', file)).rejects.toThrow(/give it with --period/);
-    await expect(importFile(seeded.store, 'qof-prevalence', file, '2021')).rejects.toThrow(/not a valid QOF year/);
+    await expect(importFile(seeded.store, 'qof-prevalence', file)).rejects.toThrow(
+      /give it with --period/,
+    );
+    await expect(importFile(seeded.store, 'qof-prevalence', file, '2021')).rejects.toThrow(
+      /not a valid QOF year/,
+    );
   });
 
   it('reads the national age/sex layout as NHS Digital publishes it, skipping its totals rows', async () => {
@@ -147,11 +195,23 @@ describe.each(engines())('imports on %s', (engine) => {
     await sql`INSERT INTO organisation (code, type, name, name_rank) VALUES
       ('B85010','practice','B85010',0), ('B85054','practice','B85054',0), ('L84018','practice','L84018',0), ('L84073','practice','L84073',0)
       ON CONFLICT DO NOTHING`.execute(seeded.store.db);
-    const file = path.join(sharedDataDir, 'gp-registered-patients-age-sex/sample_2017_09_gp-reg-pat-prac-quin-age.csv');
+    const file = path.join(
+      sharedDataDir,
+      'gp-registered-patients-age-sex/sample_2017_09_gp-reg-pat-prac-quin-age.csv',
+    );
     const result = await importFile(seeded.store, 'registered-patients', file);
-    expect(result).toMatchObject({ status: 'imported', rowsRead: 172, rowsLoaded: 160, rowsSkipped: 12 });
-    const total = await sql<{ n: number }>`SELECT sum(patients)::int AS n FROM registered_population r
-      JOIN organisation o ON o.id = r.practice_id WHERE o.code = 'B85010' AND r.extract_date = '2017-09-01'`.execute(seeded.store.db);
+    expect(result).toMatchObject({
+      status: 'imported',
+      rowsRead: 172,
+      rowsLoaded: 160,
+      rowsSkipped: 12,
+    });
+    const total = await sql<{
+      n: number;
+    }>`SELECT sum(patients)::int AS n FROM registered_population r
+      JOIN organisation o ON o.id = r.practice_id WHERE o.code = 'B85010' AND r.extract_date = '2017-09-01'`.execute(
+      seeded.store.db,
+    );
     expect(total.rows[0]!.n).toBe(6939);
   });
 });

@@ -11,7 +11,8 @@ export class AppClient {
       const [pair] = header.split(';');
       const [name, ...rest] = pair!.split('=');
       const value = rest.join('=');
-      if (/max-age=0|expires=thu, 01 jan 1970/i.test(header) || value === '') this.cookies.delete(name!.trim());
+      if (/max-age=0|expires=thu, 01 jan 1970/i.test(header) || value === '')
+        this.cookies.delete(name!.trim());
       else this.cookies.set(name!.trim(), value);
     }
   }
@@ -22,7 +23,8 @@ export class AppClient {
 
   async request(path: string, init: RequestInit = {}): Promise<Response> {
     const headers = new Headers(init.headers);
-    if (this.cookies.size) headers.set('cookie', [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; '));
+    if (this.cookies.size)
+      headers.set('cookie', [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; '));
     const response = await this.app.request(path, { ...init, headers, redirect: 'manual' });
     this.remember(response);
     return response;
@@ -33,17 +35,32 @@ export class AppClient {
   }
 
   /** Posts a form the way a browser would, with the CSRF token from a GET of `formPage`. */
-  async submit(formPage: string, action: string, fields: Record<string, string>, options: { csrf?: string | null } = {}) {
+  async submit(
+    formPage: string,
+    action: string,
+    fields: Record<string, string>,
+    options: { csrf?: string | null } = {},
+  ) {
     const page = await this.get(formPage);
     const html = await page.text();
-    const token = options.csrf === undefined ? (/name="_csrf" value="([^"]+)"/.exec(html)?.[1] ?? '') : options.csrf;
+    const token =
+      options.csrf === undefined
+        ? (/name="_csrf" value="([^"]+)"/.exec(html)?.[1] ?? '')
+        : options.csrf;
     const body = new URLSearchParams({ ...(token === null ? {} : { _csrf: token }), ...fields });
-    return this.request(action, { method: 'POST', body, headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    return this.request(action, {
+      method: 'POST',
+      body,
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
   }
 
   async signIn(email: string, password: string) {
     const response = await this.submit('/sign-in', '/sign-in', { email, password, next: '/' });
-    if (response.status !== 303) throw new Error(`sign-in failed with ${response.status}: ${(await response.text()).slice(0, 200)}`);
+    if (response.status !== 303)
+      throw new Error(
+        `sign-in failed with ${response.status}: ${(await response.text()).slice(0, 200)}`,
+      );
     return response;
   }
 }

@@ -19,7 +19,10 @@ export async function setup(project: TestProject) {
   }
   const started = await startCluster();
   if ('unavailable' in started) {
-    if (process.env.CI === 'true') throw new Error(`CI needs a PostgreSQL server for the integration tests: ${started.unavailable}`);
+    if (process.env.CI === 'true')
+      throw new Error(
+        `CI needs a PostgreSQL server for the integration tests: ${started.unavailable}`,
+      );
     console.warn(`Integration tests will run on PGlite only: ${started.unavailable}`);
     project.provide('postgresUrl', null);
     return;

@@ -11,7 +11,8 @@ function findBinDir(): string | undefined {
   const root = '/usr/lib/postgresql';
   if (!existsSync(root)) return undefined;
   const versions = readdirSync(root).sort((a, b) => Number(b) - Number(a));
-  for (const v of versions) if (existsSync(path.join(root, v, 'bin/pg_ctl'))) return path.join(root, v, 'bin');
+  for (const v of versions)
+    if (existsSync(path.join(root, v, 'bin/pg_ctl'))) return path.join(root, v, 'bin');
   return undefined;
 }
 
@@ -43,7 +44,8 @@ export async function startCluster(): Promise<Cluster | { unavailable: string }>
   if (isRoot) {
     // PostgreSQL refuses to run as root; hand the folder to the postgres user the Debian package creates.
     const id = spawnSync('id', ['-u', 'postgres'], { encoding: 'utf8' });
-    if (id.status !== 0) return { unavailable: 'running as root and there is no postgres user to run the server as' };
+    if (id.status !== 0)
+      return { unavailable: 'running as root and there is no postgres user to run the server as' };
     const uid = Number(id.stdout.trim());
     const gid = Number(spawnSync('id', ['-g', 'postgres'], { encoding: 'utf8' }).stdout.trim());
     chownSync(dir, uid, gid);
@@ -55,10 +57,30 @@ export async function startCluster(): Promise<Cluster | { unavailable: string }>
     execFileSync(command!, rest, { stdio: 'pipe', cwd: dir });
   };
   const port = await freePort();
-  run([path.join(bin, 'initdb'), '-D', data, '-U', 'flock', '-A', 'trust', '--no-sync', '-E', 'UTF8', '--locale=C']);
   run([
-    path.join(bin, 'pg_ctl'), '-D', data, '-l', path.join(dir, 'server.log'), '-w', '-t', '60',
-    '-o', `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off`,
+    path.join(bin, 'initdb'),
+    '-D',
+    data,
+    '-U',
+    'flock',
+    '-A',
+    'trust',
+    '--no-sync',
+    '-E',
+    'UTF8',
+    '--locale=C',
+  ]);
+  run([
+    path.join(bin, 'pg_ctl'),
+    '-D',
+    data,
+    '-l',
+    path.join(dir, 'server.log'),
+    '-w',
+    '-t',
+    '60',
+    '-o',
+    `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off`,
     'start',
   ]);
   return {

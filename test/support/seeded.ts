@@ -12,7 +12,12 @@ import { writeSubsetData } from './subset-data.js';
 
 export const PASSWORD = 'correct horse battery staple';
 
-export const users: { email: string; role: Role; organisation: string; type: 'group' | 'nation' }[] = [
+export const users: {
+  email: string;
+  role: Role;
+  organisation: string;
+  type: 'group' | 'nation';
+}[] = [
   { email: 'gp.coastal@example.nhs.uk', role: 'member', organisation: '09G', type: 'group' },
   { email: 'admin.coastal@example.nhs.uk', role: 'admin', organisation: '09G', type: 'group' },
   { email: 'gp.brighton@example.nhs.uk', role: 'member', organisation: '09D', type: 'group' },
@@ -33,8 +38,17 @@ export async function seededApp(engine: Engine): Promise<Seeded> {
   await seedPublishedData(store.db, subsetData());
   const actor = systemActor('test');
   for (const u of users) {
-    const created = await createUser(store.db, actor, { email: u.email, displayName: u.email.split('@')[0]!, password: PASSWORD });
-    await grantRole(store.db, actor, { userId: created.id, role: u.role, organisationCode: u.organisation, organisationType: u.type });
+    const created = await createUser(store.db, actor, {
+      email: u.email,
+      displayName: u.email.split('@')[0]!,
+      password: PASSWORD,
+    });
+    await grantRole(store.db, actor, {
+      userId: created.id,
+      role: u.role,
+      organisationCode: u.organisation,
+      organisationType: u.type,
+    });
   }
   const app = createApp({ db: store.db, config: { demo: false, secureCookies: false } });
   return { store, app, close: () => store.close() };

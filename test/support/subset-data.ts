@@ -26,10 +26,13 @@ const quote = (s: string) => `"${s.replaceAll('"', '""')}"`;
 
 /** The practices of the demo groups 09G and 09D (December 2019), plus one that closed in 2020. */
 export function demoPracticeCodes(): string[] {
-  const rows = parse(readFileSync(path.join(sharedDataDir, 'demo-ccg-coverage/demo_ccg_practice_coverage.csv')), {
-    columns: true,
-    bom: true,
-  }) as Record<string, string>[];
+  const rows = parse(
+    readFileSync(path.join(sharedDataDir, 'demo-ccg-coverage/demo_ccg_practice_coverage.csv')),
+    {
+      columns: true,
+      bom: true,
+    },
+  ) as Record<string, string>[];
   return [...rows.map((r) => r.PRACTICE_CODE!), 'H82641'];
 }
 
@@ -40,7 +43,8 @@ export function writeSubsetData(codes: readonly string[] = demoPracticeCodes()):
   for (const { kind, file } of seedFiles) {
     const source = path.join(sharedDataDir, file);
     const text = readFileSync(source, 'utf8').replace(/^\uFEFF/, '');
-    const delimiter = text.split('\n', 1)[0]!.includes(';') && !text.split('\n', 1)[0]!.includes(',') ? ';' : ',';
+    const delimiter =
+      text.split('\n', 1)[0]!.includes(';') && !text.split('\n', 1)[0]!.includes(',') ? ';' : ',';
     const records = parse(text, { delimiter, relax_column_count: false }) as string[][];
     const column = practiceColumn[kind];
     let keep = records;

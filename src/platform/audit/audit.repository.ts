@@ -14,7 +14,8 @@ export interface NewAuditEvent {
   clientAddress: string | null;
 }
 
-const json = (value: unknown) => (value === undefined || value === null ? null : JSON.stringify(value));
+const json = (value: unknown) =>
+  value === undefined || value === null ? null : JSON.stringify(value);
 
 export async function insertAuditEvent(db: Db, event: NewAuditEvent): Promise<void> {
   await db
@@ -87,10 +88,7 @@ export async function countRecentFailedSignIns(
   const row = await db
     .selectFrom('audit_event')
     .select((eb) => [
-      eb.fn
-        .count<number>('id')
-        .filterWhere('entity_id', '=', email)
-        .as('for_email'),
+      eb.fn.count<number>('id').filterWhere('entity_id', '=', email).as('for_email'),
       eb.fn
         .count<number>('id')
         .filterWhere('client_address', '=', clientAddress ?? '')

@@ -11,18 +11,25 @@ import { listAuditEvents } from './audit.repository.js';
 
 const PAGE_SIZE = 100;
 
-export function registerAuditRoutes(app: Hono<AppEnv>, { db, page }: { db: Db; page: PageRenderer }) {
+export function registerAuditRoutes(
+  app: Hono<AppEnv>,
+  { db, page }: { db: Db; page: PageRenderer },
+) {
   async function events(c: Context<AppEnv>, limit: number) {
     const principal = c.get('principal');
     if (!principal) throw new AppError('unauthenticated', 'Sign in to see the audit log');
     const scope = adminScope(principal);
-    if (scope === null) throw new AppError('forbidden', 'Only administrators can see the audit log');
+    if (scope === null)
+      throw new AppError('forbidden', 'Only administrators can see the audit log');
     const offset = Math.max(0, Number.parseInt(c.req.query('offset') ?? '0', 10) || 0);
     const rows = await listAuditEvents(db, { organisationIds: scope, limit, offset });
     const scopeText =
       scope === undefined
         ? 'every event in this deployment'
-        : `events about ${principal.grants.filter((g) => g.role === 'admin').map((g) => g.organisationName).join(', ')} and by their users`;
+        : `events about ${principal.grants
+            .filter((g) => g.role === 'admin')
+            .map((g) => g.organisationName)
+            .join(', ')} and by their users`;
     return {
       offset,
       scopeText,
@@ -42,7 +49,9 @@ export function registerAuditRoutes(app: Hono<AppEnv>, { db, page }: { db: Db; p
     };
   }
 
-  app.get('/admin/audit', async (c) => page(c, 'audit.njk', { title: 'Audit log', limit: PAGE_SIZE, ...(await events(c, PAGE_SIZE)) }));
+  app.get('/admin/audit', async (c) =>
+    page(c, 'audit.njk', { title: 'Audit log', limit: PAGE_SIZE, ...(await events(c, PAGE_SIZE)) }),
+  );
   app.get('/api/v1/audit', async (c) => sendJson(c, await events(c, PAGE_SIZE)));
   app.get('/admin/audit.csv', async (c) => {
     const data = await events(c, 100_000);

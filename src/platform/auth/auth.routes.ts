@@ -13,11 +13,19 @@ import { signIn, signOut } from './session.service.js';
 export const safeNext = (next: unknown) =>
   typeof next === 'string' && /^\/(?![/\\])[\w\-./?=&%]*$/.test(next) ? next : '/';
 
-export function registerAuthRoutes(app: Hono<AppEnv>, deps: { db: Db; clock: Clock; page: PageRenderer; secureCookies: boolean }) {
+export function registerAuthRoutes(
+  app: Hono<AppEnv>,
+  deps: { db: Db; clock: Clock; page: PageRenderer; secureCookies: boolean },
+) {
   const { db, clock, page } = deps;
 
   app.get('/sign-in', (c) =>
-    page(c, 'sign-in.njk', { title: 'Sign in', next: safeNext(c.req.query('next')), fieldErrors: {}, errors: [] }),
+    page(c, 'sign-in.njk', {
+      title: 'Sign in',
+      next: safeNext(c.req.query('next')),
+      fieldErrors: {},
+      errors: [],
+    }),
   );
 
   app.post('/sign-in', async (c) => {
@@ -43,7 +51,11 @@ export function registerAuthRoutes(app: Hono<AppEnv>, deps: { db: Db; clock: Clo
       );
     if (Object.keys(fieldErrors).length) return reshow(fieldErrors, 400);
     try {
-      const session = await signIn(db, { email, password, clientAddress: c.get('clientAddress') }, clock);
+      const session = await signIn(
+        db,
+        { email, password, clientAddress: c.get('clientAddress') },
+        clock,
+      );
       setCookie(c, SESSION_COOKIE, session.token, {
         httpOnly: true,
         sameSite: 'Lax',
@@ -53,7 +65,10 @@ export function registerAuthRoutes(app: Hono<AppEnv>, deps: { db: Db; clock: Clo
       });
       return c.redirect(next, 303);
     } catch (error) {
-      if (error instanceof AppError && (error.code === 'invalid_input' || error.code === 'rate_limited')) {
+      if (
+        error instanceof AppError &&
+        (error.code === 'invalid_input' || error.code === 'rate_limited')
+      ) {
         return reshow({ email: error.message }, error.code === 'rate_limited' ? 429 : 400);
       }
       throw error;
@@ -76,6 +91,10 @@ export function registerAuthRoutes(app: Hono<AppEnv>, deps: { db: Db; clock: Clo
   app.get('/api/v1/me', (c) => {
     const principal = c.get('principal');
     if (!principal) throw new AppError('unauthenticated', 'Not signed in');
-    return c.json({ email: principal.email, displayName: principal.displayName, roles: principal.grants });
+    return c.json({
+      email: principal.email,
+      displayName: principal.displayName,
+      roles: principal.grants,
+    });
   });
 }

@@ -21,12 +21,17 @@ export interface Principal {
  * May this user see a group's private pages? Yes if they hold any role in the group itself, or an
  * oversight role for England or for an organisation the group is part of (its ICB or region).
  */
-export function canReadGroup(principal: Principal | undefined, groupId: number, ancestorIds: readonly number[]): boolean {
+export function canReadGroup(
+  principal: Principal | undefined,
+  groupId: number,
+  ancestorIds: readonly number[],
+): boolean {
   if (!principal) return false;
   return principal.grants.some(
     (g) =>
       g.organisationId === groupId ||
-      (g.role === 'oversight' && (g.organisationType === 'nation' || ancestorIds.includes(g.organisationId))),
+      (g.role === 'oversight' &&
+        (g.organisationType === 'nation' || ancestorIds.includes(g.organisationId))),
   );
 }
 

@@ -34,28 +34,64 @@ export async function signIn(
 ): Promise<{ token: string; expiresAt: Date; userId: number }> {
   const email = input.email.trim().toLowerCase();
   const now = clock();
-  const anonymous: Actor = { userId: null, label: email || '(no email)', clientAddress: input.clientAddress };
-  const recent = await countRecentFailedSignIns(db, email, input.clientAddress, new Date(now.getTime() - SIGN_IN_WINDOW_MS));
+  const anonymous: Actor = {
+    userId: null,
+    label: email || '(no email)',
+    clientAddress: input.clientAddress,
+  };
+  const recent = await countRecentFailedSignIns(
+    db,
+    email,
+    input.clientAddress,
+    new Date(now.getTime() - SIGN_IN_WINDOW_MS),
+  );
   if (recent.forEmail >= MAX_FAILURES_PER_EMAIL || recent.forAddress >= MAX_FAILURES_PER_ADDRESS) {
-    await audit(db, anonymous, { action: 'sign_in.rate_limited', entityType: 'sign_in', entityId: email }, clock);
-    throw new AppError('rate_limited', 'Too many failed sign-in attempts. Wait 15 minutes and try again.');
+    await audit(
+      db,
+      anonymous,
+      { action: 'sign_in.rate_limited', entityType: 'sign_in', entityId: email },
+      clock,
+    );
+    throw new AppError(
+      'rate_limited',
+      'Too many failed sign-in attempts. Wait 15 minutes and try again.',
+    );
   }
   const user = email ? await findUserByEmail(db, email) : undefined;
-  const passwordOk = await verifyPassword(user?.password_hash ?? (await decoyPasswordHash()), input.password);
+  const passwordOk = await verifyPassword(
+    user?.password_hash ?? (await decoyPasswordHash()),
+    input.password,
+  );
   if (!user || !passwordOk || user.disabled_at) {
     const reason = !user ? 'unknown email' : !passwordOk ? 'wrong password' : 'user disabled';
-    await audit(db, anonymous, { action: 'sign_in.failed', entityType: 'sign_in', entityId: email, after: { reason } }, clock);
-    throw new AppError('invalid_input', SIGN_IN_FAILED, [{ field: 'email', message: SIGN_IN_FAILED }]);
+    await audit(
+      db,
+      anonymous,
+      { action: 'sign_in.failed', entityType: 'sign_in', entityId: email, after: { reason } },
+      clock,
+    );
+    throw new AppError('invalid_input', SIGN_IN_FAILED, [
+      { field: 'email', message: SIGN_IN_FAILED },
+    ]);
   }
   const token = randomBytes(32).toString('base64url');
   const expiresAt = new Date(now.getTime() + SESSION_IDLE_MS);
   await insertSession(db, { idHash: hashToken(token), userId: user.id, createdAt: now, expiresAt });
-  await audit(db, { userId: user.id, label: user.email, clientAddress: input.clientAddress }, { action: 'sign_in.succeeded', entityType: 'user', entityId: String(user.id) }, clock);
+  await audit(
+    db,
+    { userId: user.id, label: user.email, clientAddress: input.clientAddress },
+    { action: 'sign_in.succeeded', entityType: 'user', entityId: String(user.id) },
+    clock,
+  );
   return { token, expiresAt, userId: user.id };
 }
 
 /** The signed-in user for a session token, or undefined when the session is missing, expired or disabled. */
-export async function resolveSession(db: Db, token: string, clock: Clock = systemClock): Promise<Principal | undefined> {
+export async function resolveSession(
+  db: Db,
+  token: string,
+  clock: Clock = systemClock,
+): Promise<Principal | undefined> {
   const now = clock();
   const session = await findLiveSession(db, hashToken(token), now);
   if (!session || session.disabled_at) return undefined;
@@ -78,7 +114,18 @@ export async function resolveSession(db: Db, token: string, clock: Clock = syste
   };
 }
 
-export async function signOut(db: Db, token: string, principal: Principal, clientAddress: string | null, clock: Clock = systemClock) {
+export async function signOut(
+  db: Db,
+  token: string,
+  principal: Principal,
+  clientAddress: string | null,
+  clock: Clock = systemClock,
+) {
   await deleteSession(db, hashToken(token));
-  await audit(db, { userId: principal.userId, label: principal.email, clientAddress }, { action: 'sign_out', entityType: 'user', entityId: String(principal.userId) }, clock);
+  await audit(
+    db,
+    { userId: principal.userId, label: principal.email, clientAddress },
+    { action: 'sign_out', entityType: 'user', entityId: String(principal.userId) },
+    clock,
+  );
 }

@@ -11,7 +11,13 @@ export const findUserById = (db: Db, id: number) =>
 
 export async function insertUser(
   db: Db,
-  user: { email: string; displayName: string; passwordHash: string; isDemo: boolean; createdAt: Date },
+  user: {
+    email: string;
+    displayName: string;
+    passwordHash: string;
+    isDemo: boolean;
+    createdAt: Date;
+  },
 ) {
   return db
     .insertInto('app_user')
@@ -65,7 +71,13 @@ export const listGrants = (db: Db, userId: number) =>
   db
     .selectFrom('role_grant as g')
     .innerJoin('organisation as o', 'o.id', 'g.organisation_id')
-    .select(['g.role', 'g.organisation_id', 'o.code as organisation_code', 'o.type as organisation_type', 'o.name as organisation_name'])
+    .select([
+      'g.role',
+      'g.organisation_id',
+      'o.code as organisation_code',
+      'o.type as organisation_type',
+      'o.name as organisation_name',
+    ])
     .where('g.user_id', '=', userId)
     .orderBy('o.code')
     .execute();
@@ -89,13 +101,25 @@ export const findLiveSession = (db: Db, idHash: string, now: Date) =>
   db
     .selectFrom('user_session as s')
     .innerJoin('app_user as u', 'u.id', 's.user_id')
-    .select(['s.id_hash', 's.user_id', 's.expires_at', 's.last_seen_at', 'u.email', 'u.display_name', 'u.disabled_at'])
+    .select([
+      's.id_hash',
+      's.user_id',
+      's.expires_at',
+      's.last_seen_at',
+      'u.email',
+      'u.display_name',
+      'u.disabled_at',
+    ])
     .where('s.id_hash', '=', idHash)
     .where('s.expires_at', '>', now)
     .executeTakeFirst();
 
 export const touchSession = (db: Db, idHash: string, now: Date, expiresAt: Date) =>
-  db.updateTable('user_session').set({ last_seen_at: now, expires_at: expiresAt }).where('id_hash', '=', idHash).execute();
+  db
+    .updateTable('user_session')
+    .set({ last_seen_at: now, expires_at: expiresAt })
+    .where('id_hash', '=', idHash)
+    .execute();
 
 export const deleteSession = (db: Db, idHash: string) =>
   db.deleteFrom('user_session').where('id_hash', '=', idHash).execute();

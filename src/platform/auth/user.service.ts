@@ -21,7 +21,9 @@ export const emailSchema = z
   .string()
   .trim()
   .toLowerCase()
-  .pipe(z.email({ message: 'Enter an email address in the correct format, like name@example.nhs.uk' }));
+  .pipe(
+    z.email({ message: 'Enter an email address in the correct format, like name@example.nhs.uk' }),
+  );
 
 export const passwordSchema = z
   .string()
@@ -44,11 +46,16 @@ export async function createUser(
   clock: Clock = systemClock,
 ) {
   const parsed = z
-    .object({ email: emailSchema, displayName: z.string().trim().min(1, 'Enter a name'), password: passwordSchema })
+    .object({
+      email: emailSchema,
+      displayName: z.string().trim().min(1, 'Enter a name'),
+      password: passwordSchema,
+    })
     .safeParse(input);
   if (!parsed.success) invalid(parsed.error);
   const { email, displayName, password } = parsed.data;
-  if (await findUserByEmail(db, email)) throw new AppError('conflict', `A user with email ${email} already exists`);
+  if (await findUserByEmail(db, email))
+    throw new AppError('conflict', `A user with email ${email} already exists`);
   const user = await insertUser(db, {
     email,
     displayName,
@@ -56,17 +63,37 @@ export async function createUser(
     isDemo: input.isDemo ?? false,
     createdAt: clock(),
   });
-  await audit(db, actor, { action: 'user.created', entityType: 'user', entityId: String(user.id), after: { email, displayName, isDemo: input.isDemo ?? false } }, clock);
+  await audit(
+    db,
+    actor,
+    {
+      action: 'user.created',
+      entityType: 'user',
+      entityId: String(user.id),
+      after: { email, displayName, isDemo: input.isDemo ?? false },
+    },
+    clock,
+  );
   return user;
 }
 
 async function resolveOrganisation(db: Db, code: string, type: OrganisationType | undefined) {
-  let q = db.selectFrom('organisation').select(['id', 'code', 'type', 'name']).where('code', '=', code.toUpperCase());
+  let q = db
+    .selectFrom('organisation')
+    .select(['id', 'code', 'type', 'name'])
+    .where('code', '=', code.toUpperCase());
   if (type) q = q.where('type', '=', type);
   const found = await q.execute();
-  if (found.length === 0) throw new AppError('not_found', `No organisation with code ${code}${type ? ` of type ${type}` : ''}`);
+  if (found.length === 0)
+    throw new AppError(
+      'not_found',
+      `No organisation with code ${code}${type ? ` of type ${type}` : ''}`,
+    );
   if (found.length > 1) {
-    throw new AppError('invalid_input', `Code ${code} names several organisations (${found.map((o) => o.type).join(', ')}); say which type`);
+    throw new AppError(
+      'invalid_input',
+      `Code ${code} names several organisations (${found.map((o) => o.type).join(', ')}); say which type`,
+    );
   }
   return found[0]!;
 }
@@ -80,16 +107,42 @@ async function requireUser(db: Db, email: string) {
 export async function grantRole(
   db: Db,
   actor: Actor,
-  input: { userId?: number; email?: string; role: Role; organisationCode: string; organisationType?: OrganisationType },
+  input: {
+    userId?: number;
+    email?: string;
+    role: Role;
+    organisationCode: string;
+    organisationType?: OrganisationType;
+  },
   clock: Clock = systemClock,
 ) {
   const role = roleSchema.safeParse(input.role);
   if (!role.success) invalid(role.error);
   const userId = input.userId ?? (await requireUser(db, input.email ?? '')).id;
-  const organisation = await resolveOrganisation(db, input.organisationCode, input.organisationType);
-  const added = await insertRoleGrant(db, { userId, role: role.data, organisationId: organisation.id, grantedAt: clock() });
+  const organisation = await resolveOrganisation(
+    db,
+    input.organisationCode,
+    input.organisationType,
+  );
+  const added = await insertRoleGrant(db, {
+    userId,
+    role: role.data,
+    organisationId: organisation.id,
+    grantedAt: clock(),
+  });
   if (added) {
-    await audit(db, actor, { action: 'role.granted', entityType: 'user', entityId: String(userId), organisationId: organisation.id, after: { role: role.data, organisation: organisation.code } }, clock);
+    await audit(
+      db,
+      actor,
+      {
+        action: 'role.granted',
+        entityType: 'user',
+        entityId: String(userId),
+        organisationId: organisation.id,
+        after: { role: role.data, organisation: organisation.code },
+      },
+      clock,
+    );
   }
   return { added, organisation };
 }
@@ -97,14 +150,34 @@ export async function grantRole(
 export async function revokeRole(
   db: Db,
   actor: Actor,
-  input: { email: string; role: Role; organisationCode: string; organisationType?: OrganisationType },
+  input: {
+    email: string;
+    role: Role;
+    organisationCode: string;
+    organisationType?: OrganisationType;
+  },
   clock: Clock = systemClock,
 ) {
   const user = await requireUser(db, input.email);
-  const organisation = await resolveOrganisation(db, input.organisationCode, input.organisationType);
+  const organisation = await resolveOrganisation(
+    db,
+    input.organisationCode,
+    input.organisationType,
+  );
   const removed = await deleteRoleGrant(db, user.id, input.role, organisation.id);
   if (removed.length) {
-    await audit(db, actor, { action: 'role.revoked', entityType: 'user', entityId: String(user.id), organisationId: organisation.id, before: { role: input.role, organisation: organisation.code } }, clock);
+    await audit(
+      db,
+      actor,
+      {
+        action: 'role.revoked',
+        entityType: 'user',
+        entityId: String(user.id),
+        organisationId: organisation.id,
+        before: { role: input.role, organisation: organisation.code },
+      },
+      clock,
+    );
   }
   return removed.length > 0;
 }
@@ -116,15 +189,37 @@ export async function disableUser(db: Db, actor: Actor, email: string, clock: Cl
   const at = clock();
   await setUserDisabled(db, user.id, at);
   await deleteUserSessions(db, user.id);
-  await audit(db, actor, { action: 'user.disabled', entityType: 'user', entityId: String(user.id), before: { disabled: false }, after: { disabled: true } }, clock);
+  await audit(
+    db,
+    actor,
+    {
+      action: 'user.disabled',
+      entityType: 'user',
+      entityId: String(user.id),
+      before: { disabled: false },
+      after: { disabled: true },
+    },
+    clock,
+  );
   return true;
 }
 
-export async function setPassword(db: Db, actor: Actor, email: string, password: string, clock: Clock = systemClock) {
+export async function setPassword(
+  db: Db,
+  actor: Actor,
+  email: string,
+  password: string,
+  clock: Clock = systemClock,
+) {
   const parsed = passwordSchema.safeParse(password);
   if (!parsed.success) invalid(parsed.error);
   const user = await requireUser(db, email);
   await setUserPasswordHash(db, user.id, await hashPassword(password));
   await deleteUserSessions(db, user.id);
-  await audit(db, actor, { action: 'user.password_set', entityType: 'user', entityId: String(user.id) }, clock);
+  await audit(
+    db,
+    actor,
+    { action: 'user.password_set', entityType: 'user', entityId: String(user.id) },
+    clock,
+  );
 }

@@ -2,7 +2,8 @@
 import { sql } from 'kysely';
 import type { Db } from './schema.js';
 
-export type BulkType = 'text' | 'int' | 'smallint' | 'bigint' | 'float8' | 'numeric' | 'date' | 'bool';
+export type BulkType =
+  'text' | 'int' | 'smallint' | 'bigint' | 'float8' | 'numeric' | 'date' | 'bool';
 
 export interface BulkColumn {
   name: string;

@@ -39,9 +39,7 @@ export interface StoreOptions {
 
 /** Opens the configured store. The caller owns it and must close it. */
 export async function openStore(options: StoreOptions): Promise<Store> {
-  return options.databaseUrl
-    ? openPostgres(options.databaseUrl)
-    : openPglite(options.dataDir);
+  return options.databaseUrl ? openPostgres(options.databaseUrl) : openPglite(options.dataDir);
 }
 
 async function openPglite(dataDir: string): Promise<Store> {

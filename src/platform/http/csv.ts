@@ -7,7 +7,8 @@ export interface CsvColumn<Row> {
 
 function cell(value: string | number | bigint | boolean | null | undefined): string {
   if (value === null || value === undefined) return '';
-  let text = typeof value === 'number' ? (Number.isFinite(value) ? String(value) : '') : String(value);
+  let text =
+    typeof value === 'number' ? (Number.isFinite(value) ? String(value) : '') : String(value);
   // A text cell starting with = + - @ (or a tab/return) could run as a formula in a spreadsheet.
   if (typeof value === 'string' && /^[=+\-@\t\r]/.test(text)) text = `'${text}`;
   return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;

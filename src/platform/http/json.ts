@@ -3,14 +3,17 @@ import type { Context } from 'hono';
 
 export function jsonReplacer(_key: string, value: unknown) {
   if (typeof value === 'bigint') {
-    if (value > BigInt(Number.MAX_SAFE_INTEGER) || value < BigInt(Number.MIN_SAFE_INTEGER)) return value.toString();
+    if (value > BigInt(Number.MAX_SAFE_INTEGER) || value < BigInt(Number.MIN_SAFE_INTEGER))
+      return value.toString();
     return Number(value);
   }
   return value;
 }
 
 export function sendJson(c: Context, body: unknown, status: 200 | 201 = 200) {
-  return c.body(JSON.stringify(body, jsonReplacer), status, { 'content-type': 'application/json; charset=utf-8' });
+  return c.body(JSON.stringify(body, jsonReplacer), status, {
+    'content-type': 'application/json; charset=utf-8',
+  });
 }
 
 export function sendCsv(c: Context, fileName: string, csv: string) {

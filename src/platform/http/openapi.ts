@@ -1,13 +1,34 @@
 // The OpenAPI description of Flock's JSON API, served at /api/openapi.json.
 
-const errorResponse = { description: 'Error', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } };
+const errorResponse = {
+  description: 'Error',
+  content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
+};
 const privateResponses = {
   '401': { ...errorResponse, description: 'Not signed in' },
-  '403': { ...errorResponse, description: 'Signed in, but without a role in this group (or oversight of it)' },
-  '404': { ...errorResponse, description: 'No such group, or the practice was never a member of it' },
+  '403': {
+    ...errorResponse,
+    description: 'Signed in, but without a role in this group (or oversight of it)',
+  },
+  '404': {
+    ...errorResponse,
+    description: 'No such group, or the practice was never a member of it',
+  },
 };
-const codeParameter = { name: 'code', in: 'path', required: true, description: 'Group (CCG / sub-ICB) ODS code, e.g. 09G', schema: { type: 'string', pattern: '^[A-Za-z0-9]{2,9}$' } };
-const practiceParameter = { name: 'practice', in: 'path', required: true, description: 'Practice ODS code, e.g. H82006', schema: { type: 'string' } };
+const codeParameter = {
+  name: 'code',
+  in: 'path',
+  required: true,
+  description: 'Group (CCG / sub-ICB) ODS code, e.g. 09G',
+  schema: { type: 'string', pattern: '^[A-Za-z0-9]{2,9}$' },
+};
+const practiceParameter = {
+  name: 'practice',
+  in: 'path',
+  required: true,
+  description: 'Practice ODS code, e.g. H82006',
+  schema: { type: 'string' },
+};
 const anyObject = { type: 'object', additionalProperties: true };
 
 export const openApiDocument = {
@@ -33,9 +54,27 @@ export const openApiDocument = {
             type: 'object',
             required: ['code', 'message'],
             properties: {
-              code: { type: 'string', enum: ['invalid_input', 'unauthenticated', 'csrf_failed', 'forbidden', 'not_found', 'conflict', 'rate_limited', 'method_not_allowed'] },
+              code: {
+                type: 'string',
+                enum: [
+                  'invalid_input',
+                  'unauthenticated',
+                  'csrf_failed',
+                  'forbidden',
+                  'not_found',
+                  'conflict',
+                  'rate_limited',
+                  'method_not_allowed',
+                ],
+              },
               message: { type: 'string' },
-              problems: { type: 'array', items: { type: 'object', properties: { field: { type: 'string' }, message: { type: 'string' } } } },
+              problems: {
+                type: 'array',
+                items: {
+                  type: 'object',
+                  properties: { field: { type: 'string' }, message: { type: 'string' } },
+                },
+              },
             },
           },
         },
@@ -46,7 +85,11 @@ export const openApiDocument = {
           code: { type: 'string' },
           name: { type: 'string' },
           memberPractices: { type: 'integer' },
-          membershipOn: { type: 'string', format: 'date', description: 'Today, or the last day of a group that no longer exists' },
+          membershipOn: {
+            type: 'string',
+            format: 'date',
+            description: 'Today, or the last day of a group that no longer exists',
+          },
           stillExists: { type: 'boolean' },
         },
       },
@@ -57,7 +100,22 @@ export const openApiDocument = {
       get: {
         summary: 'All commissioning groups with their number of member practices',
         tags: ['public'],
-        responses: { '200': { description: 'Groups', content: { 'application/json': { schema: { type: 'object', properties: { groups: { type: 'array', items: { $ref: '#/components/schemas/GroupSummary' } }, sources: { type: 'array', items: { type: 'string' } } } } } } } },
+        responses: {
+          '200': {
+            description: 'Groups',
+            content: {
+              'application/json': {
+                schema: {
+                  type: 'object',
+                  properties: {
+                    groups: { type: 'array', items: { $ref: '#/components/schemas/GroupSummary' } },
+                    sources: { type: 'array', items: { type: 'string' } },
+                  },
+                },
+              },
+            },
+          },
+        },
       },
     },
     '/api/v1/groups/{code}': {
@@ -65,7 +123,13 @@ export const openApiDocument = {
         summary: "A group's public page: member practices and list sizes",
         tags: ['public'],
         parameters: [codeParameter],
-        responses: { '200': { description: 'Group and members', content: { 'application/json': { schema: anyObject } } }, '404': errorResponse },
+        responses: {
+          '200': {
+            description: 'Group and members',
+            content: { 'application/json': { schema: anyObject } },
+          },
+          '404': errorResponse,
+        },
       },
     },
     '/api/v1/groups/{code}/overview': {
@@ -73,46 +137,123 @@ export const openApiDocument = {
         summary: 'Weighted population by allocation component and share of ICB, region and England',
         tags: ['private'],
         security: [{ session: [] }],
-        parameters: [codeParameter, { name: 'year', in: 'query', required: false, description: 'Allocation year, e.g. 2022/23 (default: latest)', schema: { type: 'string', pattern: '^\\d{4}/\\d{2}$' } }],
-        responses: { '200': { description: 'Overview', content: { 'application/json': { schema: anyObject } } }, '400': errorResponse, ...privateResponses },
+        parameters: [
+          codeParameter,
+          {
+            name: 'year',
+            in: 'query',
+            required: false,
+            description: 'Allocation year, e.g. 2022/23 (default: latest)',
+            schema: { type: 'string', pattern: '^\\d{4}/\\d{2}$' },
+          },
+        ],
+        responses: {
+          '200': {
+            description: 'Overview',
+            content: { 'application/json': { schema: anyObject } },
+          },
+          '400': errorResponse,
+          ...privateResponses,
+        },
       },
     },
     '/api/v1/groups/{code}/practices': {
       get: {
-        summary: 'Member practices with list size, weighted population, IMD decile and main QOF prevalences',
+        summary:
+          'Member practices with list size, weighted population, IMD decile and main QOF prevalences',
         tags: ['private'],
         security: [{ session: [] }],
         parameters: [
           codeParameter,
-          { name: 'sort', in: 'query', required: false, schema: { type: 'string', enum: ['code', 'name', 'pcn', 'registeredPatients', 'weightedPopulation', 'imdDecile', 'HYP', 'DM', 'AST', 'COPD', 'CHD', 'DEP'] } },
-          { name: 'order', in: 'query', required: false, schema: { type: 'string', enum: ['asc', 'desc'] } },
+          {
+            name: 'sort',
+            in: 'query',
+            required: false,
+            schema: {
+              type: 'string',
+              enum: [
+                'code',
+                'name',
+                'pcn',
+                'registeredPatients',
+                'weightedPopulation',
+                'imdDecile',
+                'HYP',
+                'DM',
+                'AST',
+                'COPD',
+                'CHD',
+                'DEP',
+              ],
+            },
+          },
+          {
+            name: 'order',
+            in: 'query',
+            required: false,
+            schema: { type: 'string', enum: ['asc', 'desc'] },
+          },
         ],
-        responses: { '200': { description: 'Practices', content: { 'application/json': { schema: anyObject } } }, '400': errorResponse, ...privateResponses },
+        responses: {
+          '200': {
+            description: 'Practices',
+            content: { 'application/json': { schema: anyObject } },
+          },
+          '400': errorResponse,
+          ...privateResponses,
+        },
       },
     },
     '/api/v1/groups/{code}/practices/{practice}': {
       get: {
-        summary: 'Practice profile: membership history, population by age and sex, QOF prevalence with 95% Wilson intervals, NHS payments per patient',
+        summary:
+          'Practice profile: membership history, population by age and sex, QOF prevalence with 95% Wilson intervals, NHS payments per patient',
         tags: ['private'],
         security: [{ session: [] }],
         parameters: [codeParameter, practiceParameter],
-        responses: { '200': { description: 'Profile', content: { 'application/json': { schema: anyObject } } }, ...privateResponses },
+        responses: {
+          '200': { description: 'Profile', content: { 'application/json': { schema: anyObject } } },
+          ...privateResponses,
+        },
       },
     },
     '/api/v1/imports': {
-      get: { summary: 'Every imported file: kind, name, SHA-256, period, rows', tags: ['public'], responses: { '200': { description: 'Imports', content: { 'application/json': { schema: anyObject } } } } },
+      get: {
+        summary: 'Every imported file: kind, name, SHA-256, period, rows',
+        tags: ['public'],
+        responses: {
+          '200': { description: 'Imports', content: { 'application/json': { schema: anyObject } } },
+        },
+      },
     },
     '/api/v1/audit': {
       get: {
         summary: 'Audit log (administrators; scoped to the organisations they administer)',
         tags: ['private'],
         security: [{ session: [] }],
-        parameters: [{ name: 'offset', in: 'query', required: false, schema: { type: 'integer', minimum: 0 } }],
-        responses: { '200': { description: 'Audit events, newest first', content: { 'application/json': { schema: anyObject } } }, '401': errorResponse, '403': errorResponse },
+        parameters: [
+          { name: 'offset', in: 'query', required: false, schema: { type: 'integer', minimum: 0 } },
+        ],
+        responses: {
+          '200': {
+            description: 'Audit events, newest first',
+            content: { 'application/json': { schema: anyObject } },
+          },
+          '401': errorResponse,
+          '403': errorResponse,
+        },
       },
     },
     '/api/v1/me': {
-      get: { summary: 'The signed-in user and their roles', tags: ['private'], security: [{ session: [] }], responses: { '200': { description: 'User', content: { 'application/json': { schema: anyObject } } }, '401': errorResponse } },
+      get: {
+        summary: 'The signed-in user and their roles',
+        tags: ['private'],
+        security: [{ session: [] }],
+        responses: {
+          '200': { description: 'User', content: { 'application/json': { schema: anyObject } } },
+          '401': errorResponse,
+        },
+      },
     },
   },
 } as const;

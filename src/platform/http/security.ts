@@ -56,15 +56,26 @@ export function csrfProtection(secureCookies: boolean): MiddlewareHandler<AppEnv
     let token = getCookie(c, CSRF_COOKIE);
     if (!token || !/^[A-Za-z0-9_-]{43}$/.test(token)) {
       token = randomBytes(32).toString('base64url');
-      setCookie(c, CSRF_COOKIE, token, { httpOnly: true, sameSite: 'Strict', secure: secureCookies, path: '/' });
+      setCookie(c, CSRF_COOKIE, token, {
+        httpOnly: true,
+        sameSite: 'Strict',
+        secure: secureCookies,
+        path: '/',
+      });
     }
     c.set('csrfToken', token);
     if (!['GET', 'HEAD', 'OPTIONS'].includes(c.req.method)) {
       const contentType = c.req.header('content-type') ?? '';
-      const form = /application\/x-www-form-urlencoded|multipart\/form-data/.test(contentType) ? await c.req.parseBody() : {};
-      const submitted = typeof form._csrf === 'string' ? form._csrf : (c.req.header('x-csrf-token') ?? '');
+      const form = /application\/x-www-form-urlencoded|multipart\/form-data/.test(contentType)
+        ? await c.req.parseBody()
+        : {};
+      const submitted =
+        typeof form._csrf === 'string' ? form._csrf : (c.req.header('x-csrf-token') ?? '');
       if (!submitted || !sameToken(submitted, token)) {
-        throw new AppError('csrf_failed', 'This form has expired or did not come from Flock. Go back, reload the page and try again.');
+        throw new AppError(
+          'csrf_failed',
+          'This form has expired or did not come from Flock. Go back, reload the page and try again.',
+        );
       }
     }
     await next();

@@ -31,6 +31,9 @@ export function staticFiles(prefix: string, root: string) {
       }
       cache.set(file, body);
     }
-    return c.body(new Uint8Array(body), 200, { 'content-type': type, 'cache-control': 'public, max-age=3600' });
+    return c.body(new Uint8Array(body), 200, {
+      'content-type': type,
+      'cache-control': 'public, max-age=3600',
+    });
   };
 }

@@ -37,7 +37,8 @@ function optional<T>(inner: z.ZodType<T, string>) {
     if (isMissing(s)) return null;
     const parsed = inner.safeParse(s);
     if (parsed.success) return parsed.data;
-    for (const issue of parsed.error.issues) ctx.addIssue({ code: 'custom', message: issue.message });
+    for (const issue of parsed.error.issues)
+      ctx.addIssue({ code: 'custom', message: issue.message });
     return z.NEVER;
   });
 }
@@ -59,7 +60,9 @@ export const odsCode = trimmed.pipe(
   z
     .string()
     .transform((s) => s.toUpperCase())
-    .pipe(z.string().regex(/^[A-Z0-9]{3,9}$/, 'expected an organisation code (3–9 letters or digits)')),
+    .pipe(
+      z.string().regex(/^[A-Z0-9]{3,9}$/, 'expected an organisation code (3–9 letters or digits)'),
+    ),
 );
 
 /** A date written as YYYYMMDD (ODS files). */
@@ -114,7 +117,10 @@ export function parseExtractDate(raw: string): string | undefined {
 export const extractDate = trimmed.transform((s, ctx) => {
   const iso = parseExtractDate(s);
   if (!iso) {
-    ctx.addIssue({ code: 'custom', message: 'expected an extract date such as 01SEP2017 or 1st Apr 2022' });
+    ctx.addIssue({
+      code: 'custom',
+      message: 'expected an extract date such as 01SEP2017 or 1st Apr 2022',
+    });
     return z.NEVER;
   }
   return iso;

@@ -84,7 +84,14 @@ export type ImportResult =
       notes: string[];
       sha256: string;
     }
-  | { status: 'unchanged'; kind: string; file: string; sha256: string; previousImportId: number; importedAt: Date };
+  | {
+      status: 'unchanged';
+      kind: string;
+      file: string;
+      sha256: string;
+      previousImportId: number;
+      importedAt: Date;
+    };
 
 async function sha256OfFile(filePath: string): Promise<string> {
   const hash = createHash('sha256');
@@ -146,9 +153,11 @@ export async function runImport<Row>(
 ): Promise<ImportResult> {
   const clock = options.clock ?? systemClock;
   const fileName = path.basename(filePath);
-  const totalBytes = (await stat(filePath).catch(() => {
-    throw new ImportError(fileName, undefined, undefined, `cannot read file ${filePath}`);
-  })).size;
+  const totalBytes = (
+    await stat(filePath).catch(() => {
+      throw new ImportError(fileName, undefined, undefined, `cannot read file ${filePath}`);
+    })
+  ).size;
   const sha256 = await sha256OfFile(filePath);
   const previous = await db
     .selectFrom('import_log')
@@ -209,9 +218,18 @@ export async function runImport<Row>(
       },
     };
 
-    const rowsRead = await streamRows(importer, filePath, fileName, totalBytes, ctx, options, (l) => {
-      layout = l;
-    }, () => layout);
+    const rowsRead = await streamRows(
+      importer,
+      filePath,
+      fileName,
+      totalBytes,
+      ctx,
+      options,
+      (l) => {
+        layout = l;
+      },
+      () => layout,
+    );
     await importer.finish?.(ctx);
     const notes = [...skippedByReason].map(
       ([reason, n]) => `${n} row${n === 1 ? '' : 's'} skipped: ${reason}`,
@@ -234,7 +252,15 @@ export async function runImport<Row>(
         action: 'import.completed',
         entityType: 'import',
         entityId: String(logRow.id),
-        after: { kind: importer.kind, file: fileName, sha256, period, rowsRead, rowsLoaded, rowsSkipped },
+        after: {
+          kind: importer.kind,
+          file: fileName,
+          sha256,
+          period,
+          rowsRead,
+          rowsLoaded,
+          rowsSkipped,
+        },
       },
       clock,
     );
@@ -272,10 +298,10 @@ async function streamRows<Row>(
     bytesRead += chunk.length;
     options.onProgress?.(bytesRead, totalBytes);
   });
-  const parser = input.pipe(
-    parse({ bom: true, delimiter, info: true, skip_empty_lines: true }),
-  );
-  let columns: string[] | undefined = getLayout()?.headerless ? [...(getLayout()?.headerless ?? [])] : undefined;
+  const parser = input.pipe(parse({ bom: true, delimiter, info: true, skip_empty_lines: true }));
+  let columns: string[] | undefined = getLayout()?.headerless
+    ? [...(getLayout()?.headerless ?? [])]
+    : undefined;
   const seen = new Map<string, string>();
   let batch: NumberedRow<Row>[] = [];
   let rowsRead = 0;
@@ -339,7 +365,8 @@ async function streamRows<Row>(
   }
   if (!columns) throw new ImportError(fileName, 1, undefined, 'the file is empty');
   if (batch.length) await importer.load(ctx, batch);
-  if (rowsRead === 0) throw new ImportError(fileName, 2, undefined, 'the file has a header but no rows');
+  if (rowsRead === 0)
+    throw new ImportError(fileName, 2, undefined, 'the file has a header but no rows');
   return rowsRead;
 }
 

@@ -9,7 +9,18 @@ import type { PageRenderer } from '../http/pages.js';
 async function listImports(db: Db) {
   const rows = await db
     .selectFrom('import_log')
-    .select(['id', 'kind', 'file_name', 'file_sha256', 'period', 'rows_read', 'rows_loaded', 'rows_skipped', 'notes', 'finished_at'])
+    .select([
+      'id',
+      'kind',
+      'file_name',
+      'file_sha256',
+      'period',
+      'rows_read',
+      'rows_loaded',
+      'rows_skipped',
+      'notes',
+      'finished_at',
+    ])
     .orderBy('id', 'desc')
     .execute();
   return rows.map((r) => ({
@@ -26,8 +37,13 @@ async function listImports(db: Db) {
   }));
 }
 
-export function registerImportRoutes(app: Hono<AppEnv>, { db, page }: { db: Db; page: PageRenderer }) {
-  app.get('/data-sources', async (c) => page(c, 'imports.njk', { title: 'Data sources', imports: await listImports(db) }));
+export function registerImportRoutes(
+  app: Hono<AppEnv>,
+  { db, page }: { db: Db; page: PageRenderer },
+) {
+  app.get('/data-sources', async (c) =>
+    page(c, 'imports.njk', { title: 'Data sources', imports: await listImports(db) }),
+  );
   app.get('/api/v1/imports', async (c) => sendJson(c, { imports: await listImports(db) }));
   app.get('/data-sources.csv', async (c) =>
     sendCsv(

@@ -11,35 +11,60 @@ const width = 640;
 const height = 260;
 const margin = { left: 64, right: 16, top: 16, bottom: 56 };
 
-export function lineChartSvg(categories: readonly string[], series: readonly Series[], options: { id: string; title: string; description: string; format: (v: number) => string }): string {
+export function lineChartSvg(
+  categories: readonly string[],
+  series: readonly Series[],
+  options: { id: string; title: string; description: string; format: (v: number) => string },
+): string {
   const all = series.flatMap((s) => s.values).filter((v): v is number => v !== null);
   const ticks = niceTicks(Math.max(1, ...all), 4);
   const y = linear([0, ticks[ticks.length - 1]!], [height - margin.bottom, margin.top]);
-  const x = linear([0, Math.max(1, categories.length - 1)], [margin.left + 20, width - margin.right - 20]);
+  const x = linear(
+    [0, Math.max(1, categories.length - 1)],
+    [margin.left + 20, width - margin.right - 20],
+  );
   const parts = [
     `<svg xmlns="http://www.w3.org/2000/svg" class="app-chart" viewBox="0 0 ${width} ${height}" role="img" aria-labelledby="${options.id}-title ${options.id}-desc">`,
     `<title id="${options.id}-title">${escapeXml(options.title)}</title>`,
     `<desc id="${options.id}-desc">${escapeXml(options.description)}</desc>`,
   ];
   for (const t of ticks) {
-    parts.push(`<line x1="${margin.left}" x2="${width - margin.right}" y1="${px(y(t))}" y2="${px(y(t))}" class="app-chart__grid"/>`);
-    parts.push(`<text x="${margin.left - 6}" y="${px(y(t) + 4)}" text-anchor="end" class="app-chart__tick">${escapeXml(options.format(t))}</text>`);
+    parts.push(
+      `<line x1="${margin.left}" x2="${width - margin.right}" y1="${px(y(t))}" y2="${px(y(t))}" class="app-chart__grid"/>`,
+    );
+    parts.push(
+      `<text x="${margin.left - 6}" y="${px(y(t) + 4)}" text-anchor="end" class="app-chart__tick">${escapeXml(options.format(t))}</text>`,
+    );
   }
   categories.forEach((c, i) => {
-    parts.push(`<text x="${px(x(i))}" y="${height - margin.bottom + 16}" text-anchor="middle" class="app-chart__tick">${escapeXml(c)}</text>`);
+    parts.push(
+      `<text x="${px(x(i))}" y="${height - margin.bottom + 16}" text-anchor="middle" class="app-chart__tick">${escapeXml(c)}</text>`,
+    );
   });
   for (const s of series) {
-    const points = s.values.map((v, i) => (v === null ? null : `${px(x(i))},${px(y(v))}`)).filter((p): p is string => p !== null);
-    if (points.length > 1) parts.push(`<polyline points="${points.join(' ')}" class="app-chart__series app-chart__series--${s.kind}"/>`);
+    const points = s.values
+      .map((v, i) => (v === null ? null : `${px(x(i))},${px(y(v))}`))
+      .filter((p): p is string => p !== null);
+    if (points.length > 1)
+      parts.push(
+        `<polyline points="${points.join(' ')}" class="app-chart__series app-chart__series--${s.kind}"/>`,
+      );
     s.values.forEach((v, i) => {
-      if (v !== null) parts.push(`<circle cx="${px(x(i))}" cy="${px(y(v))}" r="3.5" class="app-chart__point app-chart__point--${s.kind}"/>`);
+      if (v !== null)
+        parts.push(
+          `<circle cx="${px(x(i))}" cy="${px(y(v))}" r="3.5" class="app-chart__point app-chart__point--${s.kind}"/>`,
+        );
     });
   }
   const ly = height - 12;
   series.forEach((s, i) => {
     const lx = margin.left + i * 180;
-    parts.push(`<line x1="${lx}" x2="${lx + 24}" y1="${ly - 4}" y2="${ly - 4}" class="app-chart__series app-chart__series--${s.kind}"/>`);
-    parts.push(`<text x="${lx + 30}" y="${ly}" class="app-chart__tick">${escapeXml(s.name)}</text>`);
+    parts.push(
+      `<line x1="${lx}" x2="${lx + 24}" y1="${ly - 4}" y2="${ly - 4}" class="app-chart__series app-chart__series--${s.kind}"/>`,
+    );
+    parts.push(
+      `<text x="${lx + 30}" y="${ly}" class="app-chart__tick">${escapeXml(s.name)}</text>`,
+    );
   });
   parts.push('</svg>');
   return parts.join('\n');

@@ -28,7 +28,14 @@ const side = (width - middleGap) / 2;
 
 /** Renders the pyramid; bands are listed youngest first and drawn oldest at the top. */
 export function pyramidSvg(bands: readonly PyramidBand[], labels: PyramidLabels): string {
-  const values = bands.flatMap((b) => [b.femalePct, b.malePct, b.groupFemalePct, b.groupMalePct, b.englandFemalePct, b.englandMalePct]);
+  const values = bands.flatMap((b) => [
+    b.femalePct,
+    b.malePct,
+    b.groupFemalePct,
+    b.groupMalePct,
+    b.englandFemalePct,
+    b.englandMalePct,
+  ]);
   const max = Math.max(1, ...values.filter((v): v is number => v !== null));
   const ticks = niceTicks(max, 3);
   const extent = ticks[ticks.length - 1]!;
@@ -47,23 +54,39 @@ export function pyramidSvg(bands: readonly PyramidBand[], labels: PyramidLabels)
   );
   for (const t of ticks) {
     for (const x of [malesX(t), femalesX(t)]) {
-      parts.push(`<line x1="${px(x)}" x2="${px(x)}" y1="${top - 4}" y2="${px(y(bands.length))}" class="app-chart__grid"/>`);
+      parts.push(
+        `<line x1="${px(x)}" x2="${px(x)}" y1="${top - 4}" y2="${px(y(bands.length))}" class="app-chart__grid"/>`,
+      );
     }
-    parts.push(`<text x="${px(malesX(t))}" y="${px(y(bands.length) + 14)}" text-anchor="middle" class="app-chart__tick">${t}%</text>`);
-    parts.push(`<text x="${px(femalesX(t))}" y="${px(y(bands.length) + 14)}" text-anchor="middle" class="app-chart__tick">${t}%</text>`);
+    parts.push(
+      `<text x="${px(malesX(t))}" y="${px(y(bands.length) + 14)}" text-anchor="middle" class="app-chart__tick">${t}%</text>`,
+    );
+    parts.push(
+      `<text x="${px(femalesX(t))}" y="${px(y(bands.length) + 14)}" text-anchor="middle" class="app-chart__tick">${t}%</text>`,
+    );
   }
   ordered.forEach((b, i) => {
     const barY = y(i) + 2;
     const barH = rowHeight - 4;
     if (b.malePct !== null) {
-      parts.push(`<rect x="${px(malesX(b.malePct))}" y="${px(barY)}" width="${px(side - malesX(b.malePct))}" height="${barH}" class="app-chart__bar app-chart__bar--male"/>`);
+      parts.push(
+        `<rect x="${px(malesX(b.malePct))}" y="${px(barY)}" width="${px(side - malesX(b.malePct))}" height="${barH}" class="app-chart__bar app-chart__bar--male"/>`,
+      );
     }
     if (b.femalePct !== null) {
-      parts.push(`<rect x="${px(side + middleGap)}" y="${px(barY)}" width="${px(femalesX(b.femalePct) - side - middleGap)}" height="${barH}" class="app-chart__bar app-chart__bar--female"/>`);
+      parts.push(
+        `<rect x="${px(side + middleGap)}" y="${px(barY)}" width="${px(femalesX(b.femalePct) - side - middleGap)}" height="${barH}" class="app-chart__bar app-chart__bar--female"/>`,
+      );
     }
-    parts.push(`<text x="${px(width / 2)}" y="${px(barY + barH - 3)}" text-anchor="middle" class="app-chart__label">${escapeXml(b.band)}</text>`);
+    parts.push(
+      `<text x="${px(width / 2)}" y="${px(barY + barH - 3)}" text-anchor="middle" class="app-chart__label">${escapeXml(b.band)}</text>`,
+    );
   });
-  const outline = (pick: (b: PyramidBand) => number | null, scale: (v: number) => number, cls: string) => {
+  const outline = (
+    pick: (b: PyramidBand) => number | null,
+    scale: (v: number) => number,
+    cls: string,
+  ) => {
     const points: string[] = [];
     ordered.forEach((b, i) => {
       const v = pick(b);

@@ -7,10 +7,8 @@ export const escapeXml = (text: string) =>
 export const px = (n: number) => (Math.round(n * 10) / 10).toString();
 
 /** A linear scale from a domain to a range. */
-export const linear =
-  (domain: [number, number], range: [number, number]) =>
-  (value: number) =>
-    range[0] + ((value - domain[0]) / (domain[1] - domain[0] || 1)) * (range[1] - range[0]);
+export const linear = (domain: [number, number], range: [number, number]) => (value: number) =>
+  range[0] + ((value - domain[0]) / (domain[1] - domain[0] || 1)) * (range[1] - range[0]);
 
 /** Round numbers for axis ticks covering 0..max. */
 export function niceTicks(max: number, count = 4): number[] {
@@ -20,6 +18,7 @@ export function niceTicks(max: number, count = 4): number[] {
   const step = [1, 2, 2.5, 5, 10].map((m) => m * power).find((s) => s >= rough) ?? rough;
   const ticks: number[] = [];
   for (let v = 0; v <= max + step * 1e-9; v += step) ticks.push(Math.round(v * 1e6) / 1e6);
-  if (ticks[ticks.length - 1]! < max) ticks.push(Math.round((ticks[ticks.length - 1]! + step) * 1e6) / 1e6);
+  if (ticks[ticks.length - 1]! < max)
+    ticks.push(Math.round((ticks[ticks.length - 1]! + step) * 1e6) / 1e6);
   return ticks;
 }

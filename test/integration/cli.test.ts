@@ -1,0 +1,98 @@
+// The flock command as an operator uses it: import with clear errors and exit codes, and user administration.
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, describe, expect, it } from 'vitest';
+import { projectRoot } from '../../src/app/config.js';
+import { subsetData } from '../support/seeded.js';
+
+const run = promisify(execFile);
+const dataDir = mkdtempSync(path.join(os.tmpdir(), 'flock-cli-'));
+const env = { ...process.env, FLOCK_DATA_DIR: dataDir, DATABASE_URL: '', FLOCK_DEMO: 'false' };
+
+async function flock(
+  args: string[],
+  input?: string,
+): Promise<{ code: number; stdout: string; stderr: string }> {
+  const child = run(process.execPath, [path.join(projectRoot, 'bin/flock.js'), ...args], {
+    env,
+    cwd: projectRoot,
+  });
+  if (input !== undefined) {
+    child.child.stdin?.end(input);
+  }
+  try {
+    const { stdout, stderr } = await child;
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const e = error as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
+}
+
+afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+
+describe('flock CLI (embedded database)', () => {
+  it('imports a file, then reports the same file as unchanged', async () => {
+    const file = path.join(subsetData(), 'practice-org-mapping/epraccur.csv');
+    const first = await flock(['import', 'ods-practices', file]);
+    expect(first.code, first.stderr).toBe(0);
+    expect(first.stdout).toMatch(
+      /epraccur\.csv: imported as ods-practices: \d+ rows read, \d+ loaded/,
+    );
+    const second = await flock(['import', 'ods-practices', file]);
+    expect(second.stdout).toMatch(/already imported .* nothing changed/);
+  });
+
+  it('stops on a bad file with exit code 3 and names the file, row and column', async () => {
+    const bad = path.join(dataDir, 'PREVALENCE_2021_bad.csv');
+    writeFileSync(
+      bad,
+      'PRACTICE_CODE,GROUP_CODE,REGISTER,PATIENT_LIST_TYPE,PRACTICE_LIST_SIZE\nH82006,HYP,many,TOTAL,6000\n',
+    );
+    const result = await flock(['import', 'qof-prevalence', bad]);
+    expect(result.code).toBe(3);
+    expect(result.stderr).toContain('nothing was changed');
+    expect(result.stderr).toContain(
+      'PREVALENCE_2021_bad.csv, row 2, column "REGISTER": expected a whole number',
+    );
+  });
+
+  it('rejects an unknown import kind with exit code 2', async () => {
+    const result = await flock(['import', 'nonsense', 'x.csv']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('Unknown import kind "nonsense"');
+  });
+
+  it('adds a user, grants and revokes a role, and disables the user', async () => {
+    const added = await flock(
+      ['user', 'add', 'lead@example.nhs.uk', '--name', 'Clinical Lead', '--password-stdin'],
+      'a long enough password',
+    );
+    expect(added.code, added.stderr).toBe(0);
+    expect(added.stdout).toContain('Added user lead@example.nhs.uk');
+    const granted = await flock(['user', 'role', 'lead@example.nhs.uk', 'clinical_lead', 'ENG']);
+    expect(granted.stdout).toContain('Granted clinical_lead in England (ENG)');
+    const badRole = await flock(['user', 'role', 'lead@example.nhs.uk', 'emperor', 'ENG']);
+    expect(badRole.code).toBe(2);
+    const revoked = await flock([
+      'user',
+      'role',
+      'lead@example.nhs.uk',
+      'clinical_lead',
+      'ENG',
+      '--revoke',
+    ]);
+    expect(revoked.stdout).toContain('Removed clinical_lead');
+    const disabled = await flock(['user', 'disable', 'lead@example.nhs.uk']);
+    expect(disabled.stdout).toContain('Disabled lead@example.nhs.uk');
+    const short = await flock(
+      ['user', 'add', 'x@example.nhs.uk', '--name', 'X', '--password-stdin'],
+      'short',
+    );
+    expect(short.code).toBe(2);
+    expect(short.stderr).toContain('12 characters or more');
+  });
+});
