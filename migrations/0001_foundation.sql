@@ -54,13 +54,15 @@ CREATE TABLE organisation_relationship (
 );
 CREATE INDEX organisation_relationship_parent ON organisation_relationship (parent_id, kind);
 
+-- Practice facts are bulk-loaded by importers that resolve every practice code against the register
+-- in the same transaction; they carry no foreign keys, which would triple load time (decisions/0005).
 CREATE TABLE registered_population (
-  practice_id integer NOT NULL REFERENCES organisation (id),
+  practice_id integer NOT NULL,
   extract_date date NOT NULL,
   sex text NOT NULL CHECK (sex IN ('female', 'male')),
   age_band text NOT NULL,
   patients integer NOT NULL CHECK (patients >= 0),
-  import_id integer NOT NULL REFERENCES import_log (id),
+  import_id integer NOT NULL,
   PRIMARY KEY (practice_id, extract_date, sex, age_band)
 );
 
@@ -76,7 +78,7 @@ CREATE TABLE reference_population (
 );
 
 CREATE TABLE weighted_population (
-  practice_id integer NOT NULL REFERENCES organisation (id),
+  practice_id integer NOT NULL,
   allocation_year text NOT NULL,
   registered_patients double precision,
   projected_population double precision NOT NULL,
@@ -94,33 +96,33 @@ CREATE TABLE weighted_population (
   icb_name text,
   region_code text,
   region_name text,
-  import_id integer NOT NULL REFERENCES import_log (id),
+  import_id integer NOT NULL,
   PRIMARY KEY (practice_id, allocation_year)
 );
 CREATE INDEX weighted_population_icb ON weighted_population (allocation_year, icb_code);
 
 CREATE TABLE qof_prevalence (
-  practice_id integer NOT NULL REFERENCES organisation (id),
+  practice_id integer NOT NULL,
   qof_year text NOT NULL,
   register_code text NOT NULL,
   register_size integer NOT NULL CHECK (register_size >= 0),
   list_type text NOT NULL,
   list_size integer NOT NULL CHECK (list_size >= 0),
-  import_id integer NOT NULL REFERENCES import_log (id),
+  import_id integer NOT NULL,
   PRIMARY KEY (practice_id, qof_year, register_code)
 );
 
 CREATE TABLE deprivation (
-  practice_id integer NOT NULL REFERENCES organisation (id),
+  practice_id integer NOT NULL,
   imd_year integer NOT NULL,
   score double precision NOT NULL,
   national_decile smallint,
-  import_id integer NOT NULL REFERENCES import_log (id),
+  import_id integer NOT NULL,
   PRIMARY KEY (practice_id, imd_year)
 );
 
 CREATE TABLE gp_payment (
-  practice_id integer NOT NULL REFERENCES organisation (id),
+  practice_id integer NOT NULL,
   financial_year text NOT NULL,
   contract_type text,
   dispensing boolean,
@@ -128,7 +130,7 @@ CREATE TABLE gp_payment (
   weighted_patients numeric(14, 2),
   total_payments_pence bigint NOT NULL,
   total_after_deductions_pence bigint,
-  import_id integer NOT NULL REFERENCES import_log (id),
+  import_id integer NOT NULL,
   PRIMARY KEY (practice_id, financial_year)
 );
 

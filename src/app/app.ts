@@ -6,9 +6,11 @@ import type { Kysely } from 'kysely';
 import { registerGroupRoutes } from '../organisations/group.routes.js';
 import { registerAuditRoutes } from '../platform/audit/audit.routes.js';
 import { registerAuthRoutes } from '../platform/auth/auth.routes.js';
+import { createSessionResolver } from '../platform/auth/session.service.js';
 import { systemClock, type Clock } from '../platform/clock.js';
 import type { Database } from '../platform/db/schema.js';
 import { AppError } from '../platform/errors.js';
+import { createDataCache } from '../platform/db/data-cache.js';
 import type { AppEnv } from '../platform/http/http.types.js';
 import { openApiDocument } from '../platform/http/openapi.js';
 import { createPageRenderer } from '../platform/http/pages.js';
@@ -23,6 +25,10 @@ export interface AppDependencies {
   config: Pick<Config, 'demo' | 'secureCookies'>;
   logger?: Logger;
   clock?: Clock;
+  /** How often to check for newly imported data; 0 checks on every request (tests). */
+  dataCacheTtlMs?: number;
+  /** How long a resolved session is remembered; 0 looks it up on every request (tests). */
+  sessionCacheTtlMs?: number;
 }
 
 const headings: Record<number, string> = {
@@ -40,6 +46,8 @@ export function createApp({
   config,
   logger,
   clock = systemClock,
+  dataCacheTtlMs = 1000,
+  sessionCacheTtlMs = 2000,
 }: AppDependencies): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   const page = createPageRenderer(createRenderer(), { demo: config.demo });
@@ -59,7 +67,8 @@ export function createApp({
   app.get('/assets/app.css', staticFiles('/assets/', path.join(projectRoot, 'src/web/assets')));
 
   app.use('*', securityHeaders());
-  app.use('*', sessionMiddleware(db, clock));
+  const sessions = createSessionResolver(db, clock, sessionCacheTtlMs);
+  app.use('*', sessionMiddleware(sessions));
   app.use('/api/*', async (c, next) => {
     if (c.req.method !== 'GET' && c.req.method !== 'HEAD') {
       return c.json(
@@ -78,8 +87,13 @@ export function createApp({
 
   app.get('/api/openapi.json', (c) => c.json(openApiDocument));
   app.get('/healthz', (c) => c.text('ok'));
-  registerAuthRoutes(app, { db, clock, page, secureCookies: config.secureCookies });
-  registerGroupRoutes(app, { db, clock, page });
+  registerAuthRoutes(app, { db, clock, page, sessions, secureCookies: config.secureCookies });
+  registerGroupRoutes(app, {
+    db,
+    clock,
+    page,
+    cache: createDataCache(db, { clock, ttlMs: dataCacheTtlMs }),
+  });
   registerImportRoutes(app, { db, page });
   registerAuditRoutes(app, { db, page });
 

@@ -8,7 +8,8 @@ import { AppError } from '../platform/errors.js';
 import { penceAsPounds, toCsv } from '../platform/http/csv.js';
 import type { AppEnv } from '../platform/http/http.types.js';
 import { sendCsv, sendJson } from '../platform/http/json.js';
-import type { PageRenderer } from '../platform/http/pages.js';
+import { pageCacheKey, type PageRenderer } from '../platform/http/pages.js';
+import type { DataCache } from '../platform/db/data-cache.js';
 import { intervalChartSvg } from '../web/charts/interval-chart.js';
 import { lineChartSvg } from '../web/charts/line-chart.js';
 import { pyramidSvg } from '../web/charts/pyramid.js';
@@ -30,6 +31,7 @@ interface Deps {
   db: Db;
   clock: Clock;
   page: PageRenderer;
+  cache: DataCache;
 }
 
 const sortLabels: Record<PracticeSortKey, string> = {
@@ -66,15 +68,49 @@ function parseSort(c: Context<AppEnv>) {
   return { key: parsed.data.sort, descending: parsed.data.order === 'desc' };
 }
 
-export function registerGroupRoutes(app: Hono<AppEnv>, { db, clock, page }: Deps) {
+export function registerGroupRoutes(app: Hono<AppEnv>, { db, clock, page, cache }: Deps) {
   const today = () => isoDate(clock());
+  // Everything below depends only on imported data (and today's date), so it is cached per data version.
+  const groupByCode = (code: string) =>
+    cache.memo(`group|${code.toUpperCase()}|${today()}`, () => requireGroup(db, code, today()));
+  const ancestors = (g: Group) => cache.memo(`ancestors|${g.id}`, () => groupAncestorIds(db, g.id));
+  const homeOf = (g: Group) => cache.memo(`home|${g.id}|${g.as_at}`, () => groupHome(db, g));
+  const successorOf = (g: Group) =>
+    g.is_current
+      ? Promise.resolve(null)
+      : cache.memo(
+          `successor|${g.id}`,
+          async () => (await findSuccessor(db, g.id, g.as_at)) ?? null,
+        );
+  const overviewOf = (g: Group, year: string | undefined) =>
+    cache.memo(`overview|${g.id}|${g.as_at}|${year ?? ''}`, () => groupOverview(db, g, year));
+  const tableOf = (g: Group, sort: { key: PracticeSortKey; descending: boolean }) =>
+    cache.memo(`practices|${g.id}|${g.as_at}|${sort.key}|${sort.descending}`, () =>
+      practicesTable(db, g, sort),
+    );
+  const profileOf = (g: Group, code: string) =>
+    cache.memo(`profile|${g.id}|${g.as_at}|${code.toUpperCase()}`, () =>
+      practiceProfile(db, g, code),
+    );
+  const allGroups = () => cache.memo(`groups|${today()}`, () => listGroups(db, today()));
+  /** Serves a page from the cache when this user has seen it since the data last changed. */
+  const cachedPage = async (
+    c: Context<AppEnv>,
+    build: () => Promise<{ template: string; data: Record<string, unknown> }>,
+  ) =>
+    c.html(
+      await cache.memo(pageCacheKey(c), async () => {
+        const { template, data } = await build();
+        return page.html(c, template, data);
+      }),
+    );
 
   /** Loads the group in the URL and checks the signed-in user may see its private pages. */
   async function privateGroup(c: Context<AppEnv>): Promise<Group> {
-    const group = await requireGroup(db, c.req.param('code') ?? '', today());
+    const group = await groupByCode(c.req.param('code') ?? '');
     const principal = c.get('principal');
     if (!principal) throw new AppError('unauthenticated', 'Sign in to see this page');
-    if (!canReadGroup(principal, group.id, await groupAncestorIds(db, group.id))) {
+    if (!canReadGroup(principal, group.id, await ancestors(group))) {
       throw new AppError(
         'forbidden',
         `Your account does not give access to ${group.name}'s private pages`,
@@ -85,21 +121,24 @@ export function registerGroupRoutes(app: Hono<AppEnv>, { db, clock, page }: Deps
 
   const canRead = async (c: Context<AppEnv>, group: Group) => {
     const principal = c.get('principal');
-    return principal
-      ? canReadGroup(principal, group.id, await groupAncestorIds(db, group.id))
-      : false;
+    return principal ? canReadGroup(principal, group.id, await ancestors(group)) : false;
   };
 
   // ---- public ------------------------------------------------------------------------------
   app.get('/', async (c) => {
-    const groups = await listGroups(db, today());
-    const demoGroup = groups.find((g) => g.code === '09G');
-    const principal = c.get('principal');
-    return page(c, 'home.njk', {
-      title: 'Commissioning groups',
-      groups,
-      demoGroup,
-      myGroups: (principal?.grants ?? []).filter((g) => g.organisationType === 'group'),
+    return cachedPage(c, async () => {
+      const groups = await allGroups();
+      const demoGroup = groups.find((g) => g.code === '09G');
+      const principal = c.get('principal');
+      return {
+        template: 'home.njk',
+        data: {
+          title: 'Commissioning groups',
+          groups,
+          demoGroup,
+          myGroups: (principal?.grants ?? []).filter((g) => g.organisationType === 'group'),
+        },
+      };
     });
   });
 
@@ -114,11 +153,9 @@ export function registerGroupRoutes(app: Hono<AppEnv>, { db, clock, page }: Deps
       ],
       groups,
     );
-  app.get('/groups.csv', async (c) =>
-    sendCsv(c, 'groups.csv', groupsCsv(await listGroups(db, today()))),
-  );
+  app.get('/groups.csv', async (c) => sendCsv(c, 'groups.csv', groupsCsv(await allGroups())));
   app.get('/api/v1/groups', async (c) => {
-    const groups = await listGroups(db, today());
+    const groups = await allGroups();
     return sendJson(c, {
       groups: groups.map((g) => ({
         code: g.code,
@@ -132,14 +169,19 @@ export function registerGroupRoutes(app: Hono<AppEnv>, { db, clock, page }: Deps
   });
 
   app.get('/groups/:code', async (c) => {
-    const group = await requireGroup(db, c.req.param('code'), today());
+    const group = await groupByCode(c.req.param('code'));
     if (c.req.param('code') !== group.code) return c.redirect(`/groups/${group.code}`, 301);
-    const home = await groupHome(db, group);
-    return page(c, 'group.njk', {
-      title: group.name,
-      ...home,
-      canReadPrivate: await canRead(c, group),
-      breadcrumbs: [{ text: 'Groups', href: '/' }],
+    return cachedPage(c, async () => {
+      const home = await homeOf(group);
+      return {
+        template: 'group.njk',
+        data: {
+          title: group.name,
+          ...home,
+          canReadPrivate: await canRead(c, group),
+          breadcrumbs: [{ text: 'Groups', href: '/' }],
+        },
+      };
     });
   });
 
@@ -156,16 +198,12 @@ export function registerGroupRoutes(app: Hono<AppEnv>, { db, clock, page }: Deps
       home.practices,
     );
   app.get('/groups/:code/members.csv', async (c) => {
-    const group = await requireGroup(db, c.req.param('code'), today());
-    return sendCsv(
-      c,
-      `${group.code}-members-${group.as_at}.csv`,
-      membersCsv(await groupHome(db, group)),
-    );
+    const group = await groupByCode(c.req.param('code'));
+    return sendCsv(c, `${group.code}-members-${group.as_at}.csv`, membersCsv(await homeOf(group)));
   });
   app.get('/api/v1/groups/:code', async (c) => {
-    const group = await requireGroup(db, c.req.param('code'), today());
-    const home = await groupHome(db, group);
+    const group = await groupByCode(c.req.param('code'));
+    const home = await homeOf(group);
     return sendJson(c, {
       group: {
         code: group.code,
@@ -190,22 +228,31 @@ export function registerGroupRoutes(app: Hono<AppEnv>, { db, clock, page }: Deps
 
   app.get('/groups/:code/overview', async (c) => {
     const group = await privateGroup(c);
-    const overview = await groupOverview(db, group, yearParam(c));
-    const successor = group.is_current ? null : await findSuccessor(db, group.id, group.as_at);
-    return page(c, 'overview.njk', {
-      title: `${group.name}: overview`,
-      ...overview,
-      successor,
-      yearItems: overview.years.map((y) => ({ value: y, text: y, selected: y === overview.year })),
-      breadcrumbs: [
-        { text: 'Groups', href: '/' },
-        { text: group.name, href: `/groups/${group.code}` },
-      ],
+    return cachedPage(c, async () => {
+      const overview = await overviewOf(group, yearParam(c));
+      const successor = await successorOf(group);
+      return {
+        template: 'overview.njk',
+        data: {
+          title: `${group.name}: overview`,
+          ...overview,
+          successor,
+          yearItems: overview.years.map((y) => ({
+            value: y,
+            text: y,
+            selected: y === overview.year,
+          })),
+          breadcrumbs: [
+            { text: 'Groups', href: '/' },
+            { text: group.name, href: `/groups/${group.code}` },
+          ],
+        },
+      };
     });
   });
   app.get('/groups/:code/overview.csv', async (c) => {
     const group = await privateGroup(c);
-    const overview = await groupOverview(db, group, yearParam(c));
+    const overview = await overviewOf(group, yearParam(c));
     const components = overview.allocation?.components ?? [];
     return sendCsv(
       c,
@@ -231,7 +278,7 @@ export function registerGroupRoutes(app: Hono<AppEnv>, { db, clock, page }: Deps
   });
   app.get('/api/v1/groups/:code/overview', async (c) => {
     const group = await privateGroup(c);
-    const overview = await groupOverview(db, group, yearParam(c));
+    const overview = await overviewOf(group, yearParam(c));
     return sendJson(c, {
       group: { code: group.code, name: group.name, membershipOn: group.as_at },
       memberPractices: overview.practices,
@@ -252,24 +299,29 @@ export function registerGroupRoutes(app: Hono<AppEnv>, { db, clock, page }: Deps
   // ---- private: practices table ---------------------------------------------------------------
   app.get('/groups/:code/practices', async (c) => {
     const group = await privateGroup(c);
-    const sort = parseSort(c);
-    const table = await practicesTable(db, group, sort);
-    const successor = group.is_current ? null : await findSuccessor(db, group.id, group.as_at);
-    return page(c, 'practices.njk', {
-      title: `${group.name}: practices`,
-      ...table,
-      successor,
-      sort,
-      sortLabel: sortLabels[sort.key],
-      breadcrumbs: [
-        { text: 'Groups', href: '/' },
-        { text: group.name, href: `/groups/${group.code}` },
-      ],
+    return cachedPage(c, async () => {
+      const sort = parseSort(c);
+      const table = await tableOf(group, sort);
+      const successor = await successorOf(group);
+      return {
+        template: 'practices.njk',
+        data: {
+          title: `${group.name}: practices`,
+          ...table,
+          successor,
+          sort,
+          sortLabel: sortLabels[sort.key],
+          breadcrumbs: [
+            { text: 'Groups', href: '/' },
+            { text: group.name, href: `/groups/${group.code}` },
+          ],
+        },
+      };
     });
   });
   app.get('/groups/:code/practices.csv', async (c) => {
     const group = await privateGroup(c);
-    const table = await practicesTable(db, group, parseSort(c));
+    const table = await tableOf(group, parseSort(c));
     return sendCsv(
       c,
       `${group.code}-practices-${group.as_at}.csv`,
@@ -297,7 +349,7 @@ export function registerGroupRoutes(app: Hono<AppEnv>, { db, clock, page }: Deps
   });
   app.get('/api/v1/groups/:code/practices', async (c) => {
     const group = await privateGroup(c);
-    const table = await practicesTable(db, group, parseSort(c));
+    const table = await tableOf(group, parseSort(c));
     return sendJson(c, {
       group: { code: group.code, name: group.name, membershipOn: group.as_at },
       qofYear: table.qofYear,
@@ -316,90 +368,98 @@ export function registerGroupRoutes(app: Hono<AppEnv>, { db, clock, page }: Deps
   // ---- private: practice profile --------------------------------------------------------------
   const profileFor = async (c: Context<AppEnv>) => {
     const group = await privateGroup(c);
-    return practiceProfile(db, group, c.req.param('practice') ?? '');
+    return profileOf(group, c.req.param('practice') ?? '');
   };
 
   app.get('/groups/:code/practices/:practice', async (c) => {
     const profile = await profileFor(c);
-    const { group, practice, pyramid, prevalence, payments } = profile;
-    const pyramidChart = pyramid
-      ? pyramidSvg(pyramid.bands, {
-          title: `Population pyramid of ${practice.name}, ${pyramid.extractDate}`,
-          description: `Percentage of registered patients in each 5-year age band by sex, compared with ${group.name} and England. The table below gives the figures.`,
-          practice: `${practice.name.slice(0, 30)}`,
-          group: group.name.replace(/^NHS /, '').slice(0, 28),
-          england: `England (ONS mid-${pyramid.englandPeriod ?? ''})`,
-        })
-      : '';
-    const prevalenceChart = prevalence
-      ? intervalChartSvg(
-          prevalence.rows.map((r) => ({
-            label: r.name,
-            value: r.practice.value,
-            lower: r.practice.lower,
-            upper: r.practice.upper,
-            comparators: [
-              { kind: 'group' as const, value: r.group?.value ?? null },
-              { kind: 'england' as const, value: r.england?.value ?? null },
+    return cachedPage(c, async () => {
+      const { group, practice, pyramid, prevalence, payments } = profile;
+      // (profileFor checked access; the rendered page is cached for this user below)
+      const pyramidChart = pyramid
+        ? pyramidSvg(pyramid.bands, {
+            title: `Population pyramid of ${practice.name}, ${pyramid.extractDate}`,
+            description: `Percentage of registered patients in each 5-year age band by sex, compared with ${group.name} and England. The table below gives the figures.`,
+            practice: `${practice.name.slice(0, 30)}`,
+            group: group.name.replace(/^NHS /, '').slice(0, 28),
+            england: `England (ONS mid-${pyramid.englandPeriod ?? ''})`,
+          })
+        : '';
+      const prevalenceChart = prevalence
+        ? intervalChartSvg(
+            prevalence.rows.map((r) => ({
+              label: r.name,
+              value: r.practice.value,
+              lower: r.practice.lower,
+              upper: r.practice.upper,
+              comparators: [
+                { kind: 'group' as const, value: r.group?.value ?? null },
+                { kind: 'england' as const, value: r.england?.value ?? null },
+              ],
+            })),
+            {
+              id: 'prevalence',
+              title: `Recorded disease prevalence, ${practice.name}, QOF ${prevalence.year}`,
+              description:
+                'Each register as a percentage of the list it counts, with 95% intervals, against the group and England. The table below gives the figures.',
+              unit: '%',
+            },
+          )
+        : '';
+      const paymentsChart = payments.length
+        ? lineChartSvg(
+            payments.map((p) => p.year),
+            [
+              {
+                name: 'Practice',
+                kind: 'practice',
+                values: payments.map((p) =>
+                  p.perRegisteredPence === null ? null : Number(p.perRegisteredPence) / 100,
+                ),
+              },
+              {
+                name: 'Group',
+                kind: 'group',
+                values: payments.map((p) =>
+                  p.groupPerRegisteredPence === null
+                    ? null
+                    : Number(p.groupPerRegisteredPence) / 100,
+                ),
+              },
+              {
+                name: 'England',
+                kind: 'england',
+                values: payments.map((p) =>
+                  p.englandPerRegisteredPence === null
+                    ? null
+                    : Number(p.englandPerRegisteredPence) / 100,
+                ),
+              },
             ],
-          })),
-          {
-            id: 'prevalence',
-            title: `Recorded disease prevalence, ${practice.name}, QOF ${prevalence.year}`,
-            description:
-              'Each register as a percentage of the list it counts, with 95% intervals, against the group and England. The table below gives the figures.',
-            unit: '%',
-          },
-        )
-      : '';
-    const paymentsChart = payments.length
-      ? lineChartSvg(
-          payments.map((p) => p.year),
-          [
             {
-              name: 'Practice',
-              kind: 'practice',
-              values: payments.map((p) =>
-                p.perRegisteredPence === null ? null : Number(p.perRegisteredPence) / 100,
-              ),
+              id: 'payments',
+              title: `NHS payments per registered patient, ${practice.name}`,
+              description:
+                'Payments per registered patient by financial year for the practice, its group and England. The table below gives the figures.',
+              format: (v) => formatPence(BigInt(Math.round(v * 100)), { wholePounds: true }),
             },
-            {
-              name: 'Group',
-              kind: 'group',
-              values: payments.map((p) =>
-                p.groupPerRegisteredPence === null ? null : Number(p.groupPerRegisteredPence) / 100,
-              ),
-            },
-            {
-              name: 'England',
-              kind: 'england',
-              values: payments.map((p) =>
-                p.englandPerRegisteredPence === null
-                  ? null
-                  : Number(p.englandPerRegisteredPence) / 100,
-              ),
-            },
+          )
+        : '';
+      return {
+        template: 'practice.njk',
+        data: {
+          title: `${practice.name} (${practice.code})`,
+          ...profile,
+          pyramidSvg: pyramidChart,
+          prevalenceSvg: prevalenceChart,
+          paymentsSvg: paymentsChart,
+          breadcrumbs: [
+            { text: 'Groups', href: '/' },
+            { text: group.name, href: `/groups/${group.code}` },
+            { text: 'Practices', href: `/groups/${group.code}/practices` },
           ],
-          {
-            id: 'payments',
-            title: `NHS payments per registered patient, ${practice.name}`,
-            description:
-              'Payments per registered patient by financial year for the practice, its group and England. The table below gives the figures.',
-            format: (v) => formatPence(BigInt(Math.round(v * 100)), { wholePounds: true }),
-          },
-        )
-      : '';
-    return page(c, 'practice.njk', {
-      title: `${practice.name} (${practice.code})`,
-      ...profile,
-      pyramidSvg: pyramidChart,
-      prevalenceSvg: prevalenceChart,
-      paymentsSvg: paymentsChart,
-      breadcrumbs: [
-        { text: 'Groups', href: '/' },
-        { text: group.name, href: `/groups/${group.code}` },
-        { text: 'Practices', href: `/groups/${group.code}/practices` },
-      ],
+        },
+      };
     });
   });
 

@@ -33,43 +33,49 @@ export async function upsertOrganisations(
     const existing = unique.get(key);
     if (!existing || o.nameRank >= existing.nameRank) unique.set(key, o);
   }
-  const ids = new Map<string, number>();
   const values = [...unique.values()];
   for (let i = 0; i < values.length; i += 5000) {
-    const rows = await bulkInsert(
+    const rows = values
+      .slice(i, i + 5000)
+      .map((o) => [
+        o.code,
+        o.type,
+        o.name,
+        o.nameRank,
+        o.postcode ?? null,
+        o.openDate ?? null,
+        o.closeDate ?? null,
+      ]);
+    // Only rows that change are rewritten: re-reading a mapping file must not churn 7,000 unchanged rows.
+    await sql`
+      INSERT INTO organisation AS o (code, type, name, name_rank, postcode, open_date, close_date)
+      SELECT * FROM unnest(${rows.map((r) => r[0])}::text[], ${rows.map((r) => r[1])}::text[], ${rows.map((r) => r[2])}::text[],
+        ${rows.map((r) => r[3])}::smallint[], ${rows.map((r) => r[4])}::text[], ${rows.map((r) => r[5])}::date[], ${rows.map((r) => r[6])}::date[])
+      ON CONFLICT (type, code) DO UPDATE SET
+        name = CASE WHEN excluded.name_rank >= o.name_rank THEN excluded.name ELSE o.name END,
+        name_rank = greatest(excluded.name_rank, o.name_rank),
+        postcode = coalesce(CASE WHEN excluded.name_rank >= o.name_rank THEN excluded.postcode END, o.postcode, excluded.postcode),
+        open_date = coalesce(CASE WHEN excluded.name_rank >= o.name_rank THEN excluded.open_date END, o.open_date, excluded.open_date),
+        close_date = CASE WHEN excluded.name_rank >= o.name_rank THEN excluded.close_date ELSE coalesce(o.close_date, excluded.close_date) END
+      WHERE (o.name, o.name_rank, o.postcode, o.open_date, o.close_date) IS DISTINCT FROM (
+        CASE WHEN excluded.name_rank >= o.name_rank THEN excluded.name ELSE o.name END,
+        greatest(excluded.name_rank, o.name_rank),
+        coalesce(CASE WHEN excluded.name_rank >= o.name_rank THEN excluded.postcode END, o.postcode, excluded.postcode),
+        coalesce(CASE WHEN excluded.name_rank >= o.name_rank THEN excluded.open_date END, o.open_date, excluded.open_date),
+        CASE WHEN excluded.name_rank >= o.name_rank THEN excluded.close_date ELSE coalesce(o.close_date, excluded.close_date) END)`.execute(
       db,
-      'organisation',
-      [
-        { name: 'code', type: 'text' },
-        { name: 'type', type: 'text' },
-        { name: 'name', type: 'text' },
-        { name: 'name_rank', type: 'smallint' },
-        { name: 'postcode', type: 'text' },
-        { name: 'open_date', type: 'date' },
-        { name: 'close_date', type: 'date' },
-      ],
-      values
-        .slice(i, i + 5000)
-        .map((o) => [
-          o.code,
-          o.type,
-          o.name,
-          o.nameRank,
-          o.postcode ?? null,
-          o.openDate ?? null,
-          o.closeDate ?? null,
-        ]),
-      `ON CONFLICT (type, code) DO UPDATE SET
-         name = CASE WHEN excluded.name_rank >= organisation.name_rank THEN excluded.name ELSE organisation.name END,
-         name_rank = greatest(excluded.name_rank, organisation.name_rank),
-         postcode = coalesce(CASE WHEN excluded.name_rank >= organisation.name_rank THEN excluded.postcode END, organisation.postcode, excluded.postcode),
-         open_date = coalesce(CASE WHEN excluded.name_rank >= organisation.name_rank THEN excluded.open_date END, organisation.open_date, excluded.open_date),
-         close_date = CASE WHEN excluded.name_rank >= organisation.name_rank THEN excluded.close_date
-                           ELSE coalesce(organisation.close_date, excluded.close_date) END`,
-      'id, type, code',
     );
-    for (const r of rows) ids.set(orgKey(String(r.type), String(r.code)), Number(r.id));
   }
+  const ids = new Map<string, number>();
+  const types = [...new Set(values.map((o) => o.type))];
+  const codes = [...new Set(values.map((o) => o.code))];
+  const found = await db
+    .selectFrom('organisation')
+    .select(['id', 'type', 'code'])
+    .where('type', 'in', types.length ? types : ['nation'])
+    .where(sql<boolean>`code = any(${codes}::text[])`)
+    .execute();
+  for (const r of found) ids.set(orgKey(r.type, r.code), r.id);
   return ids;
 }
 
@@ -165,13 +171,45 @@ export async function rebuildRelationships(db: Db, childIds: readonly number[]):
     });
     byChild.set(o.child_id, list);
   }
-  const rows: unknown[][] = [];
-  for (const [childId, list] of byChild) {
-    for (const r of deriveHistory(list, closeDate.get(childId) ?? null)) {
-      rows.push([childId, r.parentId, r.kind, r.validFrom, r.validTo]);
-    }
+  const existing = await db
+    .selectFrom('organisation_relationship')
+    .select(['child_id', 'parent_id', 'kind', 'valid_from', 'valid_to'])
+    .where(sql<boolean>`child_id = any(${ids}::int[])`)
+    .execute();
+  const signature = (r: {
+    parentId: number;
+    kind: string;
+    validFrom: string;
+    validTo: string | null;
+  }) => `${r.kind}|${r.parentId}|${r.validFrom}|${r.validTo ?? ''}`;
+  const stored = new Map<number, string[]>();
+  for (const r of existing) {
+    const list = stored.get(r.child_id) ?? [];
+    list.push(
+      signature({
+        parentId: r.parent_id,
+        kind: r.kind,
+        validFrom: r.valid_from,
+        validTo: r.valid_to,
+      }),
+    );
+    stored.set(r.child_id, list);
   }
-  await sql`DELETE FROM organisation_relationship WHERE child_id = any(${ids}::int[])`.execute(db);
+  // Rewrite only the children whose derived history differs from what is stored.
+  const changed: number[] = [];
+  const rows: unknown[][] = [];
+  for (const childId of ids) {
+    const derived = deriveHistory(byChild.get(childId) ?? [], closeDate.get(childId) ?? null);
+    const now = derived.map(signature).sort().join(';');
+    const before = (stored.get(childId) ?? []).sort().join(';');
+    if (now === before) continue;
+    changed.push(childId);
+    for (const r of derived) rows.push([childId, r.parentId, r.kind, r.validFrom, r.validTo]);
+  }
+  if (changed.length === 0) return;
+  await sql`DELETE FROM organisation_relationship WHERE child_id = any(${changed}::int[])`.execute(
+    db,
+  );
   for (let i = 0; i < rows.length; i += 10000) {
     await bulkInsert(
       db,

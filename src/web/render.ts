@@ -27,7 +27,7 @@ export function createRenderer() {
       ],
       { noCache: false },
     ),
-    { autoescape: true, throwOnUndefined: false },
+    { autoescape: true, throwOnUndefined: false, trimBlocks: true, lstripBlocks: true },
   );
   const missing = '–';
   env.addFilter('num', (value: unknown, digits = 0) => {

@@ -50,6 +50,10 @@ export async function seededApp(engine: Engine): Promise<Seeded> {
       organisationType: u.type,
     });
   }
-  const app = createApp({ db: store.db, config: { demo: false, secureCookies: false } });
+  const app = createApp({
+    db: store.db,
+    config: { demo: false, secureCookies: false },
+    dataCacheTtlMs: 0,
+  });
   return { store, app, close: () => store.close() };
 }

@@ -7,7 +7,7 @@ import { AppError } from '../errors.js';
 import type { AppEnv } from '../http/http.types.js';
 import type { PageRenderer } from '../http/pages.js';
 import { SESSION_COOKIE } from '../http/security.js';
-import { signIn, signOut } from './session.service.js';
+import { signIn, signOut, type SessionResolver } from './session.service.js';
 
 /** Only same-site paths may be returned to after sign-in (no open redirects). */
 export const safeNext = (next: unknown) =>
@@ -15,7 +15,13 @@ export const safeNext = (next: unknown) =>
 
 export function registerAuthRoutes(
   app: Hono<AppEnv>,
-  deps: { db: Db; clock: Clock; page: PageRenderer; secureCookies: boolean },
+  deps: {
+    db: Db;
+    clock: Clock;
+    page: PageRenderer;
+    sessions: SessionResolver;
+    secureCookies: boolean;
+  },
 ) {
   const { db, clock, page } = deps;
 
@@ -83,7 +89,10 @@ export function registerAuthRoutes(
   app.post('/sign-out', async (c) => {
     const principal = c.get('principal');
     const token = c.get('sessionToken');
-    if (principal && token) await signOut(db, token, principal, c.get('clientAddress'), clock);
+    if (principal && token) {
+      await signOut(db, token, principal, c.get('clientAddress'), clock);
+      deps.sessions.forget(token);
+    }
     deleteCookie(c, SESSION_COOKIE, { path: '/' });
     return c.redirect('/', 303);
   });

@@ -12,7 +12,6 @@ import {
   findLiveSession,
   findUserByEmail,
   insertSession,
-  listGrants,
   touchSession,
 } from './user.repository.js';
 
@@ -99,7 +98,7 @@ export async function resolveSession(
   if (now.getTime() - session.last_seen_at.getTime() > 60_000) {
     await touchSession(db, session.id_hash, now, new Date(now.getTime() + SESSION_IDLE_MS));
   }
-  const grants = await listGrants(db, session.user_id);
+  const grants = session.grants;
   return {
     userId: session.user_id,
     email: session.email,
@@ -128,4 +127,40 @@ export async function signOut(
     { action: 'sign_out', entityType: 'user', entityId: String(principal.userId) },
     clock,
   );
+}
+
+export interface SessionResolver {
+  resolve(token: string): Promise<Principal | undefined>;
+  /** Drops a token from the cache (after sign-out in this process). */
+  forget(token: string): void;
+}
+
+/**
+ * Resolves session tokens, remembering each answer for `ttlMs`. Every request needs the signed-in user;
+ * looking it up costs a query, which on the embedded database is most of a cached page's time. A
+ * session ended elsewhere (sign-out in another instance, a user disabled from the CLI) stops working
+ * here within `ttlMs`; sign-out in this process takes effect at once.
+ */
+export function createSessionResolver(
+  db: Db,
+  clock: Clock = systemClock,
+  ttlMs = 2000,
+): SessionResolver {
+  const cache = new Map<string, { principal: Principal | undefined; until: number }>();
+  return {
+    async resolve(token) {
+      const now = clock().getTime();
+      const hit = cache.get(token);
+      if (hit && hit.until > now) return hit.principal;
+      const principal = await resolveSession(db, token, clock);
+      if (ttlMs > 0) {
+        if (cache.size > 10_000) cache.clear();
+        cache.set(token, { principal, until: now + ttlMs });
+      }
+      return principal;
+    },
+    forget(token) {
+      cache.delete(token);
+    },
+  };
 }

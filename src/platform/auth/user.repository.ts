@@ -1,6 +1,7 @@
 // SQL for users, role grants and sessions.
 import { sql } from 'kysely';
 import type { Db } from '../db/schema.js';
+import type { OrganisationType } from '../../organisations/organisation.table.js';
 import type { Role } from './user.table.js';
 
 export const findUserByEmail = (db: Db, email: string) =>
@@ -97,22 +98,42 @@ export const insertSession = (
     })
     .execute();
 
-export const findLiveSession = (db: Db, idHash: string, now: Date) =>
-  db
-    .selectFrom('user_session as s')
-    .innerJoin('app_user as u', 'u.id', 's.user_id')
-    .select([
-      's.id_hash',
-      's.user_id',
-      's.expires_at',
-      's.last_seen_at',
-      'u.email',
-      'u.display_name',
-      'u.disabled_at',
-    ])
-    .where('s.id_hash', '=', idHash)
-    .where('s.expires_at', '>', now)
-    .executeTakeFirst();
+export interface LiveSessionRow {
+  id_hash: string;
+  user_id: number;
+  expires_at: Date;
+  last_seen_at: Date;
+  email: string;
+  display_name: string;
+  disabled_at: Date | null;
+  grants: {
+    role: Role;
+    organisation_id: number;
+    organisation_code: string;
+    organisation_type: OrganisationType;
+    organisation_name: string;
+  }[];
+}
+
+/** A live session with its user and the user's role grants, in one query (it runs on every request). */
+export async function findLiveSession(
+  db: Db,
+  idHash: string,
+  now: Date,
+): Promise<LiveSessionRow | undefined> {
+  const result = await sql<LiveSessionRow>`
+    SELECT s.id_hash, s.user_id, s.expires_at, s.last_seen_at, u.email, u.display_name, u.disabled_at,
+      coalesce((SELECT json_agg(json_build_object('role', g.role, 'organisation_id', g.organisation_id,
+                 'organisation_code', o.code, 'organisation_type', o.type, 'organisation_name', o.name) ORDER BY o.code)
+                FROM role_grant g JOIN organisation o ON o.id = g.organisation_id WHERE g.user_id = u.id), '[]') AS grants
+    FROM user_session s JOIN app_user u ON u.id = s.user_id
+    WHERE s.id_hash = ${idHash} AND s.expires_at > ${now}`.execute(db);
+  const row = result.rows[0];
+  // json arrives parsed on both engines; text on none, but be safe.
+  if (row && typeof row.grants === 'string')
+    row.grants = JSON.parse(row.grants) as LiveSessionRow['grants'];
+  return row;
+}
 
 export const touchSession = (db: Db, idHash: string, now: Date, expiresAt: Date) =>
   db

@@ -6,7 +6,6 @@ export interface AppVariables {
   principal: Principal | undefined;
   sessionToken: string | undefined;
   csrfToken: string;
-  cspNonce: string;
   clientAddress: string | null;
 }
 

@@ -1,15 +1,16 @@
-// Renders a page with what every page needs: the signed-in user, navigation, CSRF token and CSP nonce.
+// Renders a page with what every page needs: the signed-in user, navigation and CSRF token.
 import type { Context } from 'hono';
 import { adminScope, homeGroups } from '../auth/principal.js';
 import type { Renderer } from '../../web/render.js';
 import type { AppEnv } from './http.types.js';
 
-export type PageRenderer = (
-  c: Context<AppEnv>,
-  template: string,
-  data: Record<string, unknown>,
-  status?: 200 | 400 | 401 | 403 | 404 | 409 | 429 | 500,
-) => Response;
+type Status = 200 | 400 | 401 | 403 | 404 | 409 | 429 | 500;
+
+export interface PageRenderer {
+  (c: Context<AppEnv>, template: string, data: Record<string, unknown>, status?: Status): Response;
+  /** The page as HTML text (for caching). */
+  html(c: Context<AppEnv>, template: string, data: Record<string, unknown>): string;
+}
 
 export function navigationFor(c: Context<AppEnv>) {
   const principal = c.get('principal');
@@ -34,17 +35,30 @@ export function navigationFor(c: Context<AppEnv>) {
 }
 
 export function createPageRenderer(renderer: Renderer, options: { demo: boolean }): PageRenderer {
-  return (c, template, data, status = 200) =>
-    c.html(
-      renderer.render(template, {
-        principal: c.get('principal'),
-        csrfToken: c.get('csrfToken'),
-        cspNonce: c.get('cspNonce'),
-        currentPath: c.req.path,
-        navigation: navigationFor(c),
-        demo: options.demo,
-        ...data,
-      }),
-      status,
-    );
+  const html = (c: Context<AppEnv>, template: string, data: Record<string, unknown>) =>
+    renderer.render(template, {
+      principal: c.get('principal'),
+      csrfToken: c.get('csrfToken'),
+      currentPath: c.req.path,
+      navigation: navigationFor(c),
+      demo: options.demo,
+      ...data,
+    });
+  const page = (
+    c: Context<AppEnv>,
+    template: string,
+    data: Record<string, unknown>,
+    status: Status = 200,
+  ) => c.html(html(c, template, data), status);
+  return Object.assign(page, { html });
+}
+
+/** Cache key for a page as this user sees it (their roles shape the navigation). */
+export function pageCacheKey(c: Context<AppEnv>): string {
+  const principal = c.get('principal');
+  const who = principal
+    ? `${principal.userId}:${principal.grants.map((g) => `${g.role}@${g.organisationId}`).join(',')}`
+    : 'public';
+  const url = new URL(c.req.url);
+  return `page|${who}|${url.pathname}${url.search}`;
 }

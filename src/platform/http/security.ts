@@ -1,24 +1,38 @@
 // Security middleware: response headers with a per-request CSP nonce, the session, and CSRF checks on forms.
-import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { projectRoot } from '../../app/config.js';
 import type { MiddlewareHandler } from 'hono';
 import { getCookie, setCookie } from 'hono/cookie';
-import { resolveSession } from '../auth/session.service.js';
-import type { Clock } from '../clock.js';
-import type { Db } from '../db/schema.js';
+import type { SessionResolver } from '../auth/session.service.js';
 import { AppError } from '../errors.js';
 import type { AppEnv } from './http.types.js';
 
 export const SESSION_COOKIE = 'flock_session';
 export const CSRF_COOKIE = 'flock_csrf';
 
+/**
+ * CSP hashes of the inline scripts in the NHS.UK page template (it adds one line that marks the page
+ * as having JavaScript). Hashes rather than a per-request nonce keep pages identical, so they can be cached.
+ */
+export function templateScriptHashes(): string[] {
+  const template = readFileSync(
+    path.join(projectRoot, 'node_modules/nhsuk-frontend/dist/nhsuk/template.njk'),
+    'utf8',
+  );
+  return [...template.matchAll(/<script[^>]*>([^<]+)<\/script>/g)].map(
+    (m) => `'sha256-${createHash('sha256').update(m[1]!).digest('base64')}'`,
+  );
+}
+
 export function securityHeaders(): MiddlewareHandler<AppEnv> {
+  const scriptSources = templateScriptHashes().join(' ');
   return async (c, next) => {
-    const nonce = randomBytes(16).toString('base64');
-    c.set('cspNonce', nonce);
     await next();
     c.header(
       'Content-Security-Policy',
-      `default-src 'self'; script-src 'self' 'nonce-${nonce}'; style-src 'self'; img-src 'self' data:; ` +
+      `default-src 'self'; script-src 'self' ${scriptSources}; style-src 'self'; img-src 'self' data:; ` +
         "form-action 'self'; frame-ancestors 'none'; base-uri 'self'; object-src 'none'",
     );
     c.header('X-Content-Type-Options', 'nosniff');
@@ -29,12 +43,12 @@ export function securityHeaders(): MiddlewareHandler<AppEnv> {
 }
 
 /** Reads the session cookie and sets `principal` (undefined when signed out). */
-export function sessionMiddleware(db: Db, clock: Clock): MiddlewareHandler<AppEnv> {
+export function sessionMiddleware(sessions: SessionResolver): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     const address = c.env?.incoming?.socket?.remoteAddress ?? null;
     c.set('clientAddress', address);
     const token = getCookie(c, SESSION_COOKIE);
-    const principal = token ? await resolveSession(db, token, clock) : undefined;
+    const principal = token ? await sessions.resolve(token) : undefined;
     c.set('principal', principal);
     c.set('sessionToken', principal ? token : undefined);
     await next();

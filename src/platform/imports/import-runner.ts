@@ -339,7 +339,9 @@ async function streamRows<Row>(
       }
       if (importer.key) {
         const key = importer.key(parsed.data);
-        const fingerprint = JSON.stringify(parsed.data);
+        // Only 'drop-identical' needs the whole row to compare; otherwise the key alone decides.
+        const fingerprint =
+          importer.duplicates === 'drop-identical' ? JSON.stringify(parsed.data) : '';
         const earlier = seen.get(key);
         if (earlier !== undefined) {
           if (importer.duplicates === 'drop-identical' && earlier === fingerprint) {

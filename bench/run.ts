@@ -1,0 +1,141 @@
+// npm run bench: first start with demo seeding, each importer on its real file, and practices page latency
+// under 50 concurrent requests. Prints wall time and peak memory (VmHWM of the process doing the work).
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import autocannon from 'autocannon';
+import { projectRoot } from '../src/app/config.js';
+
+const peakRssMb = (pid: number) => {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0);
+  return kb / 1024;
+};
+
+function startFlock(
+  args: string[],
+  env: Record<string, string>,
+): { child: ChildProcess; ready: Promise<number> } {
+  const child = spawn(process.execPath, [path.join(projectRoot, 'bin/flock.js'), ...args], {
+    env: { ...process.env, LOG_LEVEL: 'warn', DATABASE_URL: '', ...env },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const ready = new Promise<number>((resolve, reject) => {
+    let output = '';
+    child.stdout!.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+      const m = /running at http:\/\/localhost:(\d+)/.exec(output);
+      if (m) resolve(Number(m[1]));
+    });
+    child.on('exit', (code) => reject(new Error(`flock exited with ${code}\n${output}`)));
+  });
+  return { child, ready };
+}
+
+async function firstStart() {
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'flock-bench-'));
+  const started = performance.now();
+  const { child, ready } = startFlock(['serve'], { FLOCK_DATA_DIR: dataDir, PORT: '0' });
+  const port = await ready;
+  const seconds = (performance.now() - started) / 1000;
+  const peak = peakRssMb(child.pid!);
+  return { dataDir, child, port, seconds, peak };
+}
+
+async function importers() {
+  const script = path.join(projectRoot, 'bench/importers.ts');
+  const child = spawn(process.execPath, ['--import', 'tsx', script], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  let out = '';
+  child.stdout!.on('data', (c: Buffer) => (out += c.toString()));
+  await new Promise((resolve) => child.on('exit', resolve));
+  return out;
+}
+
+async function signIn(base: string, password: string): Promise<string> {
+  const form = await fetch(`${base}/sign-in`);
+  const csrfCookie = form.headers
+    .getSetCookie()
+    .map((c) => c.split(';')[0])
+    .join('; ');
+  const token = /name="_csrf" value="([^"]+)"/.exec(await form.text())![1]!;
+  const response = await fetch(`${base}/sign-in`, {
+    method: 'POST',
+    redirect: 'manual',
+    headers: { cookie: csrfCookie, 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ _csrf: token, email: 'gp@demo.flock.test', password, next: '/' }),
+  });
+  const session = response.headers
+    .getSetCookie()
+    .map((c) => c.split(';')[0])
+    .join('; ');
+  return `${csrfCookie}; ${session}`;
+}
+
+/** Sends `total` requests with `concurrency` connections (autocannon) and reports latency percentiles. */
+async function latency(
+  base: string,
+  cookie: string,
+  url: string,
+  total: number,
+  concurrency: number,
+) {
+  const times: number[] = [];
+  const errors: number[] = [];
+  const result = await new Promise<autocannon.Result>((resolve, reject) => {
+    const instance = autocannon(
+      { url: `${base}${url}`, connections: concurrency, amount: total, headers: { cookie } },
+      (error, done) => (error ? reject(error) : resolve(done)),
+    );
+    instance.on('response', (_client, statusCode, _bytes, responseTime) => {
+      if (statusCode === 200) times.push(responseTime);
+      else errors.push(statusCode);
+    });
+  });
+  if (errors.length)
+    throw new Error(`${url}: ${errors.length} responses were not 200 (first ${errors[0]})`);
+  times.sort((a, b) => a - b);
+  const at = (q: number) => times[Math.min(times.length - 1, Math.floor(q * times.length))]!;
+  return {
+    p50: at(0.5),
+    p95: at(0.95),
+    max: times[times.length - 1]!,
+    perSecond: result.requests.average,
+  };
+}
+
+const start = await firstStart();
+console.log(
+  '\nFlock benchmark (this machine: %d cores, Node %s)\n',
+  os.cpus().length,
+  process.version,
+);
+console.log(
+  `first start with demo seeding (all England + 09G detail): ${start.seconds.toFixed(1)} s, peak RSS ${start.peak.toFixed(0)} MB  [target < 30 s, < 1024 MB]`,
+);
+
+const base = `http://localhost:${start.port}`;
+const password = readFileSync(path.join(start.dataDir, 'demo-password.txt'), 'utf8').trim();
+const cookie = await signIn(base, password);
+for (const url of [
+  '/groups/09G/practices',
+  '/api/v1/groups/09G/practices',
+  '/groups/09G/practices/H82006',
+]) {
+  // Warm up: the first view computes the page and fills the cache; steady state is what users meet.
+  await latency(base, cookie, url, 500, 50);
+  const r = await latency(base, cookie, url, 1000, 50);
+  console.log(
+    `${url.padEnd(36)} 1000 requests, 50 concurrent (autocannon): p50 ${r.p50.toFixed(1)} ms, p95 ${r.p95.toFixed(1)} ms, max ${r.max.toFixed(1)} ms, ${r.perSecond.toFixed(0)} req/s${url === '/groups/09G/practices' ? '  [target p95 < 100 ms]' : ''}`,
+  );
+}
+console.log(`server peak RSS after load: ${peakRssMb(start.child.pid!).toFixed(0)} MB`);
+start.child.kill('SIGTERM');
+rmSync(start.dataDir, { recursive: true, force: true });
+
+console.log(
+  '\nEach importer on its real file (one process, fresh embedded database, files in seed order):',
+);
+process.stdout.write(await importers());

@@ -1,0 +1,57 @@
+// A cache of computed results that lasts until the published data changes (a new import is logged).
+import { sql } from 'kysely';
+import { systemClock, type Clock } from '../clock.js';
+import type { Db } from './schema.js';
+
+export interface DataCache {
+  /** The result of `compute` for `key`, computed once per data version (concurrent callers share it). */
+  memo<T>(key: string, compute: () => Promise<T>): Promise<T>;
+}
+
+/**
+ * Imports are the only writers of the data behind group and practice pages, so the newest import id
+ * is a version number for all of it. The version is re-read at most every `ttlMs` (other instances'
+ * imports show within that time); a change empties the cache.
+ */
+export function createDataCache(
+  db: Db,
+  {
+    ttlMs = 1000,
+    maxEntries = 5000,
+    clock = systemClock,
+  }: { ttlMs?: number; maxEntries?: number; clock?: Clock } = {},
+): DataCache {
+  let version: number | undefined;
+  let checkedAt = -Infinity;
+  let checking: Promise<number> | undefined;
+  const entries = new Map<string, Promise<unknown>>();
+
+  async function currentVersion(): Promise<number> {
+    const now = clock().getTime();
+    if (version !== undefined && now - checkedAt < ttlMs) return version;
+    checking ??= sql<{ v: number }>`SELECT coalesce(max(id), 0)::int AS v FROM import_log`
+      .execute(db)
+      .then((r) => r.rows[0]!.v)
+      .finally(() => (checking = undefined));
+    const latest = await checking;
+    if (latest !== version) entries.clear();
+    version = latest;
+    checkedAt = now;
+    return latest;
+  }
+
+  return {
+    async memo<T>(key: string, compute: () => Promise<T>): Promise<T> {
+      await currentVersion();
+      const found = entries.get(key);
+      if (found) return found as Promise<T>;
+      if (entries.size >= maxEntries) entries.clear();
+      const pending = compute().catch((error: unknown) => {
+        entries.delete(key); // errors are not cached
+        throw error;
+      });
+      entries.set(key, pending);
+      return pending;
+    },
+  };
+}
