@@ -11,7 +11,7 @@ import {
   sumWeightedPopulation,
   type ListSizeRow,
 } from '../population/population.repository.js';
-import { mainRegisters, registerName } from '../population/qof-registers.js';
+import { mainRegisters, registerName, registerShortName } from '../population/qof-registers.js';
 import type { Db } from '../platform/db/schema.js';
 import { AppError } from '../platform/errors.js';
 import {
@@ -163,7 +163,11 @@ export async function practicesTable(
   return {
     group,
     qofYear,
-    registers: mainRegisters.map((code) => ({ code, name: registerName(code) })),
+    registers: mainRegisters.map((code) => ({
+      code,
+      name: registerName(code),
+      short: registerShortName(code),
+    })),
     listSizeSources: describeSources(listSizes),
     weightedPopulationYears: [...new Set(weighted.map((w) => w.allocation_year))].sort(),
     rows,

@@ -29,6 +29,16 @@ export const mainRegisters = ['HYP', 'DM', 'AST', 'COPD', 'CHD', 'DEP'] as const
 
 export const registerName = (code: string) => qofRegisters[code] ?? code;
 
+/** Column headings for narrow tables, as commissioners abbreviate them. */
+const shortNames: Record<string, string> = {
+  DM: 'Diabetes',
+  COPD: 'COPD',
+  CHD: 'CHD',
+  STIA: 'Stroke/TIA',
+  MH: 'SMI',
+};
+export const registerShortName = (code: string) => shortNames[code] ?? registerName(code);
+
 /** "TOTAL" → "all ages", "17OV" → "aged 17 and over". */
 export function listTypeText(listType: string): string {
   if (listType === 'TOTAL') return 'all ages';
