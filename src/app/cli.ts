@@ -11,7 +11,7 @@ import {
   setPassword,
 } from '../platform/auth/user.service.js';
 import { roles, type Role } from '../platform/auth/user.table.js';
-import { openStore, type Store } from '../platform/db/database.js';
+import { openStore, StoreInUseError, type Store } from '../platform/db/database.js';
 import { migrate } from '../platform/db/migrate.js';
 import { AppError, CliError, ImportError } from '../platform/errors.js';
 import { runImport } from '../platform/imports/import-runner.js';
@@ -258,6 +258,11 @@ export async function main(argv: string[]): Promise<void> {
     if (error instanceof ImportError) {
       console.error(`Import stopped, nothing was changed.\n${error.message}`);
       process.exitCode = 3;
+      return;
+    }
+    if (error instanceof StoreInUseError) {
+      console.error(error.message);
+      process.exitCode = 4;
       return;
     }
     if (error instanceof CliError || error instanceof AppError) {

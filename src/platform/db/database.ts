@@ -1,4 +1,5 @@
 // Opens the system of record: embedded PGlite by default, a PostgreSQL server when a URL is given.
+import { closeSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
@@ -42,11 +43,51 @@ export async function openStore(options: StoreOptions): Promise<Store> {
   return options.databaseUrl ? openPostgres(options.databaseUrl) : openPglite(options.dataDir);
 }
 
+/** Another process holds the embedded database. */
+export class StoreInUseError extends Error {
+  override name = 'StoreInUseError';
+}
+
+/**
+ * The embedded database must have one user at a time: a second process (say `flock import` while
+ * `npm start` runs) would corrupt it. A lock file holding the owner's process id keeps it out.
+ */
+function lockDataDir(dataDir: string): () => void {
+  const lockFile = path.join(dataDir, 'pg.lock');
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      const fd = openSync(lockFile, 'wx');
+      writeSync(fd, String(process.pid));
+      closeSync(fd);
+      return () => rmSync(lockFile, { force: true });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      const owner = Number(readFileSync(lockFile, 'utf8').trim());
+      let alive = false;
+      try {
+        alive = Number.isInteger(owner) && owner > 0 && process.kill(owner, 0);
+      } catch {
+        alive = false;
+      }
+      if (alive) {
+        throw new StoreInUseError(
+          `The embedded database in ${dataDir} is in use by another Flock process (pid ${owner}). ` +
+            'Stop it first (or run this command through it), or use a PostgreSQL server with DATABASE_URL.',
+        );
+      }
+      rmSync(lockFile, { force: true }); // left behind by a process that has ended
+    }
+  }
+  throw new Error(`Could not lock ${lockFile}`);
+}
+
 async function openPglite(dataDir: string): Promise<Store> {
   let location: string | undefined;
+  let unlock = () => {};
   if (dataDir !== 'memory') {
     location = path.join(dataDir, 'pg');
     await mkdir(location, { recursive: true });
+    unlock = lockDataDir(dataDir);
   }
   // PGlite only reads options from the first argument when that is an object.
   const pglite = new PGlite(location ? { dataDir: location, parsers } : { parsers });
@@ -58,8 +99,12 @@ async function openPglite(dataDir: string): Promise<Store> {
     description: location ? `embedded PGlite at ${location}` : 'embedded PGlite in memory',
     withScriptSession: (work) => work(async (sqlText) => void (await pglite.exec(sqlText))),
     close: async () => {
-      await db.destroy();
-      if (!pglite.closed) await pglite.close();
+      try {
+        await db.destroy();
+        if (!pglite.closed) await pglite.close();
+      } finally {
+        unlock();
+      }
     },
   };
 }

@@ -1,4 +1,5 @@
 // The OpenAPI description of Flock's JSON API, served at /api/openapi.json.
+import { practiceSortKeys } from '../../organisations/group.service.js';
 
 const errorResponse = {
   description: 'Error',
@@ -171,20 +172,7 @@ export const openApiDocument = {
             required: false,
             schema: {
               type: 'string',
-              enum: [
-                'code',
-                'name',
-                'pcn',
-                'registeredPatients',
-                'weightedPopulation',
-                'imdDecile',
-                'HYP',
-                'DM',
-                'AST',
-                'COPD',
-                'CHD',
-                'DEP',
-              ],
+              enum: [...practiceSortKeys],
             },
           },
           {
