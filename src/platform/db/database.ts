@@ -43,6 +43,15 @@ export async function openStore(options: StoreOptions): Promise<Store> {
   return options.databaseUrl ? openPostgres(options.databaseUrl) : openPglite(options.dataDir);
 }
 
+const processIsAlive = (pid: number) => {
+  if (!Number.isInteger(pid) || pid <= 0) return false;
+  try {
+    return process.kill(pid, 0); // signal 0 only asks whether the process exists
+  } catch {
+    return false;
+  }
+};
+
 /** Another process holds the embedded database. */
 export class StoreInUseError extends Error {
   override name = 'StoreInUseError';
@@ -63,12 +72,7 @@ function lockDataDir(dataDir: string): () => void {
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
       const owner = Number(readFileSync(lockFile, 'utf8').trim());
-      let alive = false;
-      try {
-        alive = Number.isInteger(owner) && owner > 0 && process.kill(owner, 0);
-      } catch {
-        alive = false;
-      }
+      const alive = processIsAlive(owner);
       if (alive) {
         throw new StoreInUseError(
           `The embedded database in ${dataDir} is in use by another Flock process (pid ${owner}). ` +
