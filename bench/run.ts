@@ -102,7 +102,7 @@ async function latency(
     p50: at(0.5),
     p95: at(0.95),
     max: times[times.length - 1]!,
-    perSecond: result.requests.average,
+    perSecond: result.requests.total / result.duration,
   };
 }
 
