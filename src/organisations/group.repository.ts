@@ -108,20 +108,32 @@ export async function wasEverMember(db: Db, groupId: number, practiceId: number)
 }
 
 /**
- * Organisations a group sits within (ICB, region), from the published hierarchy and from the
- * allocation geography of its practices. Used to let oversight roles see the groups they oversee.
+ * Organisations a group sits within (ICB, region): its published hierarchy, and the ICB and region
+ * that most of its members on its reference date belong to in the latest allocation file that has
+ * them. Used to let oversight roles see the groups they oversee — and no others: a practice that once
+ * moved across a boundary does not make its old group visible to the new area.
  */
-export async function groupAncestorIds(db: Db, groupId: number): Promise<number[]> {
+export async function groupAncestorIds(db: Db, groupId: number, asAt: string): Promise<number[]> {
   const result = await sql<{ id: number }>`
     WITH RECURSIVE up(id) AS (
       SELECT parent_id FROM organisation_relationship WHERE child_id = ${groupId} AND kind = 'part_of'
       UNION SELECT r.parent_id FROM organisation_relationship r JOIN up ON r.child_id = up.id AND r.kind = 'part_of'
+    ),
+    members AS (
+      SELECT child_id FROM organisation_relationship
+      WHERE parent_id = ${groupId} AND kind = 'member_of_group'
+        AND valid_from <= ${asAt}::date AND (valid_to IS NULL OR valid_to > ${asAt}::date)
+    ),
+    latest AS (SELECT max(allocation_year) AS year FROM weighted_population WHERE practice_id IN (SELECT child_id FROM members)),
+    area AS (
+      SELECT icb_code, region_code FROM weighted_population
+      WHERE allocation_year = (SELECT year FROM latest) AND practice_id IN (SELECT child_id FROM members)
+      GROUP BY icb_code, region_code ORDER BY count(*) DESC, icb_code LIMIT 1
     )
     SELECT id FROM up
     UNION
-    SELECT o.id FROM weighted_population w
-    JOIN organisation_relationship m ON m.child_id = w.practice_id AND m.kind = 'member_of_group' AND m.parent_id = ${groupId}
-    JOIN organisation o ON (o.type = 'icb' AND o.code = w.icb_code) OR (o.type = 'region' AND o.code = w.region_code)`.execute(
+    SELECT o.id FROM organisation o JOIN area
+      ON (o.type = 'icb' AND o.code = area.icb_code) OR (o.type = 'region' AND o.code = area.region_code)`.execute(
     db,
   );
   return result.rows.map((r) => r.id);

@@ -73,7 +73,8 @@ export function registerGroupRoutes(app: Hono<AppEnv>, { db, clock, page, cache 
   // Everything below depends only on imported data (and today's date), so it is cached per data version.
   const groupByCode = (code: string) =>
     cache.memo(`group|${code.toUpperCase()}|${today()}`, () => requireGroup(db, code, today()));
-  const ancestors = (g: Group) => cache.memo(`ancestors|${g.id}`, () => groupAncestorIds(db, g.id));
+  const ancestors = (g: Group) =>
+    cache.memo(`ancestors|${g.id}|${g.as_at}`, () => groupAncestorIds(db, g.id, g.as_at));
   const homeOf = (g: Group) => cache.memo(`home|${g.id}|${g.as_at}`, () => groupHome(db, g));
   const successorOf = (g: Group) =>
     g.is_current

@@ -1,5 +1,8 @@
 // Authorisation: every private page, API and CSV is scoped to the user's group; signed-out visitors see only public pages.
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { systemActor } from '../../src/platform/audit/audit.service.js';
+import { createUser, grantRole } from '../../src/platform/auth/user.service.js';
 import { AppClient } from '../support/app-client.js';
 import { PASSWORD, seededApp, type Seeded } from '../support/seeded.js';
 import { engines } from '../support/stores.js';
@@ -54,6 +57,37 @@ describe.each(engines())('tenancy on %s', (engine) => {
     await client.signIn('oversight@example.nhs.uk', PASSWORD);
     expect((await client.get('/groups/09G/overview')).status).toBe(200);
     expect((await client.get('/api/v1/groups/09D/practices')).status).toBe(200);
+  });
+
+  it('lets ICB and region oversight read only the groups within them', async () => {
+    const db = seeded.store.db;
+    const actor = systemActor('test');
+    await sql`INSERT INTO organisation (code, type, name, name_rank) VALUES ('QHM', 'icb', 'NHS North East and North Cumbria ICB', 1)
+      ON CONFLICT DO NOTHING`.execute(db);
+    const grants: [string, string, 'icb' | 'region'][] = [
+      ['sussex.icb@example.nhs.uk', 'QNX', 'icb'],
+      ['south.east@example.nhs.uk', 'Y59', 'region'],
+      ['north.east@example.nhs.uk', 'QHM', 'icb'],
+    ];
+    for (const [email, code, type] of grants) {
+      const user = await createUser(db, actor, { email, displayName: email, password: PASSWORD });
+      await grantRole(db, actor, {
+        userId: user.id,
+        role: 'oversight',
+        organisationCode: code,
+        organisationType: type,
+      });
+    }
+    for (const [email, expected] of [
+      ['sussex.icb@example.nhs.uk', 200],
+      ['south.east@example.nhs.uk', 200],
+      ['north.east@example.nhs.uk', 403],
+    ] as const) {
+      const client = new AppClient(seeded.app);
+      await client.signIn(email, PASSWORD);
+      expect((await client.get('/groups/09G/overview')).status, email).toBe(expected);
+      expect((await client.get('/api/v1/groups/09D/practices')).status, email).toBe(expected);
+    }
   });
 
   it('sends signed-out visitors to sign in for pages and answers 401 on the API', async () => {
