@@ -2,7 +2,9 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'csv-parse/sync';
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApp } from '../../src/app/app.js';
 import { AppClient } from '../support/app-client.js';
 import { PASSWORD, seededApp, type Seeded } from '../support/seeded.js';
 import { engines } from '../support/stores.js';
@@ -80,6 +82,39 @@ describe.each(engines())('API and CSV on %s', (engine) => {
     }
     const post = await client.request('/api/v1/groups', { method: 'POST' });
     expect(post.status).toBe(405);
+  });
+
+  it('answers malformed requests with 4xx, not 500', async () => {
+    expect((await client.get('/assets/nhsuk/%ZZ.css')).status).toBe(404);
+    const malformed = await client.request('/sign-in', {
+      method: 'POST',
+      headers: { 'content-type': 'multipart/form-data; boundary=x' },
+      body: 'not multipart at all',
+    });
+    expect(malformed.status).toBe(400);
+    const admin = new AppClient(seeded.app);
+    await admin.signIn('admin.coastal@example.nhs.uk', PASSWORD);
+    expect((await admin.get('/admin/audit?offset=99999999999999999999')).status).toBe(400);
+    expect((await admin.get('/api/v1/audit?offset=-1')).status).toBe(400);
+  });
+
+  it('escapes names from imported files wherever pages show them', async () => {
+    await sql`UPDATE organisation SET name = '<img src=x onerror=alert(1)> Coastal' WHERE type = 'group' AND code = '09G'`.execute(
+      seeded.store.db,
+    );
+    try {
+      const fresh = createApp({
+        db: seeded.store.db,
+        config: { demo: false, secureCookies: false },
+      });
+      const html = await (await fresh.request('/')).text();
+      expect(html).not.toContain('<img src=x');
+      expect(html).toContain('&lt;img src=x onerror=alert(1)&gt; Coastal');
+    } finally {
+      await sql`UPDATE organisation SET name = 'NHS Coastal West Sussex CCG' WHERE type = 'group' AND code = '09G'`.execute(
+        seeded.store.db,
+      );
+    }
   });
 
   it('gives each practice’s QOF prevalence exactly as the published register ÷ list, with a Wilson interval', async () => {

@@ -21,7 +21,10 @@ export function registerAuditRoutes(
     const scope = adminScope(principal);
     if (scope === null)
       throw new AppError('forbidden', 'Only administrators can see the audit log');
-    const offset = Math.max(0, Number.parseInt(c.req.query('offset') ?? '0', 10) || 0);
+    const offsetText = c.req.query('offset') ?? '0';
+    if (!/^\d{1,9}$/.test(offsetText))
+      throw new AppError('invalid_input', 'offset must be a whole number below 1,000,000,000');
+    const offset = Number(offsetText);
     const rows = await listAuditEvents(db, { organisationIds: scope, limit, offset });
     const scopeText =
       scope === undefined

@@ -80,9 +80,17 @@ export function csrfProtection(secureCookies: boolean): MiddlewareHandler<AppEnv
     c.set('csrfToken', token);
     if (!['GET', 'HEAD', 'OPTIONS'].includes(c.req.method)) {
       const contentType = c.req.header('content-type') ?? '';
-      const form = /application\/x-www-form-urlencoded|multipart\/form-data/.test(contentType)
-        ? await c.req.parseBody()
-        : {};
+      let form: Record<string, unknown> = {};
+      if (/application\/x-www-form-urlencoded|multipart\/form-data/.test(contentType)) {
+        try {
+          form = await c.req.parseBody();
+        } catch {
+          throw new AppError(
+            'invalid_input',
+            'The form could not be read. Go back, reload the page and try again.',
+          );
+        }
+      }
       const submitted =
         typeof form._csrf === 'string' ? form._csrf : (c.req.header('x-csrf-token') ?? '');
       if (!submitted || !sameToken(submitted, token)) {

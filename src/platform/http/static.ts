@@ -18,7 +18,12 @@ const types: Record<string, string> = {
 export function staticFiles(prefix: string, root: string) {
   const cache = new Map<string, Buffer>();
   return async (c: Context) => {
-    const relative = decodeURIComponent(c.req.path.slice(prefix.length));
+    let relative: string;
+    try {
+      relative = decodeURIComponent(c.req.path.slice(prefix.length));
+    } catch {
+      return c.notFound(); // not a valid escaped path
+    }
     const file = path.resolve(root, `.${path.posix.normalize(`/${relative}`)}`);
     const type = types[path.extname(file)];
     if (!type || !file.startsWith(root + path.sep)) return c.notFound();
