@@ -4,12 +4,13 @@ import type { Db } from '../platform/db/schema.js';
 
 /**
  * Each group with the date its membership is shown for: today when it still has members, else the
- * last day it had any (a group that merged away is shown as it was when it closed).
+ * day before most of its memberships ended (a group that merged away is shown as it was when it
+ * closed; one straggling practice whose sources end later does not decide the date).
  */
 const groupReferenceDates = (today: string) => sql`
   SELECT parent_id AS group_id,
          CASE WHEN bool_or(valid_to IS NULL OR valid_to > ${today}::date) THEN ${today}::date
-              ELSE max(valid_to) - 1 END AS as_at
+              ELSE (mode() WITHIN GROUP (ORDER BY valid_to DESC)) - 1 END AS as_at
   FROM organisation_relationship WHERE kind = 'member_of_group' GROUP BY parent_id`;
 
 export interface GroupRow {
@@ -77,7 +78,7 @@ export interface MemberRow {
   pcn_name: string | null;
 }
 
-/** Practices that belonged to a group on a date, with the PCN each belonged to then (or the nearest later one). */
+/** Practices that belonged to a group on a date, with the PCN each belonged to then (or the next one it joined). */
 export async function listMembers(db: Db, groupId: number, asAt: string): Promise<MemberRow[]> {
   const result = await sql<MemberRow>`
     SELECT p.id, p.code, p.name, p.postcode, p.close_date::text AS close_date,
@@ -85,10 +86,10 @@ export async function listMembers(db: Db, groupId: number, asAt: string): Promis
     FROM organisation_relationship r
     JOIN organisation p ON p.id = r.child_id
     LEFT JOIN LATERAL (
+      -- the PCN on the date, else the next one the practice joined; never one it had already left
       SELECT o.code, o.name FROM organisation_relationship pr JOIN organisation o ON o.id = pr.parent_id
-      WHERE pr.child_id = p.id AND pr.kind = 'member_of_pcn'
-      ORDER BY (pr.valid_from <= ${asAt}::date AND (pr.valid_to IS NULL OR pr.valid_to > ${asAt}::date)) DESC,
-               pr.valid_from LIMIT 1) pcn ON true
+      WHERE pr.child_id = p.id AND pr.kind = 'member_of_pcn' AND (pr.valid_to IS NULL OR pr.valid_to > ${asAt}::date)
+      ORDER BY (pr.valid_from <= ${asAt}::date) DESC, pr.valid_from LIMIT 1) pcn ON true
     WHERE r.parent_id = ${groupId} AND r.kind = 'member_of_group'
       AND r.valid_from <= ${asAt}::date AND (r.valid_to IS NULL OR r.valid_to > ${asAt}::date)
     ORDER BY p.name`.execute(db);

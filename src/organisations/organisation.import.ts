@@ -284,10 +284,11 @@ export const nhsGeographiesImporter = () =>
     period: {
       description: 'date the organisation structure applies to (YYYY-MM-DD)',
       pattern: /^\d{4}-\d{2}-\d{2}$/,
-      // QOF files describe the structure at the end of the QOF year: _2021 → 31 March 2021.
+      // The QOF 2020-21 mapping (_2021) already names the CCGs formed on 1 April 2021, so it describes
+      // the structure from the first day of the next year: _2021 → 2021-04-01.
       fromFileName: (name) => {
         const year = /_(20\d\d)(?:\D|$)/.exec(name)?.[1];
-        return year ? `${year}-03-31` : undefined;
+        return year ? `${year}-04-01` : undefined;
       },
     },
     key: (r) => r.PRACTICE_CODE,

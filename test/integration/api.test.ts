@@ -157,6 +157,22 @@ describe.each(engines())('API and CSV on %s', (engine) => {
     );
   });
 
+  it('shows a merged group on its last day with all its practices, and no PCN a practice had left', async () => {
+    const group = (await (await client.get('/api/v1/groups/09G')).json()) as {
+      group: { membershipOn: string; stillExists: boolean };
+      successor: { code: string; from_date: string };
+      practices: { code: string; pcn: string | null }[];
+    };
+    expect(group.group).toMatchObject({ membershipOn: '2020-03-31', stillExists: false });
+    expect(group.successor).toMatchObject({ code: '70F', from_date: '2020-04-01' });
+    expect(group.practices).toHaveLength(47);
+    const brighton = (await (await new AppClient(seeded.app).get('/api/v1/groups/09D')).json()) as {
+      practices: { code: string; pcn: string | null }[];
+    };
+    // Albion Street Surgery left its PCNs in 2021: it is shown with none, not with an old one.
+    expect(brighton.practices.find((p) => p.code === 'G81090')?.pcn ?? null).toBeNull();
+  });
+
   it('sums the group’s weighted population from its member practices', async () => {
     const overview = (await (
       await client.get('/api/v1/groups/09G/overview?year=2022/23')
