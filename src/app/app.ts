@@ -22,7 +22,7 @@ import { projectRoot, type Config } from './config.js';
 
 export interface AppDependencies {
   db: Kysely<Database>;
-  config: Pick<Config, 'demo' | 'secureCookies'>;
+  config: Pick<Config, 'demo' | 'secureCookies'> & Partial<Pick<Config, 'trustProxy'>>;
   logger?: Logger;
   clock?: Clock;
   /** How often to check for newly imported data; 0 checks on every request (tests). */
@@ -68,7 +68,7 @@ export function createApp({
 
   app.use('*', securityHeaders());
   const sessions = createSessionResolver(db, clock, sessionCacheTtlMs);
-  app.use('*', sessionMiddleware(sessions));
+  app.use('*', sessionMiddleware(sessions, { trustProxy: config.trustProxy ?? false }));
   app.use('/api/*', async (c, next) => {
     if (c.req.method !== 'GET' && c.req.method !== 'HEAD') {
       return c.json(

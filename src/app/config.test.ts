@@ -10,6 +10,7 @@ describe('loadConfig', () => {
       databaseUrl: undefined,
       demo: true,
       secureCookies: false,
+      trustProxy: false,
     });
     expect(Object.isFrozen(config)).toBe(true);
   });

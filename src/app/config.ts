@@ -21,6 +21,8 @@ export interface Config {
   readonly secureCookies: boolean;
   /** pino log level. Default `info`. */
   readonly logLevel: string;
+  /** Behind one reverse proxy: take the client's address from the last X-Forwarded-For entry. Default off. */
+  readonly trustProxy: boolean;
 }
 
 const booleanText = z
@@ -37,6 +39,7 @@ const environmentSchema = z.object({
   FLOCK_DEMO: booleanText.optional(),
   FLOCK_SHARED_DATA: z.string().min(1).optional(),
   FLOCK_SECURE_COOKIES: booleanText.optional(),
+  FLOCK_TRUST_PROXY: booleanText.optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -65,5 +68,6 @@ export function loadConfig(
     ),
     secureCookies: env.FLOCK_SECURE_COOKIES ?? !demo,
     logLevel: env.LOG_LEVEL,
+    trustProxy: env.FLOCK_TRUST_PROXY ?? false,
   });
 }

@@ -3,6 +3,9 @@ import { describe, expect, it, beforeAll, afterAll } from 'vitest';
 import { sql } from 'kysely';
 import { systemActor } from '../../src/platform/audit/audit.service.js';
 import { disableUser } from '../../src/platform/auth/user.service.js';
+import { signIn } from '../../src/platform/auth/session.service.js';
+import type { AppError } from '../../src/platform/errors.js';
+import { createApp } from '../../src/app/app.js';
 import { AppClient } from '../support/app-client.js';
 import { PASSWORD, seededApp, type Seeded } from '../support/seeded.js';
 import { engines } from '../support/stores.js';
@@ -28,6 +31,7 @@ describe.each(engines())('sign-in on %s', (engine) => {
     const cookie = response.headers.getSetCookie().find((c) => c.startsWith('flock_session='))!;
     expect(cookie).toMatch(/HttpOnly/i);
     expect(cookie).toMatch(/SameSite=Lax/i);
+    expect(cookie).not.toMatch(/expires|max-age/i); // the server ends sessions, not the browser's clock
     const me = (await (await client.get('/api/v1/me')).json()) as { email: string };
     expect(me.email).toBe('gp.coastal@example.nhs.uk');
     const audit = await seeded.store.db
@@ -105,6 +109,48 @@ describe.each(engines())('sign-in on %s', (engine) => {
     const limited = await client.submit('/sign-in', '/sign-in', { email, password: PASSWORD });
     expect(limited.status).toBe(429);
     expect(await limited.text()).toContain('Too many failed sign-in attempts');
+  });
+
+  it('holds the limit when wrong passwords arrive all at once', async () => {
+    const email = 'race@example.nhs.uk';
+    const attempts = await Promise.allSettled(
+      Array.from({ length: 12 }, (_, i) =>
+        signIn(seeded.store.db, { email, password: `guess-${i}-wrong`, clientAddress: null }),
+      ),
+    );
+    const reasons = attempts.map((a) =>
+      a.status === 'rejected' ? (a.reason as AppError).code : 'signed in',
+    );
+    expect(reasons.filter((r) => r === 'invalid_input')).toHaveLength(5);
+    expect(reasons.filter((r) => r === 'rate_limited')).toHaveLength(7);
+  });
+
+  it('records the forwarded client address only when told to trust the proxy', async () => {
+    const proxied = createApp({
+      db: seeded.store.db,
+      config: { demo: false, secureCookies: false, trustProxy: true },
+    });
+    const client = new AppClient(proxied);
+    const form = await client.get('/sign-in');
+    const token = /name="_csrf" value="([^"]+)"/.exec(await form.text())![1]!;
+    await client.request('/sign-in', {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        'x-forwarded-for': '203.0.113.7, 198.51.100.9',
+      },
+      body: new URLSearchParams({
+        _csrf: token,
+        email: 'proxy-test@example.nhs.uk',
+        password: 'not a real password',
+      }),
+    });
+    const row = await seeded.store.db
+      .selectFrom('audit_event')
+      .select('client_address')
+      .where('entity_id', '=', 'proxy-test@example.nhs.uk')
+      .executeTakeFirstOrThrow();
+    expect(row.client_address).toBe('198.51.100.9');
   });
 
   it('signs out through a CSRF-protected form and ends the session', async () => {

@@ -67,7 +67,7 @@ export function registerAuthRoutes(
         sameSite: 'Lax',
         secure: deps.secureCookies,
         path: '/',
-        expires: session.expiresAt,
+        // A browser-session cookie: the server decides when the session ends (idle and absolute limits).
       });
       return c.redirect(next, 303);
     } catch (error) {

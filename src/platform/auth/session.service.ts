@@ -1,13 +1,15 @@
 // Sign-in, server-side sessions and sign-out; failed sign-ins are audited and rate limited from the audit log.
 import { createHash, randomBytes } from 'node:crypto';
+import { sql, type Kysely } from 'kysely';
 import { countRecentFailedSignIns } from '../audit/audit.repository.js';
 import { audit, type Actor } from '../audit/audit.service.js';
 import { systemClock, type Clock } from '../clock.js';
-import type { Db } from '../db/schema.js';
+import type { Database, Db } from '../db/schema.js';
 import { AppError } from '../errors.js';
 import { decoyPasswordHash, verifyPassword } from './password.js';
 import type { Principal } from './principal.js';
 import {
+  deleteExpiredSessions,
   deleteSession,
   findLiveSession,
   findUserByEmail,
@@ -15,8 +17,10 @@ import {
   touchSession,
 } from './user.repository.js';
 
-/** A session ends after this long without a request. */
+/** A session ends after this long without a request... */
 export const SESSION_IDLE_MS = 8 * 60 * 60 * 1000;
+/** ...and this long after sign-in, however busy. */
+export const SESSION_MAX_MS = 12 * 60 * 60 * 1000;
 /** Failed attempts allowed in the window, per email address and per client address. */
 export const SIGN_IN_WINDOW_MS = 15 * 60 * 1000;
 export const MAX_FAILURES_PER_EMAIL = 5;
@@ -26,63 +30,91 @@ const hashToken = (token: string) => createHash('sha256').update(token).digest('
 
 export const SIGN_IN_FAILED = 'Your email address or password is incorrect';
 
+type SignInOutcome =
+  { ok: true; token: string; expiresAt: Date; userId: number } | { ok: false; error: AppError };
+
+/**
+ * Signs a user in. Counting recent failures, checking the password and recording the outcome happen
+ * under a lock on the email address, so parallel guesses cannot slip past the limit; the outcome is
+ * committed (a failure is audited) before any error is thrown.
+ */
 export async function signIn(
-  db: Db,
+  db: Kysely<Database>,
   input: { email: string; password: string; clientAddress: string | null },
   clock: Clock = systemClock,
 ): Promise<{ token: string; expiresAt: Date; userId: number }> {
   const email = input.email.trim().toLowerCase();
-  const now = clock();
-  const anonymous: Actor = {
-    userId: null,
-    label: email || '(no email)',
-    clientAddress: input.clientAddress,
-  };
-  const recent = await countRecentFailedSignIns(
-    db,
-    email,
-    input.clientAddress,
-    new Date(now.getTime() - SIGN_IN_WINDOW_MS),
-  );
-  if (recent.forEmail >= MAX_FAILURES_PER_EMAIL || recent.forAddress >= MAX_FAILURES_PER_ADDRESS) {
+  const outcome = await db.transaction().execute(async (tx): Promise<SignInOutcome> => {
+    await sql`SELECT pg_advisory_xact_lock(hashtext(${`sign-in:${email}`}))`.execute(tx);
+    const now = clock();
+    const anonymous: Actor = {
+      userId: null,
+      label: email || '(no email)',
+      clientAddress: input.clientAddress,
+    };
+    const recent = await countRecentFailedSignIns(
+      tx,
+      email,
+      input.clientAddress,
+      new Date(now.getTime() - SIGN_IN_WINDOW_MS),
+    );
+    if (
+      recent.forEmail >= MAX_FAILURES_PER_EMAIL ||
+      recent.forAddress >= MAX_FAILURES_PER_ADDRESS
+    ) {
+      await audit(
+        tx,
+        anonymous,
+        { action: 'sign_in.rate_limited', entityType: 'sign_in', entityId: email },
+        clock,
+      );
+      return {
+        ok: false,
+        error: new AppError(
+          'rate_limited',
+          'Too many failed sign-in attempts. Wait 15 minutes and try again.',
+        ),
+      };
+    }
+    const user = email ? await findUserByEmail(tx, email) : undefined;
+    const passwordOk = await verifyPassword(
+      user?.password_hash ?? (await decoyPasswordHash()),
+      input.password,
+    );
+    if (!user || !passwordOk || user.disabled_at) {
+      const reason = !user ? 'unknown email' : !passwordOk ? 'wrong password' : 'user disabled';
+      await audit(
+        tx,
+        anonymous,
+        { action: 'sign_in.failed', entityType: 'sign_in', entityId: email, after: { reason } },
+        clock,
+      );
+      return {
+        ok: false,
+        error: new AppError('invalid_input', SIGN_IN_FAILED, [
+          { field: 'email', message: SIGN_IN_FAILED },
+        ]),
+      };
+    }
+    await deleteExpiredSessions(tx, now);
+    const token = randomBytes(32).toString('base64url');
+    const expiresAt = new Date(now.getTime() + SESSION_IDLE_MS);
+    await insertSession(tx, {
+      idHash: hashToken(token),
+      userId: user.id,
+      createdAt: now,
+      expiresAt,
+    });
     await audit(
-      db,
-      anonymous,
-      { action: 'sign_in.rate_limited', entityType: 'sign_in', entityId: email },
+      tx,
+      { userId: user.id, label: user.email, clientAddress: input.clientAddress },
+      { action: 'sign_in.succeeded', entityType: 'user', entityId: String(user.id) },
       clock,
     );
-    throw new AppError(
-      'rate_limited',
-      'Too many failed sign-in attempts. Wait 15 minutes and try again.',
-    );
-  }
-  const user = email ? await findUserByEmail(db, email) : undefined;
-  const passwordOk = await verifyPassword(
-    user?.password_hash ?? (await decoyPasswordHash()),
-    input.password,
-  );
-  if (!user || !passwordOk || user.disabled_at) {
-    const reason = !user ? 'unknown email' : !passwordOk ? 'wrong password' : 'user disabled';
-    await audit(
-      db,
-      anonymous,
-      { action: 'sign_in.failed', entityType: 'sign_in', entityId: email, after: { reason } },
-      clock,
-    );
-    throw new AppError('invalid_input', SIGN_IN_FAILED, [
-      { field: 'email', message: SIGN_IN_FAILED },
-    ]);
-  }
-  const token = randomBytes(32).toString('base64url');
-  const expiresAt = new Date(now.getTime() + SESSION_IDLE_MS);
-  await insertSession(db, { idHash: hashToken(token), userId: user.id, createdAt: now, expiresAt });
-  await audit(
-    db,
-    { userId: user.id, label: user.email, clientAddress: input.clientAddress },
-    { action: 'sign_in.succeeded', entityType: 'user', entityId: String(user.id) },
-    clock,
-  );
-  return { token, expiresAt, userId: user.id };
+    return { ok: true, token, expiresAt, userId: user.id };
+  });
+  if (!outcome.ok) throw outcome.error;
+  return { token: outcome.token, expiresAt: outcome.expiresAt, userId: outcome.userId };
 }
 
 /** The signed-in user for a session token, or undefined when the session is missing, expired or disabled. */
@@ -92,7 +124,12 @@ export async function resolveSession(
   clock: Clock = systemClock,
 ): Promise<Principal | undefined> {
   const now = clock();
-  const session = await findLiveSession(db, hashToken(token), now);
+  const session = await findLiveSession(
+    db,
+    hashToken(token),
+    now,
+    new Date(now.getTime() - SESSION_MAX_MS),
+  );
   if (!session || session.disabled_at) return undefined;
   // Slide the idle timeout, but write at most once a minute.
   if (now.getTime() - session.last_seen_at.getTime() > 60_000) {

@@ -120,6 +120,7 @@ export async function findLiveSession(
   db: Db,
   idHash: string,
   now: Date,
+  createdAfter: Date,
 ): Promise<LiveSessionRow | undefined> {
   const result = await sql<LiveSessionRow>`
     SELECT s.id_hash, s.user_id, s.expires_at, s.last_seen_at, u.email, u.display_name, u.disabled_at,
@@ -127,7 +128,9 @@ export async function findLiveSession(
                  'organisation_code', o.code, 'organisation_type', o.type, 'organisation_name', o.name) ORDER BY o.code)
                 FROM role_grant g JOIN organisation o ON o.id = g.organisation_id WHERE g.user_id = u.id), '[]') AS grants
     FROM user_session s JOIN app_user u ON u.id = s.user_id
-    WHERE s.id_hash = ${idHash} AND s.expires_at > ${now}`.execute(db);
+    WHERE s.id_hash = ${idHash} AND s.expires_at > ${now} AND s.created_at > ${createdAfter}`.execute(
+    db,
+  );
   const row = result.rows[0];
   // json arrives parsed on both engines; text on none, but be safe.
   if (row && typeof row.grants === 'string')

@@ -43,9 +43,16 @@ export function securityHeaders(): MiddlewareHandler<AppEnv> {
 }
 
 /** Reads the session cookie and sets `principal` (undefined when signed out). */
-export function sessionMiddleware(sessions: SessionResolver): MiddlewareHandler<AppEnv> {
+export function sessionMiddleware(
+  sessions: SessionResolver,
+  { trustProxy = false }: { trustProxy?: boolean } = {},
+): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
-    const address = c.env?.incoming?.socket?.remoteAddress ?? null;
+    // Behind a trusted proxy the socket is the proxy's; the client is the last address it forwarded for.
+    const forwarded = trustProxy
+      ? c.req.header('x-forwarded-for')?.split(',').pop()?.trim()
+      : undefined;
+    const address = forwarded || (c.env?.incoming?.socket?.remoteAddress ?? null);
     c.set('clientAddress', address);
     const token = getCookie(c, SESSION_COOKIE);
     const principal = token ? await sessions.resolve(token) : undefined;
