@@ -108,6 +108,14 @@ describe.each(engines())('imports on %s', (engine) => {
     expect(await snapshot(seeded.store)).toEqual(before);
   });
 
+  it('refuses to file an already imported file under another period', async () => {
+    const before = await snapshot(seeded.store);
+    await expect(importFile(seeded.store, 'qof-prevalence', qofFile, '2019-20')).rejects.toThrow(
+      /already imported for 2020-21 .*cannot also be 2019-20/,
+    );
+    expect(await snapshot(seeded.store)).toEqual(before);
+  });
+
   const lines = () => readFileSync(qofFile, 'utf8').trimEnd().split('\n');
 
   const badFiles: {

@@ -159,124 +159,151 @@ export async function runImport<Row>(
     })
   ).size;
   const sha256 = await sha256OfFile(filePath);
-  const previous = await db
-    .selectFrom('import_log')
-    .select(['id', 'finished_at'])
-    .where('kind', '=', importer.kind)
-    .where('file_sha256', '=', sha256)
-    .executeTakeFirst();
+  const findPrevious = () =>
+    db
+      .selectFrom('import_log')
+      .select(['id', 'finished_at', 'period'])
+      .where('kind', '=', importer.kind)
+      .where('file_sha256', '=', sha256)
+      .executeTakeFirst();
+  const unchanged = (previous: { id: number; finished_at: Date }): ImportResult => ({
+    status: 'unchanged',
+    kind: importer.kind,
+    file: fileName,
+    sha256,
+    previousImportId: previous.id,
+    importedAt: previous.finished_at,
+  });
+  const previous = await findPrevious();
   if (previous) {
-    return {
-      status: 'unchanged',
-      kind: importer.kind,
-      file: fileName,
-      sha256,
-      previousImportId: previous.id,
-      importedAt: previous.finished_at,
-    };
+    if (
+      options.period !== undefined &&
+      previous.period !== null &&
+      options.period !== previous.period
+    ) {
+      throw new ImportError(
+        fileName,
+        undefined,
+        undefined,
+        `this file was already imported for ${previous.period} (import ${previous.id}); ` +
+          `the same file cannot also be ${options.period}`,
+      );
+    }
+    return unchanged(previous);
   }
   const period = resolvePeriod(importer, fileName, options.period);
   const startedAt = clock();
 
-  return db.transaction().execute(async (tx) => {
-    const logRow = await tx
-      .insertInto('import_log')
-      .values({
-        kind: importer.kind,
-        file_name: fileName,
-        file_sha256: sha256,
-        period: period ?? null,
-        imported_by: options.actor.label,
-        started_at: startedAt,
-        finished_at: startedAt,
-      })
-      .returning('id')
-      .executeTakeFirstOrThrow();
+  try {
+    return await load(period, startedAt);
+  } catch (error) {
+    // Two processes importing the same file at once: the second finds the first's log row on commit.
+    const again = (error as { code?: string }).code === '23505' ? await findPrevious() : undefined;
+    if (again) return unchanged(again);
+    throw error;
+  }
 
-    let rowsSkipped = 0;
-    let rowsLoaded = 0;
-    const skippedByReason = new Map<string, number>();
-    let layout: Layout<Row> | undefined = importer.layouts.find((l) => l.headerless);
-    const ctx: ImportContext = {
-      tx,
-      file: fileName,
-      importId: logRow.id,
-      period,
-      get layout() {
-        return layout?.name ?? '';
-      },
-      skip(n, reason) {
-        if (n <= 0) return;
-        rowsSkipped += n;
-        skippedByReason.set(reason, (skippedByReason.get(reason) ?? 0) + n);
-      },
-      loaded(n) {
-        rowsLoaded += n;
-      },
-      fail(line, column, reason) {
-        throw new ImportError(fileName, line, column, reason);
-      },
-    };
-
-    const rowsRead = await streamRows(
-      importer,
-      filePath,
-      fileName,
-      totalBytes,
-      ctx,
-      options,
-      (l) => {
-        layout = l;
-      },
-      () => layout,
-    );
-    await importer.finish?.(ctx);
-    const notes = [...skippedByReason].map(
-      ([reason, n]) => `${n} row${n === 1 ? '' : 's'} skipped: ${reason}`,
-    );
-    await tx
-      .updateTable('import_log')
-      .set({
-        rows_read: rowsRead,
-        rows_loaded: rowsLoaded,
-        rows_skipped: rowsSkipped,
-        notes: notes.length ? notes.join('; ') : null,
-        finished_at: clock(),
-      })
-      .where('id', '=', logRow.id)
-      .execute();
-    await audit(
-      tx,
-      options.actor,
-      {
-        action: 'import.completed',
-        entityType: 'import',
-        entityId: String(logRow.id),
-        after: {
+  async function load(period: string | undefined, startedAt: Date): Promise<ImportResult> {
+    return db.transaction().execute(async (tx) => {
+      const logRow = await tx
+        .insertInto('import_log')
+        .values({
           kind: importer.kind,
-          file: fileName,
-          sha256,
-          period,
-          rowsRead,
-          rowsLoaded,
-          rowsSkipped,
+          file_name: fileName,
+          file_sha256: sha256,
+          period: period ?? null,
+          imported_by: options.actor.label,
+          started_at: startedAt,
+          finished_at: startedAt,
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+
+      let rowsSkipped = 0;
+      let rowsLoaded = 0;
+      const skippedByReason = new Map<string, number>();
+      let layout: Layout<Row> | undefined = importer.layouts.find((l) => l.headerless);
+      const ctx: ImportContext = {
+        tx,
+        file: fileName,
+        importId: logRow.id,
+        period,
+        get layout() {
+          return layout?.name ?? '';
         },
-      },
-      clock,
-    );
-    return {
-      status: 'imported' as const,
-      importId: logRow.id,
-      kind: importer.kind,
-      file: fileName,
-      period,
-      rowsRead,
-      rowsLoaded,
-      rowsSkipped,
-      notes,
-      sha256,
-    };
-  });
+        skip(n, reason) {
+          if (n <= 0) return;
+          rowsSkipped += n;
+          skippedByReason.set(reason, (skippedByReason.get(reason) ?? 0) + n);
+        },
+        loaded(n) {
+          rowsLoaded += n;
+        },
+        fail(line, column, reason) {
+          throw new ImportError(fileName, line, column, reason);
+        },
+      };
+
+      const rowsRead = await streamRows(
+        importer,
+        filePath,
+        fileName,
+        totalBytes,
+        ctx,
+        options,
+        (l) => {
+          layout = l;
+        },
+        () => layout,
+      );
+      await importer.finish?.(ctx);
+      const notes = [...skippedByReason].map(
+        ([reason, n]) => `${n} row${n === 1 ? '' : 's'} skipped: ${reason}`,
+      );
+      await tx
+        .updateTable('import_log')
+        .set({
+          rows_read: rowsRead,
+          rows_loaded: rowsLoaded,
+          rows_skipped: rowsSkipped,
+          notes: notes.length ? notes.join('; ') : null,
+          finished_at: clock(),
+        })
+        .where('id', '=', logRow.id)
+        .execute();
+      await audit(
+        tx,
+        options.actor,
+        {
+          action: 'import.completed',
+          entityType: 'import',
+          entityId: String(logRow.id),
+          after: {
+            kind: importer.kind,
+            file: fileName,
+            sha256,
+            period,
+            rowsRead,
+            rowsLoaded,
+            rowsSkipped,
+          },
+        },
+        clock,
+      );
+      return {
+        status: 'imported' as const,
+        importId: logRow.id,
+        kind: importer.kind,
+        file: fileName,
+        period,
+        rowsRead,
+        rowsLoaded,
+        rowsSkipped,
+        notes,
+        sha256,
+      };
+    });
+  }
 }
 
 async function streamRows<Row>(
