@@ -67,22 +67,6 @@ export const deleteRoleGrant = (db: Db, userId: number, role: Role, organisation
     .returning('id')
     .execute();
 
-/** A user's grants with the organisation each applies to. */
-export const listGrants = (db: Db, userId: number) =>
-  db
-    .selectFrom('role_grant as g')
-    .innerJoin('organisation as o', 'o.id', 'g.organisation_id')
-    .select([
-      'g.role',
-      'g.organisation_id',
-      'o.code as organisation_code',
-      'o.type as organisation_type',
-      'o.name as organisation_name',
-    ])
-    .where('g.user_id', '=', userId)
-    .orderBy('o.code')
-    .execute();
-
 export const insertSession = (
   db: Db,
   session: { idHash: string; userId: number; createdAt: Date; expiresAt: Date },

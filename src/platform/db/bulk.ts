@@ -22,9 +22,8 @@ export async function bulkInsert(
   columns: readonly BulkColumn[],
   rows: readonly (readonly unknown[])[],
   onConflict = '',
-  returning?: string,
-): Promise<Record<string, unknown>[]> {
-  if (rows.length === 0) return [];
+): Promise<void> {
+  if (rows.length === 0) return;
   for (const name of [table, ...columns.map((c) => c.name)]) {
     if (!identifier.test(name)) throw new Error(`bad identifier ${name}`);
   }
@@ -40,9 +39,6 @@ export async function bulkInsert(
   );
   const query = sql<Record<string, unknown>>`INSERT INTO ${sql.raw(table)} (${sql.raw(
     columns.map((c) => c.name).join(', '),
-  )}) SELECT * FROM unnest(${unnest}) ${sql.raw(onConflict)} ${sql.raw(
-    returning ? `RETURNING ${returning}` : '',
-  )}`;
-  const result = await query.execute(db);
-  return result.rows;
+  )}) SELECT * FROM unnest(${unnest}) ${sql.raw(onConflict)}`;
+  await query.execute(db);
 }
