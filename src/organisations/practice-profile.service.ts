@@ -63,9 +63,8 @@ async function pyramid(db: Db, practiceId: number, memberIds: number[]) {
   const practice = bandSums(practiceRows.map((r) => ({ ...r, value: r.patients })));
   const group = bandSums(groupRows.map((r) => ({ ...r, value: r.patients })));
   const eng = england ? bandSums(england.rows.map((r) => ({ ...r, value: r.people }))) : null;
-  const groupPractices = new Set(groupRows.map((r) => r.practices)).size
-    ? Math.max(...groupRows.map((r) => r.practices))
-    : 0;
+  // Practices contributing to the group line: each band row counts them; the fullest band has them all.
+  const groupPractices = Math.max(0, ...groupRows.map((r) => r.practices));
   return {
     extractDate,
     practiceTotal: practice.total,
