@@ -1,4 +1,4 @@
-// Security middleware: response headers with a per-request CSP nonce, the session, and CSRF checks on forms.
+// Security middleware: response headers (CSP by script hash), the session, and CSRF checks on forms.
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
