@@ -5,7 +5,7 @@ import { canReadGroup } from '../platform/auth/principal.js';
 import { isoDate, type Clock } from '../platform/clock.js';
 import type { Db } from '../platform/db/schema.js';
 import { AppError } from '../platform/errors.js';
-import { penceAsPounds, toCsv } from '../platform/http/csv.js';
+import { toCsv } from '../platform/http/csv.js';
 import type { AppEnv } from '../platform/http/http.types.js';
 import { sendCsv, sendJson } from '../platform/http/json.js';
 import { pageCacheKey, type PageRenderer } from '../platform/http/pages.js';
@@ -13,7 +13,7 @@ import type { DataCache } from '../platform/db/data-cache.js';
 import { intervalChartSvg } from '../web/charts/interval-chart.js';
 import { lineChartSvg } from '../web/charts/line-chart.js';
 import { pyramidSvg } from '../web/charts/pyramid.js';
-import { formatPence } from '../platform/money.js';
+import { formatPence, penceAsPounds } from '../platform/money.js';
 import { findSuccessor, groupAncestorIds } from './group.repository.js';
 import {
   groupHome,

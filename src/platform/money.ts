@@ -30,6 +30,14 @@ export function formatPence(pence: bigint, { wholePounds = false } = {}): string
   return negative ? `−${text}` : text;
 }
 
+/** Pence as exact pounds text for files and APIs: 12345n → "123.45" (null stays null). */
+export function penceAsPounds(pence: bigint | null | undefined): string | null {
+  if (pence === null || pence === undefined) return null;
+  const negative = pence < 0n;
+  const abs = negative ? -pence : pence;
+  return `${negative ? '-' : ''}${abs / 100n}.${(abs % 100n).toString().padStart(2, '0')}`;
+}
+
 /**
  * Pence per person: `pence ÷ people` rounded half away from zero to whole pence, computed exactly.
  * `people` is decimal text or a number of people (may have two decimal places, e.g. quarterly averages).

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { penceAsPounds, toCsv } from './csv.js';
+import { penceAsPounds } from '../money.js';
+import { toCsv } from './csv.js';
 
 describe('toCsv', () => {
   it('quotes, escapes and neutralises formula-like text', () => {

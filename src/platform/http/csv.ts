@@ -19,11 +19,3 @@ export function toCsv<Row>(columns: readonly CsvColumn<Row>[], rows: readonly Ro
   for (const row of rows) lines.push(columns.map((c) => cell(c.value(row))).join(','));
   return `${lines.join('\r\n')}\r\n`;
 }
-
-/** Pence as exact pounds text: 12345n → "123.45". */
-export function penceAsPounds(pence: bigint | null | undefined): string | null {
-  if (pence === null || pence === undefined) return null;
-  const negative = pence < 0n;
-  const abs = negative ? -pence : pence;
-  return `${negative ? '-' : ''}${abs / 100n}.${(abs % 100n).toString().padStart(2, '0')}`;
-}
