@@ -15,6 +15,7 @@ import { openStore, StoreInUseError, type Store } from '../platform/db/database.
 import { migrate } from '../platform/db/migrate.js';
 import { AppError, CliError, ImportError } from '../platform/errors.js';
 import { runImport } from '../platform/imports/import-runner.js';
+import { methodNames, runCase } from '../stats/methods.js';
 import { organisationTypes, type OrganisationType } from '../organisations/organisation.table.js';
 import { loadConfig, type Config } from './config.js';
 import { importers, importKinds } from './importers.js';
@@ -143,6 +144,28 @@ export function buildProgram(config: () => Config): Command {
       } finally {
         await store.close();
       }
+    });
+
+  program
+    .command('stats')
+    .description('check the statistical methods from outside')
+    .command('run')
+    .description(
+      `read a JSON array of {"id","method","inputs"} cases on standard input and write ` +
+        `{"id","method","result"} (or "error") for each; methods: ${methodNames.join(', ')}`,
+    )
+    .action(async () => {
+      const text = await readStdin();
+      let cases: unknown;
+      try {
+        cases = JSON.parse(text);
+      } catch (error) {
+        throw new CliError(`Standard input is not JSON: ${(error as Error).message}`, 2);
+      }
+      if (!Array.isArray(cases)) {
+        throw new CliError('Standard input must be a JSON array of cases', 2);
+      }
+      process.stdout.write(`${JSON.stringify(cases.map(runCase), null, 2)}\n`);
     });
 
   const user = program.command('user').description('manage users and roles');

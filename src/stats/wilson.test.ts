@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { normalQuantile } from './normal.js';
 import { referenceCases, withinTolerance } from './reference-vectors.js';
-import { proportionWithInterval, StatsInputError, wilsonInterval } from './wilson.js';
+import { StatsInputError } from './input.js';
+import { proportionWithInterval, wilsonInterval } from './wilson.js';
 
 describe('normalQuantile', () => {
   it('matches R qnorm at the levels used for 95% and 99.8% intervals', () => {

@@ -1,4 +1,11 @@
 // Wilson score confidence intervals for proportions, as PHEindicatormethods computes them.
+import {
+  asConfidenceList,
+  normaliseConfidence,
+  noValue,
+  StatsInputError,
+  type Statistic,
+} from './input.js';
 import { twoSidedZ } from './normal.js';
 
 export interface Interval {
@@ -12,25 +19,6 @@ export type NoValueReason =
   | 'denominator is zero'
   | 'numerator is negative'
   | 'numerator exceeds denominator';
-
-export class StatsInputError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'StatsInputError';
-  }
-}
-
-/**
- * Accepts confidence as a fraction (0.9–1) or a percentage (90–100), as PHEindicatormethods does,
- * and returns it as a fraction.
- */
-export function normaliseConfidence(confidence: number): number {
-  const fraction = confidence >= 90 && confidence <= 100 ? confidence / 100 : confidence;
-  if (!(fraction >= 0.9 && fraction <= 1)) {
-    throw new StatsInputError('confidence level must be between 90 and 100 or between 0.9 and 1');
-  }
-  return fraction;
-}
 
 /** Wilson score interval for x events out of n (x may be fractional, as in the reference tests). */
 export function wilsonInterval(x: number, n: number, confidence = 0.95): Interval {
@@ -73,5 +61,32 @@ export function proportionWithInterval(
     upper: interval.upper * multiplier,
     x,
     n,
+  };
+}
+
+/**
+ * PHEindicatormethods' phe_proportion: x / n × multiplier with Wilson limits at each level;
+ * missing or impossible input gives no value and the reason.
+ */
+export function proportion(
+  x: number | null | undefined,
+  n: number | null | undefined,
+  confidence: number | number[] = 0.95,
+  multiplier = 1,
+): Statistic {
+  const levels = asConfidenceList(confidence);
+  const single = proportionWithInterval(x, n, levels[0], multiplier);
+  if (single.value === null) return noValue(single.reason, levels);
+  return {
+    value: single.value,
+    noValueReason: null,
+    limits: levels.map((level) => {
+      const interval = wilsonInterval(x!, n!, level);
+      return {
+        confidence: level,
+        lower: interval.lower * multiplier,
+        upper: interval.upper * multiplier,
+      };
+    }),
   };
 }
