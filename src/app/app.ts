@@ -8,6 +8,7 @@ import { registerAuditRoutes } from '../platform/audit/audit.routes.js';
 import { registerAuthRoutes } from '../platform/auth/auth.routes.js';
 import { createSessionResolver } from '../platform/auth/session.service.js';
 import { systemClock, type Clock } from '../platform/clock.js';
+import type { FactStore } from '../platform/facts/fact-store.js';
 import type { Database } from '../platform/db/schema.js';
 import { AppError } from '../platform/errors.js';
 import { createDataCache } from '../platform/db/data-cache.js';
@@ -22,6 +23,7 @@ import { projectRoot, type Config } from './config.js';
 
 export interface AppDependencies {
   db: Kysely<Database>;
+  facts: FactStore;
   config: Pick<Config, 'demo' | 'secureCookies'> & Partial<Pick<Config, 'trustProxy'>>;
   logger?: Logger;
   clock?: Clock;
@@ -43,6 +45,7 @@ const headings: Record<number, string> = {
 
 export function createApp({
   db,
+  facts,
   config,
   logger,
   clock = systemClock,

@@ -13,6 +13,7 @@ import {
 import { roles, type Role } from '../platform/auth/user.table.js';
 import { openStore, StoreInUseError, type Store } from '../platform/db/database.js';
 import { migrate } from '../platform/db/migrate.js';
+import { openFactStore, type FactStore } from '../platform/facts/fact-store.js';
 import { AppError, CliError, ImportError } from '../platform/errors.js';
 import { runImport } from '../platform/imports/import-runner.js';
 import { methodNames, runCase } from '../stats/methods.js';
@@ -32,6 +33,21 @@ async function withStore<T>(config: Config, work: (store: Store) => Promise<T>):
   } finally {
     await store.close();
   }
+}
+
+/** The system of record and the fact store together, for commands that load facts. */
+async function withStores<T>(
+  config: Config,
+  work: (store: Store, facts: FactStore) => Promise<T>,
+): Promise<T> {
+  return withStore(config, async (store) => {
+    const facts = await openFactStore({ dataDir: config.dataDir });
+    try {
+      return await work(store, facts);
+    } finally {
+      facts.close();
+    }
+  });
 }
 
 async function readStdin(): Promise<string> {
@@ -88,11 +104,12 @@ export function buildProgram(config: () => Config): Command {
       const factory = importers[kind];
       if (!factory)
         throw new CliError(`Unknown import kind "${kind}". Kinds: ${importKinds.join(', ')}`, 2);
-      await withStore(config(), async (store) => {
+      await withStores(config(), async (store, facts) => {
         const bar = progressBar(kind);
         try {
           const result = await runImport(store.db, factory(), file, {
             actor: cliActor(),
+            facts,
             period: options.period,
             onProgress: bar.update,
           });
@@ -121,8 +138,8 @@ export function buildProgram(config: () => Config): Command {
     )
     .action(async () => {
       const c = config();
-      await withStore(c, (store) =>
-        seedPublishedData(store.db, c.sharedDataDir, (kind, file, result, seconds) => {
+      await withStores(c, (store, facts) =>
+        seedPublishedData(store.db, facts, c.sharedDataDir, (kind, file, result, seconds) => {
           console.log(
             `${kind.padEnd(20)} ${file.padEnd(70)} ${result.status.padEnd(9)} ${seconds.toFixed(1)} s`,
           );

@@ -12,6 +12,11 @@ import { deprivationImporter } from '../population/deprivation.import.js';
 import { qofPrevalenceImporter } from '../population/qof.import.js';
 import { referencePopulationImporter } from '../population/reference-population.import.js';
 import { registeredPatientsImporter } from '../population/registered-patients.import.js';
+import {
+  aeAttendancesImporter,
+  marCommissionerImporter,
+  practiceActivityImporter,
+} from '../variation/activity.import.js';
 
 // Each importer has its own row type; the registry only routes a file to the right one.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -29,6 +34,9 @@ export const importers: Record<string, () => AnyImporter> = {
   imd: deprivationImporter,
   'gp-payments': paymentsImporter,
   'england-population': referencePopulationImporter,
+  'mar-commissioner': marCommissionerImporter,
+  'ae-attendances': aeAttendancesImporter,
+  'practice-activity': practiceActivityImporter,
 };
 
 export const importKinds = Object.keys(importers);

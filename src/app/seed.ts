@@ -8,6 +8,7 @@ import { systemActor } from '../platform/audit/audit.service.js';
 import { createUser, grantRole } from '../platform/auth/user.service.js';
 import type { Role } from '../platform/auth/user.table.js';
 import type { Database } from '../platform/db/schema.js';
+import type { FactStore } from '../platform/facts/fact-store.js';
 import { runImport, type ImportResult } from '../platform/imports/import-runner.js';
 import { importers } from './importers.js';
 
@@ -42,6 +43,11 @@ export const seedFiles: { kind: string; file: string }[] = [
     file: 'gp-registered-patients-age-sex/jul_22_five_year_age_sussex.csv',
   },
   { kind: 'england-population', file: 'nhsr-datasets/ons_uk_population_2023.csv' },
+  {
+    kind: 'mar-commissioner',
+    file: 'mar-monthly-activity-by-commissioner/mar_commissioner_2012-04_to_2019-12.csv',
+  },
+  { kind: 'ae-attendances', file: 'nhsr-datasets/ae_attendances.csv' },
 ];
 
 export const DEMO_GROUP = '09G';
@@ -50,6 +56,7 @@ export const DEMO_OTHER_GROUP = '09D';
 /** Loads every seed file that has not been loaded yet (imports are idempotent). */
 export async function seedPublishedData(
   db: Kysely<Database>,
+  facts: FactStore,
   sharedDataDir: string,
   onFile?: (kind: string, file: string, result: ImportResult, seconds: number) => void,
 ): Promise<void> {
@@ -58,7 +65,10 @@ export async function seedPublishedData(
     const factory = importers[kind];
     if (!factory) throw new Error(`unknown import kind ${kind}`);
     const started = performance.now();
-    const result = await runImport(db, factory(), path.join(sharedDataDir, file), { actor });
+    const result = await runImport(db, factory(), path.join(sharedDataDir, file), {
+      actor,
+      facts,
+    });
     onFile?.(kind, file, result, (performance.now() - started) / 1000);
   }
 }

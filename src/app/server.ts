@@ -3,6 +3,7 @@ import { serve } from '@hono/node-server';
 import pino from 'pino';
 import { openStore } from '../platform/db/database.js';
 import { migrate } from '../platform/db/migrate.js';
+import { openFactStore } from '../platform/facts/fact-store.js';
 import { createApp } from './app.js';
 import type { Config } from './config.js';
 import { demoSignIns, ensureDemoUsers, seedPublishedData } from './seed.js';
@@ -13,24 +14,30 @@ export async function startServer(
   const logger = pino({ level: config.logLevel });
   const store = await openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
   await migrate(store);
-  logger.info({ store: store.description }, 'database ready');
+  const facts = await openFactStore({ dataDir: config.dataDir });
+  logger.info({ store: store.description, facts: facts.description }, 'database ready');
 
   if (config.demo) {
     const started = performance.now();
-    await seedPublishedData(store.db, config.sharedDataDir, (kind, file, result, seconds) => {
-      if (result.status === 'imported')
-        logger.info(
-          { kind, file, rows: result.rowsLoaded, seconds: +seconds.toFixed(2) },
-          'seeded',
-        );
-    });
+    await seedPublishedData(
+      store.db,
+      facts,
+      config.sharedDataDir,
+      (kind, file, result, seconds) => {
+        if (result.status === 'imported')
+          logger.info(
+            { kind, file, rows: result.rowsLoaded, seconds: +seconds.toFixed(2) },
+            'seeded',
+          );
+      },
+    );
     const password = await ensureDemoUsers(store.db, config.dataDir);
     logger.info({ seconds: +((performance.now() - started) / 1000).toFixed(1) }, 'demo data ready');
     console.log('\nDemo sign-ins (password for all: ' + password + '):');
     for (const demo of demoSignIns) console.log(`  ${demo.email.padEnd(28)} ${demo.description}`);
   }
 
-  const app = createApp({ db: store.db, config, logger });
+  const app = createApp({ db: store.db, facts, config, logger });
   const server = serve({ fetch: app.fetch, port: config.port });
   await new Promise<void>((resolve) => server.once('listening', resolve));
   const address = server.address();
@@ -39,6 +46,7 @@ export async function startServer(
 
   const close = async () => {
     await new Promise<void>((resolve) => server.close(() => resolve()));
+    facts.close();
     await store.close();
   };
   const shutdown = () => {

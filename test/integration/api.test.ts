@@ -105,6 +105,7 @@ describe.each(engines())('API and CSV on %s', (engine) => {
     try {
       const fresh = createApp({
         db: seeded.store.db,
+        facts: seeded.facts,
         config: { demo: false, secureCookies: false },
       });
       const html = await (await fresh.request('/')).text();

@@ -128,6 +128,7 @@ describe.each(engines())('sign-in on %s', (engine) => {
   it('records the forwarded client address only when told to trust the proxy', async () => {
     const proxied = createApp({
       db: seeded.store.db,
+      facts: seeded.facts,
       config: { demo: false, secureCookies: false, trustProxy: true },
     });
     const client = new AppClient(proxied);

@@ -22,6 +22,7 @@ describe.each(engines())('caching on %s', (engine) => {
     let now = Date.parse('2026-11-22T09:00:00Z');
     const app = createApp({
       db: seeded.store.db,
+      facts: seeded.facts,
       config: { demo: false, secureCookies: false },
       clock: () => new Date(now),
     });
@@ -49,7 +50,11 @@ describe.each(engines())('caching on %s', (engine) => {
   });
 
   it('ends a session at once on sign-out even though sessions are remembered briefly', async () => {
-    const app = createApp({ db: seeded.store.db, config: { demo: false, secureCookies: false } });
+    const app = createApp({
+      db: seeded.store.db,
+      facts: seeded.facts,
+      config: { demo: false, secureCookies: false },
+    });
     const client = new AppClient(app);
     await client.signIn('oversight@example.nhs.uk', PASSWORD);
     const token = client.cookie('flock_session')!;

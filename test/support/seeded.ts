@@ -6,6 +6,7 @@ import { systemActor } from '../../src/platform/audit/audit.service.js';
 import { createUser, grantRole } from '../../src/platform/auth/user.service.js';
 import type { Role } from '../../src/platform/auth/user.table.js';
 import type { Store } from '../../src/platform/db/database.js';
+import { openFactStore, type FactStore } from '../../src/platform/facts/fact-store.js';
 import type { AppEnv } from '../../src/platform/http/http.types.js';
 import { freshStore, type Engine } from './stores.js';
 import { writeSubsetData } from './subset-data.js';
@@ -29,13 +30,15 @@ export const subsetData = () => (subsetDir ??= writeSubsetData());
 
 export interface Seeded {
   store: Store;
+  facts: FactStore;
   app: Hono<AppEnv>;
   close(): Promise<void>;
 }
 
 export async function seededApp(engine: Engine): Promise<Seeded> {
   const store = await freshStore(engine);
-  await seedPublishedData(store.db, subsetData());
+  const facts = await openFactStore({ dataDir: 'memory' });
+  await seedPublishedData(store.db, facts, subsetData());
   const actor = systemActor('test');
   for (const u of users) {
     const created = await createUser(store.db, actor, {
@@ -52,8 +55,17 @@ export async function seededApp(engine: Engine): Promise<Seeded> {
   }
   const app = createApp({
     db: store.db,
+    facts,
     config: { demo: false, secureCookies: false },
     dataCacheTtlMs: 0,
   });
-  return { store, app, close: () => store.close() };
+  return {
+    store,
+    facts,
+    app,
+    close: async () => {
+      facts.close();
+      await store.close();
+    },
+  };
 }

@@ -20,6 +20,8 @@ const practiceColumn: Record<string, string | number | null> = {
   'gp-payments': 'Practice Code',
   'registered-patients': 'ODS_Code',
   'england-population': null,
+  'mar-commissioner': null,
+  'ae-attendances': null,
 };
 
 const quote = (s: string) => `"${s.replaceAll('"', '""')}"`;

@@ -9,6 +9,7 @@ import type { z } from 'zod';
 import { audit, type Actor } from '../audit/audit.service.js';
 import { systemClock, type Clock } from '../clock.js';
 import type { Database } from '../db/schema.js';
+import type { FactStore } from '../facts/fact-store.js';
 import { ImportError } from '../errors.js';
 
 /** A row that passed validation, with where it came from in the file. */
@@ -39,6 +40,10 @@ export interface ImportContext {
   skip(count: number, reason: string): void;
   /** Importers count what they stored here. */
   loaded(count: number): void;
+  /** Something the person importing should know that is not a skipped row. */
+  note(message: string): void;
+  /** The fact store, for importers of bulk facts (DuckDB); throws when the caller gave none. */
+  readonly facts: FactStore;
   /** Throws a file/row/column error that aborts the whole import. */
   fail(line: number | undefined, column: string | undefined, reason: string): never;
 }
@@ -69,6 +74,8 @@ export interface ImportOptions {
   clock?: Clock;
   onProgress?: (bytesRead: number, totalBytes: number) => void;
   batchSize?: number;
+  /** Needed by importers of bulk facts. */
+  facts?: FactStore | undefined;
 }
 
 export type ImportResult =
@@ -222,6 +229,7 @@ export async function runImport<Row>(
       let rowsSkipped = 0;
       let rowsLoaded = 0;
       const skippedByReason = new Map<string, number>();
+      const otherNotes: string[] = [];
       let layout: Layout<Row> | undefined = importer.layouts.find((l) => l.headerless);
       const ctx: ImportContext = {
         tx,
@@ -238,6 +246,13 @@ export async function runImport<Row>(
         },
         loaded(n) {
           rowsLoaded += n;
+        },
+        note(message) {
+          otherNotes.push(message);
+        },
+        get facts(): FactStore {
+          if (!options.facts) throw new Error(`the ${importer.kind} importer needs the fact store`);
+          return options.facts;
         },
         fail(line, column, reason) {
           throw new ImportError(fileName, line, column, reason);
@@ -257,9 +272,12 @@ export async function runImport<Row>(
         () => layout,
       );
       await importer.finish?.(ctx);
-      const notes = [...skippedByReason].map(
-        ([reason, n]) => `${n} row${n === 1 ? '' : 's'} skipped: ${reason}`,
-      );
+      const notes = [
+        ...[...skippedByReason].map(
+          ([reason, n]) => `${n} row${n === 1 ? '' : 's'} skipped: ${reason}`,
+        ),
+        ...otherNotes,
+      ];
       await tx
         .updateTable('import_log')
         .set({

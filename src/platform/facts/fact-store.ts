@@ -1,0 +1,181 @@
+// The fact store: bulk published facts in embedded DuckDB (`.flock/facts.duckdb`), migrated at open.
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import {
+  dateValue,
+  DuckDBInstance,
+  type DuckDBAppender,
+  type DuckDBConnection,
+  type DuckDBValue,
+} from '@duckdb/node-api';
+import { projectRoot } from '../../app/config.js';
+import { StoreInUseError } from '../db/database.js';
+import { readMigrations, type Migration } from '../db/migrate.js';
+
+export const factMigrationsDir = path.join(projectRoot, 'migrations/facts');
+
+export type FactValue = string | number | boolean | null;
+export type ColumnType = 'varchar' | 'integer' | 'bigint' | 'double' | 'date' | 'boolean';
+
+export interface FactSession {
+  run(sqlText: string, params?: FactValue[]): Promise<void>;
+  all<Row>(sqlText: string, params?: FactValue[]): Promise<Row[]>;
+  /** Appends rows to a table (or temporary table) column by column, far faster than INSERT. */
+  append(table: string, types: readonly ColumnType[], rows: readonly FactValue[][]): Promise<void>;
+}
+
+export interface FactStore extends Omit<FactSession, 'append'> {
+  readonly description: string;
+  /** Runs `work` in one transaction on the writer connection; other writers wait their turn. */
+  transaction<T>(work: (session: FactSession) => Promise<T>): Promise<T>;
+  close(): void;
+}
+
+/** One operation at a time per connection: DuckDB connections are not re-entrant. */
+function queue() {
+  let tail: Promise<unknown> = Promise.resolve();
+  return <T>(work: () => Promise<T>): Promise<T> => {
+    const result = tail.then(work, work);
+    tail = result.catch(() => undefined);
+    return result;
+  };
+}
+
+const DAY_MS = 86_400_000;
+
+function appendValue(appender: DuckDBAppender, type: ColumnType, value: FactValue) {
+  if (value === null) return appender.appendNull();
+  switch (type) {
+    case 'varchar':
+      return appender.appendVarchar(String(value));
+    case 'integer':
+      return appender.appendInteger(Number(value));
+    case 'bigint':
+      return appender.appendBigInt(BigInt(value));
+    case 'double':
+      return appender.appendDouble(Number(value));
+    case 'boolean':
+      return appender.appendBoolean(Boolean(value));
+    case 'date':
+      return appender.appendDate(
+        dateValue(Math.round(Date.parse(`${String(value)}T00:00:00Z`) / DAY_MS)),
+      );
+  }
+}
+
+/** Counts and sums come back as bigint; facts stay far below 2^53, so plain numbers are exact. */
+function plainRow(row: Record<string, unknown>) {
+  for (const key of Object.keys(row)) {
+    if (typeof row[key] === 'bigint') row[key] = Number(row[key]);
+  }
+  return row;
+}
+
+function session(connection: DuckDBConnection): FactSession {
+  return {
+    run: async (sqlText, params) => {
+      await connection.run(sqlText, params as DuckDBValue[] | undefined);
+    },
+    all: async <Row>(sqlText: string, params?: FactValue[]) => {
+      const reader = await connection.runAndReadAll(sqlText, params as DuckDBValue[] | undefined);
+      return reader.getRowObjectsJS().map(plainRow) as Row[];
+    },
+    append: async (table, types, rows) => {
+      const appender = await connection.createAppender(table);
+      try {
+        for (const row of rows) {
+          types.forEach((type, i) => appendValue(appender, type, row[i] ?? null));
+          appender.endRow();
+        }
+        appender.flushSync();
+      } finally {
+        appender.closeSync();
+      }
+    },
+  };
+}
+
+export interface FactStoreOptions {
+  /** Folder for `facts.duckdb`, or 'memory' for a throwaway store. */
+  dataDir: string | 'memory';
+  migrations?: Migration[];
+}
+
+export async function openFactStore(options: FactStoreOptions): Promise<FactStore> {
+  let file = ':memory:';
+  if (options.dataDir !== 'memory') {
+    await mkdir(options.dataDir, { recursive: true });
+    file = path.join(options.dataDir, 'facts.duckdb');
+  }
+  const instance = await DuckDBInstance.create(file).catch((error: Error) => {
+    if (/lock/i.test(error.message)) {
+      throw new StoreInUseError(
+        `The fact store ${file} is in use by another Flock process. Stop it first, or run this command through it.`,
+      );
+    }
+    throw error;
+  });
+  const writer = await instance.connect();
+  const reader = await instance.connect();
+  const writes = queue();
+  const reads = queue();
+  const writerSession = session(writer);
+  const readerSession = session(reader);
+  const store: FactStore = {
+    description: file === ':memory:' ? 'DuckDB in memory' : `DuckDB at ${file}`,
+    run: (sqlText, params) => writes(() => writerSession.run(sqlText, params)),
+    all: (sqlText, params) => reads(() => readerSession.all(sqlText, params)),
+    transaction: (work) =>
+      writes(async () => {
+        await writer.run('BEGIN TRANSACTION');
+        try {
+          const result = await work(writerSession);
+          await writer.run('COMMIT');
+          return result;
+        } catch (error) {
+          await writer.run('ROLLBACK');
+          throw error;
+        }
+      }),
+    close: () => {
+      reader.closeSync();
+      writer.closeSync();
+      instance.closeSync();
+    },
+  };
+  await migrateFacts(store, options.migrations ?? (await readMigrations(factMigrationsDir)));
+  return store;
+}
+
+/** Applies fact-store migrations once each, refusing any that changed after being applied. */
+async function migrateFacts(store: FactStore, migrations: Migration[]) {
+  await store.run(
+    'CREATE TABLE IF NOT EXISTS schema_migration (version VARCHAR PRIMARY KEY, name VARCHAR, checksum VARCHAR, applied_at TIMESTAMP)',
+  );
+  const applied = new Map(
+    (
+      await store.all<{ version: string; checksum: string }>(
+        'SELECT version, checksum FROM schema_migration',
+      )
+    ).map((row) => [row.version, row.checksum]),
+  );
+  for (const migration of migrations) {
+    const previous = applied.get(migration.version);
+    if (previous !== undefined) {
+      if (previous !== migration.checksum) {
+        throw new Error(
+          `Fact-store migration ${migration.version}_${migration.name} was changed after it was applied; add a new one instead.`,
+        );
+      }
+      continue;
+    }
+    await store.transaction(async (tx) => {
+      await tx.run(migration.sql);
+      await tx.run('INSERT INTO schema_migration VALUES (?, ?, ?, now())', [
+        migration.version,
+        migration.name,
+        migration.checksum,
+      ]);
+    });
+  }
+}
