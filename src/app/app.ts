@@ -3,7 +3,9 @@ import path from 'node:path';
 import { Hono } from 'hono';
 import type { Logger } from 'pino';
 import type { Kysely } from 'kysely';
+import { createGroupAccess } from '../organisations/group-access.js';
 import { registerGroupRoutes } from '../organisations/group.routes.js';
+import { registerVariationRoutes } from '../variation/variation.routes.js';
 import { registerAuditRoutes } from '../platform/audit/audit.routes.js';
 import { registerAuthRoutes } from '../platform/auth/auth.routes.js';
 import { createSessionResolver } from '../platform/auth/session.service.js';
@@ -91,12 +93,10 @@ export function createApp({
   app.get('/api/openapi.json', (c) => c.json(openApiDocument));
   app.get('/healthz', (c) => c.text('ok'));
   registerAuthRoutes(app, { db, clock, page, sessions, secureCookies: config.secureCookies });
-  registerGroupRoutes(app, {
-    db,
-    clock,
-    page,
-    cache: createDataCache(db, { clock, ttlMs: dataCacheTtlMs }),
-  });
+  const cache = createDataCache(db, { clock, ttlMs: dataCacheTtlMs });
+  const access = createGroupAccess({ db, clock, page, cache });
+  registerGroupRoutes(app, { db, clock, page, cache }, access);
+  registerVariationRoutes(app, { db, facts, cache }, access);
   registerImportRoutes(app, { db, page });
   registerAuditRoutes(app, { db, page });
 

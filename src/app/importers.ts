@@ -5,6 +5,7 @@ import {
   pcnMembershipImporter,
   practiceMappingImporter,
 } from '../organisations/organisation.import.js';
+import { nhsTrustsImporter } from '../organisations/trusts.import.js';
 import { paymentsImporter } from '../payments/payments.import.js';
 import type { Importer } from '../platform/imports/import-runner.js';
 import { allocationsImporter } from '../population/allocations.import.js';
@@ -28,6 +29,7 @@ export const importers: Record<string, () => AnyImporter> = {
   'practice-mapping': practiceMappingImporter,
   'nhs-geographies': nhsGeographiesImporter,
   'pcn-membership': pcnMembershipImporter,
+  'nhs-trusts': nhsTrustsImporter,
   allocations: allocationsImporter,
   'registered-patients': registeredPatientsImporter,
   'qof-prevalence': qofPrevalenceImporter,

@@ -19,6 +19,7 @@ export const seedFiles: { kind: string; file: string }[] = [
   { kind: 'practice-mapping', file: 'practice-org-mapping/gp-reg-pat-prac-map_201904.csv' },
   { kind: 'practice-mapping', file: 'practice-org-mapping/gp-reg-pat-prac-map_201912.csv' },
   { kind: 'nhs-geographies', file: 'practice-org-mapping/MAPPING_NHS_GEOGRAPHIES_2021.csv' },
+  { kind: 'nhs-trusts', file: 'practice-org-mapping/NHS_Trust_metadata.csv' },
   {
     kind: 'pcn-membership',
     file: 'gp-registered-patients-age-sex/Sussex_practice_to_PCN_lookup.csv',

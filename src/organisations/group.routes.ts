@@ -1,27 +1,26 @@
 // HTTP routes for groups and practices: public group pages, private overview, practices and profiles; API and CSV.
 import type { Context, Hono } from 'hono';
 import { z } from 'zod';
-import { canReadGroup } from '../platform/auth/principal.js';
-import { isoDate, type Clock } from '../platform/clock.js';
+import type { Clock } from '../platform/clock.js';
 import type { Db } from '../platform/db/schema.js';
 import { AppError } from '../platform/errors.js';
 import { toCsv } from '../platform/http/csv.js';
 import type { AppEnv } from '../platform/http/http.types.js';
 import { sendCsv, sendJson } from '../platform/http/json.js';
-import { pageCacheKey, type PageRenderer } from '../platform/http/pages.js';
+import type { PageRenderer } from '../platform/http/pages.js';
 import type { DataCache } from '../platform/db/data-cache.js';
 import { intervalChartSvg } from '../web/charts/interval-chart.js';
 import { lineChartSvg } from '../web/charts/line-chart.js';
 import { pyramidSvg } from '../web/charts/pyramid.js';
 import { formatPence, penceAsPounds } from '../platform/money.js';
-import { findSuccessor, groupAncestorIds } from './group.repository.js';
+import type { GroupAccess } from './group-access.js';
+import { findSuccessor } from './group.repository.js';
 import {
   groupHome,
   groupOverview,
   listGroups,
   practiceSortKeys,
   practicesTable,
-  requireGroup,
   type Group,
   type PracticeSortKey,
 } from './group.service.js';
@@ -68,13 +67,8 @@ function parseSort(c: Context<AppEnv>) {
   return { key: parsed.data.sort, descending: parsed.data.order === 'desc' };
 }
 
-export function registerGroupRoutes(app: Hono<AppEnv>, { db, clock, page, cache }: Deps) {
-  const today = () => isoDate(clock());
-  // Everything below depends only on imported data (and today's date), so it is cached per data version.
-  const groupByCode = (code: string) =>
-    cache.memo(`group|${code.toUpperCase()}|${today()}`, () => requireGroup(db, code, today()));
-  const ancestors = (g: Group) =>
-    cache.memo(`ancestors|${g.id}|${g.as_at}`, () => groupAncestorIds(db, g.id, g.as_at));
+export function registerGroupRoutes(app: Hono<AppEnv>, { db, cache }: Deps, access: GroupAccess) {
+  const { today, groupByCode, privateGroup, canRead, cachedPage } = access;
   const homeOf = (g: Group) => cache.memo(`home|${g.id}|${g.as_at}`, () => groupHome(db, g));
   const successorOf = (g: Group) =>
     g.is_current
@@ -94,36 +88,6 @@ export function registerGroupRoutes(app: Hono<AppEnv>, { db, clock, page, cache 
       practiceProfile(db, g, code),
     );
   const allGroups = () => cache.memo(`groups|${today()}`, () => listGroups(db, today()));
-  /** Serves a page from the cache when this user has seen it since the data last changed. */
-  const cachedPage = async (
-    c: Context<AppEnv>,
-    build: () => Promise<{ template: string; data: Record<string, unknown> }>,
-  ) =>
-    c.html(
-      await cache.memo(pageCacheKey(c), async () => {
-        const { template, data } = await build();
-        return page.html(c, template, data);
-      }),
-    );
-
-  /** Loads the group in the URL and checks the signed-in user may see its private pages. */
-  async function privateGroup(c: Context<AppEnv>): Promise<Group> {
-    const group = await groupByCode(c.req.param('code') ?? '');
-    const principal = c.get('principal');
-    if (!principal) throw new AppError('unauthenticated', 'Sign in to see this page');
-    if (!canReadGroup(principal, group.id, await ancestors(group))) {
-      throw new AppError(
-        'forbidden',
-        `Your account does not give access to ${group.name}'s private pages`,
-      );
-    }
-    return group;
-  }
-
-  const canRead = async (c: Context<AppEnv>, group: Group) => {
-    const principal = c.get('principal');
-    return principal ? canReadGroup(principal, group.id, await ancestors(group)) : false;
-  };
 
   // ---- public ------------------------------------------------------------------------------
   app.get('/', async (c) => {

@@ -12,5 +12,7 @@ export interface GpPaymentTable {
   /** integer pence */
   total_payments_pence: bigint;
   total_after_deductions_pence: bigint | null;
+  /** The CCG / sub-ICB the file names for the practice that year (null in imports before it was kept). */
+  commissioner_code: string | null;
   import_id: number;
 }

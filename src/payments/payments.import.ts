@@ -18,6 +18,8 @@ const people = optionalPounds;
 const paymentRow = z.object({
   'Practice Code': odsCode,
   'Practice Name': text,
+  // Every year's file has it; optional so that a file without it still loads.
+  'CCG Code': optionalText.optional(),
   'Practice Postcode': optionalText,
   'Contract Type': optionalText,
   'Dispensing Practice': z
@@ -97,6 +99,7 @@ export const paymentsImporter = (): Importer<PaymentRow> => {
           { name: 'weighted_patients', type: 'numeric' },
           { name: 'total_payments_pence', type: 'bigint' },
           { name: 'total_after_deductions_pence', type: 'bigint' },
+          { name: 'commissioner_code', type: 'text' },
           { name: 'import_id', type: 'int' },
         ],
         rows.map(({ row }, i) => [
@@ -108,12 +111,14 @@ export const paymentsImporter = (): Importer<PaymentRow> => {
           row[weighted],
           poundsToPence(row[total]),
           row[afterDeductions] === null ? null : poundsToPence(row[afterDeductions]),
+          row['CCG Code'] ?? null,
           ctx.importId,
         ]),
         `ON CONFLICT (practice_id, financial_year) DO UPDATE SET contract_type = excluded.contract_type,
            dispensing = excluded.dispensing, registered_patients = excluded.registered_patients,
            weighted_patients = excluded.weighted_patients, total_payments_pence = excluded.total_payments_pence,
-           total_after_deductions_pence = excluded.total_after_deductions_pence, import_id = excluded.import_id`,
+           total_after_deductions_pence = excluded.total_after_deductions_pence,
+           commissioner_code = excluded.commissioner_code, import_id = excluded.import_id`,
       );
       ctx.loaded(rows.length);
     },

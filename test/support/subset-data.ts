@@ -21,6 +21,7 @@ const practiceColumn: Record<string, string | number | null> = {
   'registered-patients': 'ODS_Code',
   'england-population': null,
   'mar-commissioner': null,
+  'nhs-trusts': null,
   'ae-attendances': null,
 };
 
