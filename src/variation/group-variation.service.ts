@@ -17,7 +17,7 @@ import {
   groupRegisteredPatients,
 } from './activity.repository.js';
 import { historicProviderNames, mainAcuteProviders } from './providers.js';
-import { chartSignal, signalOf, type Signal } from './signals.js';
+import { signalOf, type Signal } from './signals.js';
 
 export const MAR_SOURCE =
   'NHS England Monthly Activity Return (MAR) by commissioner, monthly workbooks converted to CSV';
