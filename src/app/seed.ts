@@ -10,6 +10,8 @@ import type { Role } from '../platform/auth/user.table.js';
 import type { Database } from '../platform/db/schema.js';
 import type { FactStore } from '../platform/facts/fact-store.js';
 import { runImport, type ImportResult } from '../platform/imports/import-runner.js';
+import { requireGroup } from '../organisations/group.service.js';
+import { seedSyntheticActivity } from '../variation/synthetic-seed.js';
 import { importers } from './importers.js';
 
 /** The files loaded on first start, in order: organisations first, then the facts that refer to them. */
@@ -72,6 +74,20 @@ export async function seedPublishedData(
     });
     onFile?.(kind, file, result, (performance.now() - started) / 1000);
   }
+}
+
+/**
+ * Generates and imports the demo group's synthetic practice activity (no practice-level activity is
+ * published), calibrated to its real Monthly Activity Return totals. Runs after the published data.
+ */
+export async function seedDemoActivity(
+  db: Kysely<Database>,
+  facts: FactStore,
+  outDir: string,
+  today: string,
+): Promise<ImportResult | undefined> {
+  const group = await requireGroup(db, DEMO_GROUP, today);
+  return seedSyntheticActivity(db, facts, group, outDir, systemActor('seed'));
 }
 
 export interface DemoSignIn {

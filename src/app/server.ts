@@ -1,12 +1,14 @@
 // Starts the web application: opens the store, applies migrations, seeds on first start, listens.
+import path from 'node:path';
 import { serve } from '@hono/node-server';
+import { isoDate } from '../platform/clock.js';
 import pino from 'pino';
 import { openStore } from '../platform/db/database.js';
 import { migrate } from '../platform/db/migrate.js';
 import { openFactStore } from '../platform/facts/fact-store.js';
 import { createApp } from './app.js';
 import type { Config } from './config.js';
-import { demoSignIns, ensureDemoUsers, seedPublishedData } from './seed.js';
+import { demoSignIns, ensureDemoUsers, seedDemoActivity, seedPublishedData } from './seed.js';
 
 export async function startServer(
   config: Config,
@@ -31,6 +33,11 @@ export async function startServer(
           );
       },
     );
+    const generatedDir = path.join(config.dataDir, 'generated');
+    const synthetic = await seedDemoActivity(store.db, facts, generatedDir, isoDate(new Date()));
+    if (synthetic?.status === 'imported') {
+      logger.info({ rows: synthetic.rowsLoaded }, 'seeded synthetic practice activity');
+    }
     const password = await ensureDemoUsers(store.db, config.dataDir);
     logger.info({ seconds: +((performance.now() - started) / 1000).toFixed(1) }, 'demo data ready');
     console.log('\nDemo sign-ins (password for all: ' + password + '):');

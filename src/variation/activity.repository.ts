@@ -98,3 +98,24 @@ export async function groupRegisteredPatients(
     GROUP BY p.commissioner_code, g.name`.execute(db);
   return result.rows.map((r) => ({ ...r, patients: Number(r.patients) }));
 }
+
+export interface AgeSexRow {
+  practice_id: number;
+  code: string;
+  sex: 'female' | 'male';
+  age_band: string;
+  patients: number;
+  extract_date: string;
+}
+
+/** Each practice's registered patients by sex and age band, from its latest extract. */
+export async function latestAgeSex(db: Db, practiceIds: readonly number[]): Promise<AgeSexRow[]> {
+  const result = await sql<AgeSexRow>`
+    SELECT r.practice_id, o.code, r.sex, r.age_band, r.patients, r.extract_date::text AS extract_date
+    FROM registered_population r JOIN organisation o ON o.id = r.practice_id
+    WHERE r.practice_id = any(${[...practiceIds]}::int[])
+      AND r.extract_date = (SELECT max(extract_date) FROM registered_population x WHERE x.practice_id = r.practice_id)`.execute(
+    db,
+  );
+  return result.rows;
+}

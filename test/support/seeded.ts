@@ -1,7 +1,8 @@
 // A store seeded with the demo practices' real rows and a few users, plus the app over it.
 import type { Hono } from 'hono';
 import { createApp } from '../../src/app/app.js';
-import { seedPublishedData } from '../../src/app/seed.js';
+import path from 'node:path';
+import { seedDemoActivity, seedPublishedData } from '../../src/app/seed.js';
 import { systemActor } from '../../src/platform/audit/audit.service.js';
 import { createUser, grantRole } from '../../src/platform/auth/user.service.js';
 import type { Role } from '../../src/platform/auth/user.table.js';
@@ -39,6 +40,7 @@ export async function seededApp(engine: Engine): Promise<Seeded> {
   const store = await freshStore(engine);
   const facts = await openFactStore({ dataDir: 'memory' });
   await seedPublishedData(store.db, facts, subsetData());
+  await seedDemoActivity(store.db, facts, path.join(subsetData(), 'generated'), '2026-11-22');
   const actor = systemActor('test');
   for (const u of users) {
     const created = await createUser(store.db, actor, {
