@@ -119,3 +119,56 @@ export async function latestAgeSex(db: Db, practiceIds: readonly number[]): Prom
   );
   return result.rows;
 }
+
+export interface PracticeSpecialtyCount {
+  practice_code: string;
+  treatment_function: string;
+  observed: number;
+  synthetic: boolean;
+}
+
+/** Activity by practice and treatment function over a span of months, for one point of delivery. */
+export function practiceSpecialtyCounts(
+  facts: FactStore,
+  practiceCodes: readonly string[],
+  pointOfDelivery: string,
+  from: string,
+  to: string,
+) {
+  if (!practiceCodes.length) return Promise.resolve([]);
+  return facts.all<PracticeSpecialtyCount>(
+    `SELECT practice_code, treatment_function, sum(count) AS observed, bool_or(synthetic) AS synthetic
+     FROM practice_activity
+     WHERE practice_code IN (SELECT unnest(string_split(?, ','))) AND point_of_delivery = ?
+       AND month BETWEEN CAST(? AS DATE) AND CAST(? AS DATE)
+     GROUP BY ALL`,
+    [practiceCodes.join(','), pointOfDelivery, `${from}-01`, `${to}-01`],
+  );
+}
+
+/** The months of practice activity held for these practices, oldest first. */
+export async function practiceActivityMonths(facts: FactStore, practiceCodes: readonly string[]) {
+  if (!practiceCodes.length) return [];
+  const rows = await facts.all<{ month: string }>(
+    `SELECT DISTINCT strftime(month, '%Y-%m') AS month FROM practice_activity
+     WHERE practice_code IN (SELECT unnest(string_split(?, ','))) ORDER BY month`,
+    [practiceCodes.join(',')],
+  );
+  return rows.map((r) => r.month);
+}
+
+/** A practice's monthly activity for a point of delivery, one specialty or all ('*'). */
+export function practiceMonthly(
+  facts: FactStore,
+  practiceCode: string,
+  pointOfDelivery: string,
+  treatmentFunction: string,
+) {
+  return facts.all<MonthValue & { synthetic: boolean }>(
+    `SELECT strftime(month, '%Y-%m') AS month, sum(count) AS value, bool_or(synthetic) AS synthetic
+     FROM practice_activity
+     WHERE practice_code = ? AND point_of_delivery = ? AND (? = '*' OR treatment_function = ?)
+     GROUP BY month ORDER BY month`,
+    [practiceCode, pointOfDelivery, treatmentFunction, treatmentFunction],
+  );
+}

@@ -87,8 +87,8 @@ export function generateActivity(input: GeneratorInput): {
   planted: PlantedOutlier[];
 } {
   const random = seededRandom(input.seed);
-  const practiceSpread = input.practiceSpread ?? 0.1;
-  const specialtySpread = input.specialtySpread ?? 0.12;
+  const practiceSpread = input.practiceSpread ?? 0.05;
+  const specialtySpread = input.specialtySpread ?? 0.05;
   const practices = [...input.practices].sort((a, b) => a.code.localeCompare(b.code));
   const planted = plantOutliers(random, practices, input.outliers ?? 4);
   const plantedFactor = new Map(planted.map((p) => [`${p.practiceCode} ${p.specialty}`, p.factor]));
