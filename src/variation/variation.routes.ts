@@ -18,6 +18,18 @@ import {
   groupActivityMeasures,
   type GroupRate,
 } from './group-variation.service.js';
+import { pointOfDeliveryCodes, pointsOfDelivery } from './activity.js';
+import { groupPopulations } from './practice-population.service.js';
+import {
+  ALL_SPECIALTIES,
+  parsePointOfDelivery,
+  parseSpecialty,
+  practiceActivityChart,
+  specialtyFunnel,
+  standardisedGrid,
+  type IsrRow,
+  type StandardisedGrid,
+} from './practice-variation.service.js';
 import {
   assuranceText,
   chartSignal,
@@ -117,6 +129,28 @@ export function registerVariationRoutes(
       data: {
         title: `${group.name}: variation`,
         group,
+        practiceLinks: [
+          {
+            href: `/groups/${group.code}/variation/attention`,
+            text: 'Needs attention: what stands out, and why',
+            note: '',
+          },
+          {
+            href: `/groups/${group.code}/variation/practices`,
+            text: 'Referrals, outpatients and admissions by practice and specialty (standardised ratios)',
+            note: '(synthetic data for the demo group)',
+          },
+          {
+            href: `/groups/${group.code}/variation/practices/funnel`,
+            text: 'Funnel plots of practices by specialty',
+            note: '(synthetic data for the demo group)',
+          },
+          {
+            href: `/groups/${group.code}/variation/pairs`,
+            text: 'Learning pairs: practices that refer a lot paired with similar ones that refer less',
+            note: '',
+          },
+        ],
         activityMeasures: Object.entries(groupActivityMeasures).map(([key, m]) => ({
           key,
           title: m!.title,
@@ -364,6 +398,323 @@ export function registerVariationRoutes(
       group: { code: group.code, name: group.name },
       ...result,
       assurance: chart.assurance,
+      segments: chart.segments.map((s) => ({ ...s, from: months[s.start], to: months[s.end - 1] })),
+      points: spcRows(months, chart),
+    });
+  });
+
+  // ---- between the group's practices ----------------------------------------------------------
+  const populationsOf = (group: Group) =>
+    cache.memo(`populations|${group.code}|${group.as_at}`, () => groupPopulations(db, group));
+  const monthQuery = (c: Context<AppEnv>) => {
+    const to = c.req.query('to') || undefined;
+    if (to !== undefined && !/^\d{4}-\d{2}$/.test(to)) {
+      throw new AppError('invalid_input', 'to must be a month as YYYY-MM');
+    }
+    return to;
+  };
+  const gridOf = async (group: Group, c: Context<AppEnv>) => {
+    const pod = parsePointOfDelivery(c.req.query('pod'));
+    const to = monthQuery(c);
+    return cache.memo(`isr-grid|${group.code}|${pod}|${to ?? ''}`, async () =>
+      standardisedGrid(db, facts, group, pod, to, await populationsOf(group)),
+    );
+  };
+  const podItems = (selected: string) =>
+    pointOfDeliveryCodes.map((code) => ({
+      value: code,
+      text: pointsOfDelivery[code],
+      selected: code === selected,
+    }));
+  const query = (params: Record<string, string | undefined>) => {
+    const search = new URLSearchParams();
+    for (const [key, value] of Object.entries(params)) if (value) search.set(key, value);
+    const text = search.toString();
+    return text ? `?${text}` : '';
+  };
+
+  const sortRows = (grid: StandardisedGrid, sort: string, descending: boolean): IsrRow[] => {
+    const rows = [...grid.rows];
+    const valid =
+      sort === 'name' ||
+      sort === 'list' ||
+      sort === ALL_SPECIALTIES ||
+      grid.specialties.some((s) => s.code === sort);
+    if (!valid) {
+      throw new AppError(
+        'invalid_input',
+        'sort must be name, list, all or a specialty code shown in the grid',
+      );
+    }
+    const key = (row: IsrRow): number | string =>
+      sort === 'name' ? row.name : sort === 'list' ? row.listSize : (row.cells[sort]?.ratio ?? -1);
+    rows.sort((a, b) => {
+      const x = key(a);
+      const y = key(b);
+      const order = typeof x === 'string' ? x.localeCompare(String(y)) : x - Number(y);
+      return descending ? -order : order;
+    });
+    return rows;
+  };
+
+  app.get('/groups/:code/variation/practices', async (c) => {
+    const group = await privateGroup(c);
+    return cachedPage(c, async () => {
+      const grid = await gridOf(group, c);
+      const sort = c.req.query('sort') ?? ALL_SPECIALTIES;
+      const descending = (c.req.query('order') ?? (sort === 'name' ? 'asc' : 'desc')) === 'desc';
+      const rows = sortRows(grid, sort, descending);
+      const base = { pod: grid.pointOfDelivery, to: c.req.query('to') };
+      const sortHref = (key: string) =>
+        `/groups/${group.code}/variation/practices${query({ ...base, sort: key, order: sort === key && descending ? 'asc' : 'desc' })}`;
+      const columns = [{ code: ALL_SPECIALTIES, name: 'All specialties' }, ...grid.specialties].map(
+        (s) => ({
+          ...s,
+          sortHref: sortHref(s.code),
+          sorted: sort === s.code ? (descending ? 'descending' : 'ascending') : 'none',
+          funnelHref: `/groups/${group.code}/variation/practices/funnel${query({ ...base, specialty: s.code })}`,
+        }),
+      );
+      return {
+        template: 'variation-practices.njk',
+        data: {
+          ...grid,
+          title: `${group.name}: ${grid.pointOfDeliveryName.toLowerCase()} by practice and specialty`,
+          group,
+          rows,
+          columns,
+          signalText,
+          nameSort: {
+            href: sortHref('name'),
+            sorted: sort === 'name' ? (descending ? 'descending' : 'ascending') : 'none',
+          },
+          listSort: {
+            href: sortHref('list'),
+            sorted: sort === 'list' ? (descending ? 'descending' : 'ascending') : 'none',
+          },
+          podItems: podItems(grid.pointOfDelivery),
+          monthItems: [...grid.months]
+            .reverse()
+            .map((m) => ({ value: m, text: m, selected: m === grid.to })),
+          spcHref: (practice: string, specialty: string) =>
+            `/groups/${group.code}/practices/${practice}/activity${query({ pod: grid.pointOfDelivery, specialty })}`,
+          csvHref: `/groups/${group.code}/variation/practices.csv${query(base)}`,
+          breadcrumbs: variationCrumbs(group),
+        },
+      };
+    });
+  });
+
+  const gridCsv = (grid: StandardisedGrid) =>
+    toCsv(
+      [
+        { header: 'practice_code', value: (r) => r.row.code },
+        { header: 'practice_name', value: (r) => r.row.name },
+        { header: 'point_of_delivery', value: () => grid.pointOfDelivery },
+        { header: 'from_month', value: () => grid.from },
+        { header: 'to_month', value: () => grid.to },
+        { header: 'treatment_function', value: (r) => r.cell.specialty },
+        { header: 'observed', value: (r) => r.cell.observed },
+        { header: 'expected', value: (r) => r.cell.expected },
+        { header: 'standardised_ratio', value: (r) => r.cell.ratio },
+        { header: 'lower_95', value: (r) => r.cell.lower95 },
+        { header: 'upper_95', value: (r) => r.cell.upper95 },
+        { header: 'lower_99_8', value: (r) => r.cell.lower998 },
+        { header: 'upper_99_8', value: (r) => r.cell.upper998 },
+        { header: 'funnel_signal', value: (r) => r.cell.signal },
+        { header: 'data', value: () => grid.dataStatus },
+      ],
+      grid.rows.flatMap((row) => Object.values(row.cells).map((cell) => ({ row, cell }))),
+    );
+  app.get('/groups/:code/variation/practices.csv', async (c) => {
+    const group = await privateGroup(c);
+    const grid = await gridOf(group, c);
+    return sendCsv(
+      c,
+      `${group.code}-${grid.pointOfDelivery}-standardised-ratios-${grid.to}.csv`,
+      gridCsv(grid),
+    );
+  });
+  app.get('/api/v1/groups/:code/variation/practices', async (c) => {
+    const group = await privateGroup(c);
+    const grid = await gridOf(group, c);
+    return sendJson(c, { group: { code: group.code, name: group.name }, ...grid });
+  });
+
+  // ---- funnel per specialty --------------------------------------------------------------------
+  const funnelOf = async (group: Group, c: Context<AppEnv>) => {
+    const grid = await gridOf(group, c);
+    const specialty = parseSpecialty(c.req.query('specialty'), grid);
+    return { grid, funnel: specialtyFunnel(grid, specialty) };
+  };
+  app.get('/groups/:code/variation/practices/funnel', async (c) => {
+    const group = await privateGroup(c);
+    return cachedPage(c, async () => {
+      const { grid, funnel } = await funnelOf(group, c);
+      const points = [...funnel.points].sort((a, b) => (b.ratio ?? 0) - (a.ratio ?? 0));
+      const svg = funnelChartSvg(
+        points.map((p) => ({
+          label: p.name,
+          shortLabel: p.code,
+          x: p.expected,
+          y: p.ratio ?? 0,
+          signal: chartSignal(p.signal),
+          labelled: p.signal === 'high-99.8' || p.signal === 'low-99.8',
+          details: `${p.code} ${p.name}: ratio ${number(0)(p.ratio ?? 0)} (${p.observed} seen, ${number(1)(p.expected)} expected)`,
+        })),
+        funnel.curves,
+        100,
+        {
+          id: 'practice-funnel',
+          title: `${grid.pointOfDeliveryName}, ${funnel.specialtyName}: standardised ratio by practice, ${grid.period}`,
+          description: `Funnel plot of ${points.length} practices in ${group.name}; 100 is the group average. The table below lists every practice.`,
+          xLabel: 'Expected (for the practice’s age and sex mix)',
+          yLabel: 'Standardised ratio (group = 100)',
+          formatX: number(0),
+          formatY: number(0),
+        },
+      );
+      const base = { pod: grid.pointOfDelivery, to: c.req.query('to') };
+      return {
+        template: 'variation-funnel.njk',
+        data: {
+          ...grid,
+          title: `${group.name}: ${grid.pointOfDeliveryName.toLowerCase()}, ${funnel.specialtyName.toLowerCase()}, funnel plot`,
+          group,
+          funnel,
+          points,
+          svg,
+          signalText,
+          podItems: podItems(grid.pointOfDelivery),
+          specialtyItems: [
+            { code: ALL_SPECIALTIES, name: 'All specialties' },
+            ...grid.specialties,
+          ].map((s) => ({
+            value: s.code,
+            text: s.name,
+            selected: s.code === funnel.specialty,
+          })),
+          gridHref: `/groups/${group.code}/variation/practices${query(base)}`,
+          csvHref: `/groups/${group.code}/variation/practices/funnel.csv${query({ ...base, specialty: funnel.specialty })}`,
+          spcHref: (practice: string) =>
+            `/groups/${group.code}/practices/${practice}/activity${query({ pod: grid.pointOfDelivery, specialty: funnel.specialty })}`,
+          breadcrumbs: variationCrumbs(group),
+        },
+      };
+    });
+  });
+  app.get('/groups/:code/variation/practices/funnel.csv', async (c) => {
+    const group = await privateGroup(c);
+    const { grid, funnel } = await funnelOf(group, c);
+    return sendCsv(
+      c,
+      `${group.code}-${grid.pointOfDelivery}-${funnel.specialty}-funnel-${grid.to}.csv`,
+      toCsv(
+        [
+          { header: 'practice_code', value: (p) => p.code },
+          { header: 'practice_name', value: (p) => p.name },
+          { header: 'observed', value: (p) => p.observed },
+          { header: 'expected', value: (p) => p.expected },
+          { header: 'standardised_ratio', value: (p) => p.ratio },
+          { header: 'lower_95', value: (p) => p.lower95 },
+          { header: 'upper_95', value: (p) => p.upper95 },
+          { header: 'lower_99_8', value: (p) => p.lower998 },
+          { header: 'upper_99_8', value: (p) => p.upper998 },
+          { header: 'funnel_signal', value: (p) => p.signal },
+          { header: 'data', value: () => grid.dataStatus },
+        ],
+        funnel.points,
+      ),
+    );
+  });
+  app.get('/api/v1/groups/:code/variation/practices/funnel', async (c) => {
+    const group = await privateGroup(c);
+    const { grid, funnel } = await funnelOf(group, c);
+    const { rows: _rows, ...meta } = grid;
+    return sendJson(c, {
+      group: { code: group.code, name: group.name },
+      ...meta,
+      ...funnel,
+      funnelLimits: funnel.curves,
+    });
+  });
+
+  // ---- a practice over time -------------------------------------------------------------------
+  const practiceChartOf = async (group: Group, c: Context<AppEnv>) => {
+    const code = (c.req.param('practice') ?? '').toUpperCase();
+    const populations = await populationsOf(group);
+    const practice = populations.practices.find((p) => p.code === code);
+    if (!practice) {
+      throw new AppError('not_found', `${code} is not a member practice of ${group.name}`);
+    }
+    const pod = parsePointOfDelivery(c.req.query('pod'));
+    const specialty = c.req.query('specialty') || ALL_SPECIALTIES;
+    if (specialty !== ALL_SPECIALTIES && !/^\d{3}$/.test(specialty)) {
+      throw new AppError(
+        'invalid_input',
+        'specialty must be "all" or a 3-digit treatment function code',
+      );
+    }
+    const rebase = rebaseQuery(c);
+    return cache.memo(
+      `practice-spc|${group.code}|${code}|${pod}|${specialty}|${rebase ?? ''}`,
+      () => practiceActivityChart(facts, group, practice, pod, specialty, rebase),
+    );
+  };
+  app.get('/groups/:code/practices/:practice/activity', async (c) => {
+    const group = await privateGroup(c);
+    return cachedPage(c, async () => {
+      const result = await practiceChartOf(group, c);
+      const heading = `${result.pointOfDeliveryName}: ${result.specialtyName}`;
+      const params = { pod: result.pointOfDelivery, specialty: result.specialty };
+      return {
+        template: 'variation-spc.njk',
+        data: {
+          ...result,
+          title: `${result.practice.name}: ${heading.toLowerCase()}`,
+          heading,
+          subheading: `${result.practice.name} (${result.practice.code})`,
+          group,
+          ...spcView(
+            'practice-spc',
+            `${heading}, ${result.practice.name}, by month`,
+            result.months,
+            result.chart,
+            number(0),
+          ),
+          valueLabel: 'Count',
+          format: 'int',
+          iconText: variationIconText[result.icon],
+          assuranceText: null,
+          rebase: rebaseQuery(c) ?? '',
+          hidden: params,
+          formAction: `/groups/${group.code}/practices/${result.practice.code}/activity`,
+          csvHref: `/groups/${group.code}/practices/${result.practice.code}/activity.csv${query({ ...params, rebase: rebaseQuery(c) })}`,
+          breadcrumbs: crumbs(group, [
+            { text: 'Practices', href: `/groups/${group.code}/practices` },
+            {
+              text: result.practice.name,
+              href: `/groups/${group.code}/practices/${result.practice.code}`,
+            },
+          ]),
+        },
+      };
+    });
+  });
+  app.get('/groups/:code/practices/:practice/activity.csv', async (c) => {
+    const group = await privateGroup(c);
+    const result = await practiceChartOf(group, c);
+    return sendCsv(
+      c,
+      `${result.practice.code}-${result.pointOfDelivery}-${result.specialty}-spc.csv`,
+      spcCsv(spcRows(result.months, result.chart)),
+    );
+  });
+  app.get('/api/v1/groups/:code/practices/:practice/activity', async (c) => {
+    const group = await privateGroup(c);
+    const { chart, months, ...result } = await practiceChartOf(group, c);
+    return sendJson(c, {
+      ...result,
       segments: chart.segments.map((s) => ({ ...s, from: months[s.start], to: months[s.end - 1] })),
       points: spcRows(months, chart),
     });
