@@ -19,6 +19,7 @@ import {
   type GroupRate,
 } from './group-variation.service.js';
 import { pointOfDeliveryCodes, pointsOfDelivery } from './activity.js';
+import { needsAttention, type AttentionItem } from './attention.service.js';
 import { groupPopulations } from './practice-population.service.js';
 import {
   ALL_SPECIALTIES,
@@ -717,6 +718,57 @@ export function registerVariationRoutes(
       ...result,
       segments: chart.segments.map((s) => ({ ...s, from: months[s.start], to: months[s.end - 1] })),
       points: spcRows(months, chart),
+    });
+  });
+
+  // ---- needs attention --------------------------------------------------------------------------
+  const attentionOf = (group: Group) =>
+    cache.memo(`attention|${group.code}|${group.as_at}`, () => needsAttention(db, facts, group));
+  const kindText: Record<AttentionItem['kind'], string> = {
+    'funnel-outlier': 'Funnel outlier (99.8%)',
+    'special-cause': 'Special cause (last 6 months)',
+    assurance: 'Assurance failure',
+  };
+  app.get('/groups/:code/variation/attention', async (c) => {
+    const group = await privateGroup(c);
+    return cachedPage(c, async () => {
+      const result = await attentionOf(group);
+      return {
+        template: 'variation-attention.njk',
+        data: {
+          ...result,
+          title: `${group.name}: needs attention`,
+          group,
+          kindText,
+          breadcrumbs: variationCrumbs(group),
+        },
+      };
+    });
+  });
+  app.get('/groups/:code/variation/attention.csv', async (c) => {
+    const group = await privateGroup(c);
+    const result = await attentionOf(group);
+    return sendCsv(
+      c,
+      `${group.code}-needs-attention.csv`,
+      toCsv(
+        [
+          { header: 'kind', value: (i) => i.kind },
+          { header: 'subject', value: (i) => i.subject },
+          { header: 'what', value: (i) => i.what },
+          { header: 'why', value: (i) => i.why },
+          { header: 'chart', value: (i) => i.href },
+          { header: 'data', value: (i) => i.dataStatus },
+        ],
+        result.items,
+      ),
+    );
+  });
+  app.get('/api/v1/groups/:code/variation/attention', async (c) => {
+    const group = await privateGroup(c);
+    return sendJson(c, {
+      group: { code: group.code, name: group.name },
+      ...(await attentionOf(group)),
     });
   });
 }
