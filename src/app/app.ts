@@ -96,7 +96,7 @@ export function createApp({
   const cache = createDataCache(db, { clock, ttlMs: dataCacheTtlMs });
   const access = createGroupAccess({ db, clock, page, cache });
   registerGroupRoutes(app, { db, clock, page, cache }, access);
-  registerVariationRoutes(app, { db, facts, cache }, access);
+  registerVariationRoutes(app, { db, facts, cache, page, clock }, access);
   registerImportRoutes(app, { db, page });
   registerAuditRoutes(app, { db, page });
 

@@ -99,6 +99,12 @@ export interface DemoSignIn {
 
 export const demoSignIns: DemoSignIn[] = [
   {
+    email: 'lead@demo.flock.test',
+    role: 'clinical_lead',
+    organisation: DEMO_GROUP,
+    description: 'Clinical lead of NHS Coastal West Sussex CCG (records learning pairs)',
+  },
+  {
     email: 'gp@demo.flock.test',
     role: 'member',
     organisation: DEMO_GROUP,
@@ -134,10 +140,11 @@ export async function ensureDemoUsers(db: Kysely<Database>, dataDir: string): Pr
   const file = demoPasswordFile(dataDir);
   const existing = await db
     .selectFrom('app_user')
-    .select('id')
+    .select('email')
     .where('is_demo', '=', true)
-    .executeTakeFirst();
-  if (existing && existsSync(file)) return (await readFile(file, 'utf8')).trim();
+    .execute();
+  const allThere = demoSignIns.every((d) => existing.some((e) => e.email === d.email));
+  if (allThere && existsSync(file)) return (await readFile(file, 'utf8')).trim();
   const password = existsSync(file)
     ? (await readFile(file, 'utf8')).trim()
     : `demo-${randomBytes(6).toString('base64url')}`;

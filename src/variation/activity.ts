@@ -32,6 +32,10 @@ export const treatmentFunctions: Record<string, string> = {
   '104': 'Colorectal surgery',
 };
 
+/** A name as it reads inside a sentence: "GP referrals" stays, "Elective admissions" → "elective admissions". */
+export const inSentence = (name: string) =>
+  /^[A-Z]{2}/.test(name) ? name : name.charAt(0).toLowerCase() + name.slice(1);
+
 export const specialtyName = (code: string) =>
   code === '' ? 'All specialties' : (treatmentFunctions[code] ?? `Treatment function ${code}`);
 

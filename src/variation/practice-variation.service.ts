@@ -7,6 +7,7 @@ import { ratioFunnelLimits, ratioSignificance } from '../stats/funnel.js';
 import { xmrChart, variationIcon } from '../stats/spc.js';
 import { scaledByExpected } from '../stats/standardised.js';
 import {
+  inSentence,
   pointOfDeliveryCodes,
   pointsOfDelivery,
   specialtyName,
@@ -237,7 +238,7 @@ export async function practiceActivityChart(
   if (series.length < 2) {
     throw new AppError(
       'not_found',
-      `No ${pointsOfDelivery[pointOfDelivery].toLowerCase()} are held for ${practice.name}`,
+      `No ${inSentence(pointsOfDelivery[pointOfDelivery])} are held for ${practice.name}`,
     );
   }
   const months = series.map((s) => s.month);

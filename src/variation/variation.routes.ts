@@ -8,6 +8,9 @@ import { AppError } from '../platform/errors.js';
 import type { FactStore } from '../platform/facts/fact-store.js';
 import { toCsv } from '../platform/http/csv.js';
 import type { AppEnv } from '../platform/http/http.types.js';
+import type { PageRenderer } from '../platform/http/pages.js';
+import type { Clock } from '../platform/clock.js';
+import type { FieldProblem } from '../platform/errors.js';
 import { sendCsv, sendJson } from '../platform/http/json.js';
 import { funnelChartSvg } from '../web/charts/funnel-chart.js';
 import { spcChartSvg } from '../web/charts/spc-chart.js';
@@ -18,8 +21,16 @@ import {
   groupActivityMeasures,
   type GroupRate,
 } from './group-variation.service.js';
-import { pointOfDeliveryCodes, pointsOfDelivery } from './activity.js';
+import { inSentence, pointOfDeliveryCodes, pointsOfDelivery, specialtyName } from './activity.js';
 import { needsAttention, type AttentionItem } from './attention.service.js';
+import { pairStatuses } from './learning-pair.table.js';
+import {
+  canRecordPairs,
+  followUpPair,
+  listGroupPairs,
+  pairSuggestions,
+  recordPair,
+} from './learning-pair.service.js';
 import { groupPopulations } from './practice-population.service.js';
 import {
   ALL_SPECIALTIES,
@@ -43,6 +54,8 @@ interface Deps {
   db: Db;
   facts: FactStore;
   cache: DataCache;
+  page: PageRenderer;
+  clock: Clock;
 }
 
 const number = (digits: number) => (v: number) =>
@@ -110,7 +123,7 @@ function spcView(
 
 export function registerVariationRoutes(
   app: Hono<AppEnv>,
-  { db, facts, cache }: Deps,
+  { db, facts, cache, page, clock }: Deps,
   access: GroupAccess,
 ) {
   const { privateGroup, cachedPage } = access;
@@ -480,7 +493,7 @@ export function registerVariationRoutes(
         template: 'variation-practices.njk',
         data: {
           ...grid,
-          title: `${group.name}: ${grid.pointOfDeliveryName.toLowerCase()} by practice and specialty`,
+          title: `${group.name}: ${inSentence(grid.pointOfDeliveryName)} by practice and specialty`,
           group,
           rows,
           columns,
@@ -580,7 +593,7 @@ export function registerVariationRoutes(
         template: 'variation-funnel.njk',
         data: {
           ...grid,
-          title: `${group.name}: ${grid.pointOfDeliveryName.toLowerCase()}, ${funnel.specialtyName.toLowerCase()}, funnel plot`,
+          title: `${group.name}: ${inSentence(grid.pointOfDeliveryName)}, ${inSentence(funnel.specialtyName)}, funnel plot`,
           group,
           funnel,
           points,
@@ -631,11 +644,17 @@ export function registerVariationRoutes(
   app.get('/api/v1/groups/:code/variation/practices/funnel', async (c) => {
     const group = await privateGroup(c);
     const { grid, funnel } = await funnelOf(group, c);
-    const { rows: _rows, ...meta } = grid;
     return sendJson(c, {
       group: { code: group.code, name: group.name },
-      ...meta,
-      ...funnel,
+      pointOfDelivery: grid.pointOfDelivery,
+      period: grid.period,
+      dataStatus: grid.dataStatus,
+      sources: grid.sources,
+      method: grid.method,
+      specialty: funnel.specialty,
+      specialtyName: funnel.specialtyName,
+      baseline: 100,
+      practices: funnel.points,
       funnelLimits: funnel.curves,
     });
   });
@@ -769,6 +788,174 @@ export function registerVariationRoutes(
     return sendJson(c, {
       group: { code: group.code, name: group.name },
       ...(await attentionOf(group)),
+    });
+  });
+
+  // ---- learning pairs ---------------------------------------------------------------------------
+  const suggestionsOf = async (group: Group, c: Context<AppEnv>) => {
+    const grid = await gridOf(group, c);
+    return {
+      grid,
+      suggestions: await cache.memo(
+        `pair-suggestions|${group.code}|${grid.pointOfDelivery}|${grid.to}`,
+        () => pairSuggestions(db, grid),
+      ),
+    };
+  };
+  const pairsPage = async (
+    c: Context<AppEnv>,
+    group: Group,
+    problems: FieldProblem[] = [],
+    status: 200 | 400 | 409 = 200,
+    values: Record<string, string | number> = {},
+  ) => {
+    const { grid, suggestions } = await suggestionsOf(group, c);
+    const pairs = await listGroupPairs(db, group);
+    return page(
+      c,
+      'variation-pairs.njk',
+      {
+        title: `${group.name}: learning pairs`,
+        group,
+        grid,
+        suggestions,
+        pairs: pairs.map((p) => ({
+          ...p,
+          specialtyName: specialtyLabel(p.treatment_function),
+          pointOfDeliveryName:
+            pointsOfDelivery[p.point_of_delivery as keyof typeof pointsOfDelivery] ??
+            p.point_of_delivery,
+        })),
+        canRecord: canRecordPairs(c.get('principal'), group),
+        statusItems: (current: string) =>
+          pairStatuses.map((s) => ({ value: s, text: s, selected: s === current })),
+        podItems: podItems(grid.pointOfDelivery),
+        errors: problems.map((p) => ({ text: p.message, href: `#${p.field}` })),
+        fieldErrors: Object.fromEntries(problems.map((p) => [p.field, p.message])),
+        values,
+        breadcrumbs: variationCrumbs(group),
+      },
+      status,
+    );
+  };
+  const specialtyLabel = (code: string) =>
+    code === ALL_SPECIALTIES ? 'All specialties' : specialtyName(code);
+
+  app.get('/groups/:code/variation/pairs', async (c) => {
+    const group = await privateGroup(c);
+    return pairsPage(c, group);
+  });
+  const formText = (form: Record<string, unknown>, key: string) =>
+    typeof form[key] === 'string' ? (form[key] as string).trim() : '';
+  app.post('/groups/:code/variation/pairs', async (c) => {
+    const group = await privateGroup(c);
+    const form = await c.req.parseBody();
+    const { grid } = await suggestionsOf(group, c);
+    const input = {
+      high: formText(form, 'high').toUpperCase(),
+      low: formText(form, 'low').toUpperCase(),
+      specialty: formText(form, 'specialty'),
+      followUpOn: formText(form, 'followUpOn'),
+      notes: formText(form, 'notes'),
+    };
+    try {
+      const id = await recordPair(
+        db,
+        c.get('principal')!,
+        c.get('clientAddress'),
+        group,
+        grid,
+        input,
+        clock,
+      );
+      return c.redirect(
+        `/groups/${group.code}/variation/pairs?pod=${grid.pointOfDelivery}#pair-${id}`,
+        303,
+      );
+    } catch (error) {
+      if (
+        error instanceof AppError &&
+        (error.code === 'invalid_input' || error.code === 'conflict')
+      ) {
+        // The pairing forms have only hidden fields: every problem points at the suggestions.
+        const problems = (
+          error.problems.length
+            ? error.problems
+            : [{ field: 'suggestions', message: error.message }]
+        ).map((p) => ({ ...p, field: 'suggestions' }));
+        return pairsPage(c, group, problems, error.code === 'conflict' ? 409 : 400, input);
+      }
+      throw error;
+    }
+  });
+  app.post('/groups/:code/variation/pairs/:id', async (c) => {
+    const group = await privateGroup(c);
+    const id = Number(c.req.param('id'));
+    if (!Number.isSafeInteger(id) || id <= 0)
+      throw new AppError('not_found', 'No such learning pair');
+    const form = await c.req.parseBody();
+    const input = {
+      status: formText(form, 'status'),
+      followUpOn: formText(form, 'followUpOn'),
+      notes: formText(form, 'notes'),
+    };
+    try {
+      await followUpPair(db, c.get('principal')!, c.get('clientAddress'), group, id, input, clock);
+      return c.redirect(`/groups/${group.code}/variation/pairs#pair-${id}`, 303);
+    } catch (error) {
+      if (error instanceof AppError && error.code === 'invalid_input') {
+        return pairsPage(
+          c,
+          group,
+          error.problems.map((p) => ({ ...p, field: `${p.field}-${id}` })),
+          400,
+          { id, ...input },
+        );
+      }
+      throw error;
+    }
+  });
+  app.get('/groups/:code/variation/pairs.csv', async (c) => {
+    const group = await privateGroup(c);
+    const pairs = await listGroupPairs(db, group);
+    return sendCsv(
+      c,
+      `${group.code}-learning-pairs.csv`,
+      toCsv(
+        [
+          { header: 'id', value: (p) => p.id },
+          { header: 'point_of_delivery', value: (p) => p.point_of_delivery },
+          { header: 'treatment_function', value: (p) => p.treatment_function },
+          { header: 'high_practice_code', value: (p) => p.high_code },
+          { header: 'high_practice_name', value: (p) => p.high_name },
+          { header: 'high_ratio', value: (p) => p.high_ratio },
+          { header: 'low_practice_code', value: (p) => p.low_code },
+          { header: 'low_practice_name', value: (p) => p.low_name },
+          { header: 'low_ratio', value: (p) => p.low_ratio },
+          { header: 'period', value: (p) => p.period },
+          { header: 'status', value: (p) => p.status },
+          { header: 'follow_up_on', value: (p) => p.follow_up_on },
+          { header: 'notes', value: (p) => p.notes },
+          { header: 'recorded_by', value: (p) => p.created_by_name },
+          { header: 'updated_at', value: (p) => p.updated_at.toISOString() },
+        ],
+        pairs,
+      ),
+    );
+  });
+  app.get('/api/v1/groups/:code/variation/pairs', async (c) => {
+    const group = await privateGroup(c);
+    const { grid, suggestions } = await suggestionsOf(group, c);
+    const pairs = await listGroupPairs(db, group);
+    return sendJson(c, {
+      group: { code: group.code, name: group.name },
+      pointOfDelivery: grid.pointOfDelivery,
+      period: grid.period,
+      dataStatus: grid.dataStatus,
+      method:
+        'For each practice beyond the 99.8% funnel limit on the high side in a specialty: up to three practices below the group average (ratio < 100) in it, ordered by |ln(list size ratio)| + |IMD 2019 decile difference| ÷ 5.',
+      suggestions,
+      pairs,
     });
   });
 }

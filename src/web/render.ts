@@ -3,6 +3,7 @@ import path from 'node:path';
 import nunjucks from 'nunjucks';
 import { projectRoot } from '../app/config.js';
 import { formatPence } from '../platform/money.js';
+import { inSentence } from '../variation/activity.js';
 
 export const ATTRIBUTION =
   'Contains public sector information licensed under the Open Government Licence v3.0.';
@@ -53,6 +54,7 @@ export function createRenderer() {
     typeof value === 'bigint' ? formatPence(value, { wholePounds }) : missing,
   );
   env.addFilter('date', formatDate);
+  env.addFilter('sentence', (value: unknown) => inSentence(String(value ?? '')));
   env.addGlobal('attribution', ATTRIBUTION);
   return {
     render(template: string, context: Record<string, unknown>): string {

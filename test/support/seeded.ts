@@ -22,6 +22,12 @@ export const users: {
 }[] = [
   { email: 'gp.coastal@example.nhs.uk', role: 'member', organisation: '09G', type: 'group' },
   { email: 'admin.coastal@example.nhs.uk', role: 'admin', organisation: '09G', type: 'group' },
+  {
+    email: 'lead.coastal@example.nhs.uk',
+    role: 'clinical_lead',
+    organisation: '09G',
+    type: 'group',
+  },
   { email: 'gp.brighton@example.nhs.uk', role: 'member', organisation: '09D', type: 'group' },
   { email: 'oversight@example.nhs.uk', role: 'oversight', organisation: 'ENG', type: 'nation' },
 ];

@@ -16,6 +16,7 @@ import type {
   WeightedPopulationTable,
 } from '../../population/population.table.js';
 import type { GpPaymentTable } from '../../payments/payment.table.js';
+import type { LearningPairTable } from '../../variation/learning-pair.table.js';
 
 export interface Database {
   import_log: ImportLogTable;
@@ -32,6 +33,7 @@ export interface Database {
   role_grant: RoleGrantTable;
   user_session: UserSessionTable;
   audit_event: AuditEventTable;
+  learning_pair: LearningPairTable;
 }
 
 /** The database handle or an open transaction: repositories accept either. */
