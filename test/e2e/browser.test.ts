@@ -160,6 +160,91 @@ describe('Flock in Chromium', () => {
     await context.close();
   });
 
+  it('takes a GP from the variation hub through every chart, each labelled and accessible', async () => {
+    const page = await browser.newPage();
+    await signIn(page, 'gp@demo.flock.test');
+    await page.goto(`${base}/groups/09G/overview`);
+    await page.click('.app-subnav >> text=Variation');
+    expect(await page.locator('h1').textContent()).toBe('NHS Coastal West Sussex CCG: variation');
+    await expectAccessible(page);
+
+    await page.click('text=GP referrals per 1,000 registered patients, every group');
+    expect(await page.locator('svg.app-funnel').count()).toBe(1);
+    expect(await page.locator('.app-funnel__point--highlight').count()).toBe(1);
+    expect(await page.content()).toContain('Real data');
+    // Tabbing to a point shows its values.
+    const first = page.locator('.app-funnel__item').first();
+    await first.focus();
+    await expect(first.locator('.app-funnel__tip').isVisible()).resolves.toBe(true);
+    await expectAccessible(page);
+
+    await page.goto(`${base}/groups/09G/variation`);
+    await page.click('text=GP referrals made (all specialties)');
+    expect(await page.locator('svg.app-spc').count()).toBe(1);
+    expect(await page.locator('table tbody tr').count()).toBeGreaterThanOrEqual(80);
+    await page.fill('#rebase', '2016-04');
+    await page.click('button >> text=Recalculate');
+    expect(new URL(page.url()).searchParams.get('rebase')).toBe('2016-04');
+    await expectAccessible(page);
+
+    await page.goto(`${base}/groups/09G/variation/ae`);
+    expect(await page.content()).toContain('95%');
+    expect(await page.locator('svg.app-spc').count()).toBe(1);
+    await expectAccessible(page);
+
+    await page.goto(`${base}/groups/09G/variation/practices`);
+    expect(await page.content()).toContain('Synthetic data');
+    await page.click('th >> text=Ophthalmology');
+    expect(await page.locator('th[aria-sort="descending"]').textContent()).toContain(
+      'Ophthalmology',
+    );
+    await expectAccessible(page);
+    await page.click('th[aria-sort="descending"] >> text=funnel');
+    expect(await page.locator('h1').textContent()).toContain('ophthalmology');
+    expect(await page.locator('.app-funnel__item').count()).toBeGreaterThanOrEqual(40);
+    await expectAccessible(page);
+    await page.locator('table tbody tr a').first().click();
+    expect(await page.locator('svg.app-spc').count()).toBe(1);
+    expect(await page.content()).toContain('Synthetic data');
+    await expectAccessible(page);
+
+    await page.goto(`${base}/groups/09G/variation/attention`);
+    const items = page.locator('main li a, main td a');
+    expect(await items.count()).toBeGreaterThan(0);
+    await expectAccessible(page);
+    await page.close();
+  });
+
+  it('lets a clinical lead record a learning pair and follow it up, re-showing errors', async () => {
+    const page = await browser.newPage();
+    await signIn(page, 'lead@demo.flock.test');
+    await page.goto(`${base}/groups/09G/variation/pairs`);
+    await expectAccessible(page);
+    await page.locator('button >> text=Record pairing').first().click();
+    const card = page.locator('section.nhsuk-card').first();
+    expect(await card.textContent()).toContain('proposed');
+    await card.locator('input[name="followUpOn"]').fill('2020-02-30');
+    await card.locator('button').click();
+    await expect(page.locator('.nhsuk-error-summary').textContent()).resolves.toContain(
+      'real date',
+    );
+    expect(await page.title()).toMatch(/^Error: /);
+    await expectAccessible(page);
+    await page.click('.nhsuk-error-summary a');
+    await expect(page.evaluate(() => document.activeElement?.getAttribute('name'))).resolves.toBe(
+      'followUpOn',
+    );
+    const again = page.locator('section.nhsuk-card').first();
+    await again.locator('select[name="status"]').selectOption('met');
+    await again.locator('input[name="followUpOn"]').fill('2020-06-30');
+    await again.locator('textarea[name="notes"]').fill('Visited and compared pathways.');
+    await again.locator('button').click();
+    const saved = await page.locator('section.nhsuk-card').first().textContent();
+    expect(saved).toContain('status met');
+    expect(saved).toContain('Visited and compared pathways.');
+    await page.close();
+  });
+
   it('keeps another group’s member out and shows the audit log to an administrator', async () => {
     const page = await browser.newPage();
     await signIn(page, 'brighton@demo.flock.test');
