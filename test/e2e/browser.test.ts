@@ -231,9 +231,7 @@ describe('Flock in Chromium', () => {
     expect(await page.title()).toMatch(/^Error: /);
     await expectAccessible(page);
     await page.click('.nhsuk-error-summary a');
-    await expect(page.evaluate(() => document.activeElement?.getAttribute('name'))).resolves.toBe(
-      'followUpOn',
-    );
+    expect(await page.locator(':focus').getAttribute('name')).toBe('followUpOn');
     const again = page.locator('section.nhsuk-card').first();
     await again.locator('select[name="status"]').selectOption('met');
     await again.locator('input[name="followUpOn"]').fill('2020-06-30');

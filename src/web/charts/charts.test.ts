@@ -3,9 +3,14 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { projectRoot } from '../../app/config.js';
+import { ratioFunnelLimits, ratioSignificance } from '../../stats/funnel.js';
+import { xmrChart } from '../../stats/spc.js';
+import { chartSignal, signalOf } from '../../variation/signals.js';
+import { funnelChartSvg, type FunnelCurve } from './funnel-chart.js';
 import { intervalChartSvg } from './interval-chart.js';
 import { lineChartSvg } from './line-chart.js';
 import { pyramidSvg } from './pyramid.js';
+import { spcChartSvg } from './spc-chart.js';
 
 function golden(name: string, actual: string) {
   const file = path.join(projectRoot, 'test/golden', name);
@@ -69,5 +74,63 @@ describe('charts', () => {
       { id: 'l', title: 'L', description: 'D', format: (v) => `£${v}` },
     );
     golden('lines.svg', svg);
+  });
+  it('draws an SPC chart with limits, special causes and a target', () => {
+    const values = [91, 93, 92, 94, 90, 92, 93, 91, 95, 96, 97, 98, 99, 97, 84, 92];
+    const chart = xmrChart(values, { improvementDirection: 'increase', target: 95 });
+    const svg = spcChartSvg(
+      chart.points.map((p, i) => ({ ...p, label: `2019-${String(i + 1).padStart(2, '0')}` })),
+      { id: 's', title: 'SPC <test>', description: 'D', format: (v) => `${v}%`, target: 95 },
+    );
+    expect(svg).toContain('app-spc__point--improvement');
+    expect(svg).toContain('app-spc__point--concern');
+    golden('spc.svg', svg);
+  });
+  it('draws a funnel plot with its limits, a highlighted point and labelled outliers', () => {
+    const practices = [
+      { code: 'A', observed: 12, expected: 10 },
+      { code: 'B', observed: 60, expected: 40 },
+      { code: 'C', observed: 150, expected: 160 },
+      { code: 'D', observed: 420, expected: 400 },
+      { code: 'E', observed: 300, expected: 420 },
+    ];
+    const curves: FunnelCurve[] = (['lower2s', 'upper2s', 'lower3s', 'upper3s'] as const).map(
+      (name) => ({
+        name,
+        points: [5, 20, 50, 100, 200, 400, 500].map((observed) => {
+          const limits = ratioFunnelLimits(observed);
+          return { x: limits.expected[name], y: limits[name] };
+        }),
+      }),
+    );
+    const svg = funnelChartSvg(
+      practices.map((p) => {
+        const ratio = (p.observed / p.expected) * 100;
+        const signal = chartSignal(signalOf(ratioSignificance(p.observed, p.expected)));
+        return {
+          label: p.code,
+          shortLabel: p.code,
+          x: p.expected,
+          y: ratio,
+          signal,
+          highlight: p.code === 'C',
+          labelled: signal !== 'none',
+          details: `${p.code}: ratio ${ratio.toFixed(0)}`,
+        };
+      }),
+      curves,
+      100,
+      {
+        id: 'f',
+        title: 'Funnel',
+        description: 'D',
+        xLabel: 'Expected',
+        yLabel: 'Ratio',
+        formatX: String,
+        formatY: String,
+      },
+    );
+    expect(svg.match(/tabindex="0"/g)).toHaveLength(5);
+    golden('funnel.svg', svg);
   });
 });
