@@ -52,18 +52,14 @@ describe.each(engines())('API and CSV on %s', (engine) => {
     expect(response.status).toBe(200);
     const doc = (await response.json()) as { openapi: string; paths: Record<string, unknown> };
     expect(doc.openapi).toBe('3.1.0');
-    for (const p of [
-      '/api/v1/groups',
-      '/api/v1/groups/{code}',
-      '/api/v1/groups/{code}/overview',
-      '/api/v1/groups/{code}/practices',
-      '/api/v1/groups/{code}/practices/{practice}',
-      '/api/v1/imports',
-      '/api/v1/audit',
-      '/api/v1/me',
-    ]) {
-      expect(doc.paths, p).toHaveProperty([p]);
-    }
+    // Every JSON route the app serves is described, and nothing described is missing from the app.
+    const served = new Set(
+      seeded.app.routes
+        .filter((r) => r.path.startsWith('/api/v1/'))
+        .map((r) => r.path.replace(/:(\w+)/g, '{$1}')),
+    );
+    expect(served.size).toBeGreaterThanOrEqual(16);
+    expect(Object.keys(doc.paths).sort()).toEqual([...served].sort());
   });
 
   it('answers bad requests with a precise 4xx, never a 500', async () => {

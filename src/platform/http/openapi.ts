@@ -1,5 +1,6 @@
 // The OpenAPI description of Flock's JSON API, served at /api/openapi.json.
 import { practiceSortKeys } from '../../organisations/group.service.js';
+import { marMeasures, pointOfDeliveryCodes } from '../../variation/activity.js';
 
 const errorResponse = {
   description: 'Error',
@@ -31,6 +32,46 @@ const practiceParameter = {
   schema: { type: 'string' },
 };
 const anyObject = { type: 'object', additionalProperties: true };
+const query = (name: string, description: string, schema: Record<string, unknown>) => ({
+  name,
+  in: 'query',
+  required: false,
+  description,
+  schema,
+});
+const monthPattern = { type: 'string', pattern: '^\\d{4}-\\d{2}$' };
+const podQuery = query('pod', 'Point of delivery (default gp-referral)', {
+  type: 'string',
+  enum: [...pointOfDeliveryCodes],
+});
+const toQuery = query(
+  'to',
+  'Last month of the 12-month period, YYYY-MM (default: latest)',
+  monthPattern,
+);
+const rebaseQuery = query(
+  'rebase',
+  'Months where the SPC limits are recalculated, YYYY-MM, comma-separated',
+  { type: 'string' },
+);
+const specialtyQuery = query('specialty', 'Treatment function code (3 digits) or "all"', {
+  type: 'string',
+  pattern: '^(\\d{3}|all)$',
+});
+/** A private GET under a group: summary, extra parameters, 400 when any parameter can be bad. */
+const privateGet = (summary: string, parameters: object[], description: string) => ({
+  get: {
+    summary,
+    tags: ['private'],
+    security: [{ session: [] }],
+    parameters: [codeParameter, ...parameters],
+    responses: {
+      '200': { description, content: { 'application/json': { schema: anyObject } } },
+      ...(parameters.length ? { '400': errorResponse } : {}),
+      ...privateResponses,
+    },
+  },
+});
 
 export const openApiDocument = {
   openapi: '3.1.0',
@@ -205,6 +246,64 @@ export const openApiDocument = {
         },
       },
     },
+    '/api/v1/groups/{code}/variation/between-groups': privateGet(
+      'GP referrals made per 1,000 registered patients for every group in England in a financial year (real MAR numerators, registered patients from NHS payments), with funnel limits and the group’s peers',
+      [
+        query('year', 'Financial year, e.g. 2018-19 (default: latest with both sources)', {
+          type: 'string',
+          pattern: '^\\d{4}-\\d{2}$',
+        }),
+      ],
+      'Rates, funnel significance and limits',
+    ),
+    '/api/v1/groups/{code}/variation/activity/{measure}': privateGet(
+      'The group’s real monthly activity (Monthly Activity Return) as an XmR SPC chart with Making Data Count point types and variation icon',
+      [
+        {
+          name: 'measure',
+          in: 'path',
+          required: true,
+          schema: { type: 'string', enum: Object.keys(marMeasures) },
+        },
+        rebaseQuery,
+      ],
+      'Monthly values, limits by segment, special causes',
+    ),
+    '/api/v1/groups/{code}/variation/ae': privateGet(
+      'A&E 4-hour performance of one of the group’s main acute trusts as an SPC chart with assurance against the 95% standard',
+      [
+        query('provider', 'Trust ODS code, e.g. RYR (default: the main acute trust)', {
+          type: 'string',
+        }),
+        rebaseQuery,
+      ],
+      'Monthly performance, limits, assurance',
+    ),
+    '/api/v1/groups/{code}/variation/practices': privateGet(
+      'Indirectly standardised ratios by practice and specialty over 12 months, with funnel significance (synthetic activity for the demo group)',
+      [podQuery, toQuery],
+      'Grid of ratios, intervals and signals',
+    ),
+    '/api/v1/groups/{code}/variation/practices/funnel': privateGet(
+      'Funnel plot of the group’s practices for one point of delivery and specialty',
+      [podQuery, toQuery, specialtyQuery],
+      'Points and 95% / 99.8% limits',
+    ),
+    '/api/v1/groups/{code}/practices/{practice}/activity': privateGet(
+      'A practice’s monthly activity for a point of delivery and specialty as an SPC chart',
+      [practiceParameter, podQuery, specialtyQuery, rebaseQuery],
+      'Monthly counts, limits, special causes',
+    ),
+    '/api/v1/groups/{code}/variation/attention': privateGet(
+      'What stands out: funnel outliers at 99.8%, special causes in the last 6 months, assurance failures; each with a link and the reason',
+      [],
+      'Items needing attention',
+    ),
+    '/api/v1/groups/{code}/variation/pairs': privateGet(
+      'Learning pairs: suggested low-referring partners for each high outlier, and the pairings recorded by clinical leads',
+      [podQuery],
+      'Suggestions and recorded pairs',
+    ),
     '/api/v1/imports': {
       get: {
         summary: 'Every imported file: kind, name, SHA-256, period, rows',
