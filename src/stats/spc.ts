@@ -96,28 +96,35 @@ export function xmrLimits(values: readonly number[], screenOutliers = true): Xmr
 
 /** 1 (or −1) at the seventh of seven strictly rising (falling) points; ties break a trend. */
 export function sevenPointTrend(values: readonly number[]): number[] {
-  return values.map((_, i) => {
-    if (i < 6) return 0;
-    const steps = values
-      .slice(i - 6, i + 1)
-      .map((v, j, run) => (j === 0 ? 0 : Math.sign(v - run[j - 1]!)));
-    const rises = steps.slice(1);
-    if (rises.every((s) => s === 1)) return 1;
-    if (rises.every((s) => s === -1)) return -1;
-    return 0;
+  // Counts of consecutive rising and falling steps ending at each point: 6 steps make 7 points.
+  let rising = 0;
+  let falling = 0;
+  return values.map((value, i) => {
+    const step = i === 0 ? 0 : Math.sign(value - values[i - 1]!);
+    rising = step === 1 ? rising + 1 : 0;
+    falling = step === -1 ? falling + 1 : 0;
+    return rising >= 6 ? 1 : falling >= 6 ? -1 : 0;
   });
 }
 
 /** Marks every point of a run of seven flagged at its seventh point (and the points after). */
 export function partOfSeven(flags: readonly number[]): number[] {
-  return flags.map((_, i) => (flags.slice(i, i + 7).some((flag) => Math.abs(flag) === 1) ? 1 : 0));
+  // A point is marked when a flag falls on it or within the six points after it.
+  const marked = new Array<number>(flags.length);
+  let nextFlag = Infinity;
+  for (let i = flags.length - 1; i >= 0; i--) {
+    if (Math.abs(flags[i]!) === 1) nextFlag = i;
+    marked[i] = nextFlag - i < 7 ? 1 : 0;
+  }
+  return marked;
 }
 
 /** 1 from the seventh point in a row on one side of the mean; a point on the mean breaks a run. */
 export function sevenPointOneSideOfMean(relativeToMean: readonly number[]): number[] {
+  let run = 0;
   return relativeToMean.map((side, i) => {
-    if (i < 6 || side === 0) return 0;
-    return relativeToMean.slice(i - 6, i).every((previous) => previous === side) ? 1 : 0;
+    run = side !== 0 && i > 0 && side === relativeToMean[i - 1] ? run + 1 : side !== 0 ? 1 : 0;
+    return run >= 7 ? 1 : 0;
   });
 }
 
@@ -172,8 +179,21 @@ function specialCauseTypes(
   });
 }
 
+/** Which side of the mean each special cause is on: +1 above or rising, −1 below or falling. */
+const specialCauseSign: Record<SpecialCauseType, -1 | 0 | 1> = {
+  'Above UCL': 1,
+  'Below LCL': -1,
+  '7 Point Trend (Increasing)': 1,
+  '7 Point Trend (Decreasing)': -1,
+  '2 in 3 Above CL': 1,
+  '2 in 3 Below CL': -1,
+  '7 Points Above CL': 1,
+  '7 Points Below CL': -1,
+  'Common Cause': 0,
+};
+
 export function pointType(type: SpecialCauseType, direction: ImprovementDirection): PointType {
-  const sign = /Above|Increasing/.test(type) ? 1 : /Below|Decreasing/.test(type) ? -1 : 0;
+  const sign = specialCauseSign[type];
   if (sign === 0) return 'common_cause';
   if (direction === 'neutral') {
     return sign > 0 ? 'special_cause_neutral_high' : 'special_cause_neutral_low';
@@ -221,23 +241,35 @@ export function xmrChart(values: readonly number[], options: XmrOptions = {}): X
     const baseline = fixAfter === null ? run : run.slice(0, fixAfter);
     const limits = xmrLimits(baseline, options.screenOutliers ?? true);
     segments.push({ ...limits, start, end });
-    const outside = run.map((v) => v > limits.upl || v < limits.lpl);
-    const relative = run.map((v) => Math.sign(v - limits.mean) as -1 | 0 | 1);
-    const close = run.map((v, i) => !outside[i] && (v < limits.nlpl || v > limits.nupl));
+    const { mean, lpl, upl, nlpl, nupl } = limits;
+    const outside: boolean[] = [];
+    const relative: (-1 | 0 | 1)[] = [];
+    const close: boolean[] = [];
+    for (const v of run) {
+      const out = v > upl || v < lpl;
+      outside.push(out);
+      relative.push(Math.sign(v - mean) as -1 | 0 | 1);
+      close.push(!out && (v < nlpl || v > nupl));
+    }
     const types = specialCauseTypes(run, relative, close, outside);
-    run.forEach((value, i) => {
+    for (let i = 0; i < run.length; i++) {
+      const type = types[i]!;
       points.push({
-        value,
+        value: run[i]!,
         segment,
-        ...limits,
+        mean,
+        lpl,
+        upl,
+        nlpl,
+        nupl,
         outsideLimits: outside[i]!,
         relativeToMean: relative[i]!,
         closeToLimits: close[i]!,
-        specialCauseType: types[i]!,
-        specialCauseFlag: types[i] !== 'Common Cause',
-        pointType: pointType(types[i]!, direction),
+        specialCauseType: type,
+        specialCauseFlag: type !== 'Common Cause',
+        pointType: pointType(type, direction),
       });
-    });
+    }
   }
   return { points, segments, assurance: assurance(segments.at(-1)!, options.target, direction) };
 }
@@ -255,7 +287,7 @@ export type VariationIcon =
 export function variationIcon(chart: XmrChart): VariationIcon {
   const last = chart.points.at(-1);
   if (!last || last.pointType === 'common_cause') return 'common-cause';
-  const high = /Above|Increasing/.test(last.specialCauseType);
+  const high = specialCauseSign[last.specialCauseType] === 1;
   const side = high ? 'high' : 'low';
   if (last.pointType === 'special_cause_improvement') return `improvement-${side}`;
   if (last.pointType === 'special_cause_concern') return `concern-${side}`;

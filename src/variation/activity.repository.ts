@@ -146,6 +146,17 @@ export function practiceSpecialtyCounts(
   );
 }
 
+/** The points of delivery with practice activity held for these practices. */
+export async function practiceActivityPoints(facts: FactStore, practiceCodes: readonly string[]) {
+  if (!practiceCodes.length) return [];
+  const rows = await facts.all<{ pod: string }>(
+    `SELECT DISTINCT point_of_delivery AS pod FROM practice_activity
+     WHERE practice_code IN (SELECT unnest(string_split(?, ',')))`,
+    [practiceCodes.join(',')],
+  );
+  return rows.map((r) => r.pod);
+}
+
 /** The months of practice activity held for these practices, oldest first. */
 export async function practiceActivityMonths(facts: FactStore, practiceCodes: readonly string[]) {
   if (!practiceCodes.length) return [];
@@ -171,4 +182,40 @@ export function practiceMonthly(
      GROUP BY month ORDER BY month`,
     [practiceCode, pointOfDelivery, treatmentFunction, treatmentFunction],
   );
+}
+
+export interface PracticeSeries {
+  practice_code: string;
+  treatment_function: string;
+  /** Monthly counts, oldest first (months with no row are absent, as in practiceMonthly). */
+  values: Float64Array;
+}
+
+/**
+ * Every practice × treatment function monthly series for a point of delivery, in two ordered reads
+ * (the keys, then all the counts as one array) rather than one row object per month: batch work
+ * over every practice in England reads tens of millions of counts.
+ */
+export async function allPracticeSeries(
+  facts: FactStore,
+  pointOfDelivery: string,
+): Promise<PracticeSeries[]> {
+  const [keys, counts] = await Promise.all([
+    facts.all<{ practice_code: string; treatment_function: string; months: number }>(
+      `SELECT practice_code, treatment_function, count(*) AS months FROM practice_activity
+       WHERE point_of_delivery = ? GROUP BY ALL ORDER BY practice_code, treatment_function`,
+      [pointOfDelivery],
+    ),
+    facts.numbers(
+      `SELECT count FROM practice_activity WHERE point_of_delivery = ?
+       ORDER BY practice_code, treatment_function, month`,
+      [pointOfDelivery],
+    ),
+  ]);
+  let offset = 0;
+  return keys.map((k) => {
+    const values = counts.subarray(offset, offset + k.months);
+    offset += k.months;
+    return { practice_code: k.practice_code, treatment_function: k.treatment_function, values };
+  });
 }

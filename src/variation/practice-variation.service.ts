@@ -15,6 +15,7 @@ import {
 } from './activity.js';
 import {
   practiceActivityMonths,
+  practiceActivityPoints,
   practiceMonthly,
   practiceSpecialtyCounts,
 } from './activity.repository.js';
@@ -22,7 +23,7 @@ import { parseRebase } from './group-variation.service.js';
 import { groupPopulations, type GroupPopulations } from './practice-population.service.js';
 import { signalOf, type Signal } from './signals.js';
 import { bySpecialty } from './specialty-profiles.js';
-import { expectedActivity } from './synthetic-activity.js';
+import { expectedActivity, type PracticePopulation } from './synthetic-activity.js';
 
 export const PRACTICE_ACTIVITY_SOURCE =
   'Flock synthetic practice activity (generated, calibrated to the group’s real Monthly Activity Return)';
@@ -81,6 +82,39 @@ function isrCell(specialty: string, observed: number, expected: number): IsrCell
 }
 
 /**
+ * Pure: each practice's standardised ratio in each specialty and in all together, from observed
+ * counts (keyed "practice specialty") and the practices' age/sex populations. Expected counts are
+ * scaled so that, in each specialty, the practices' expected total equals their observed total:
+ * the practices given are their own reference population. No specialties: one total ('').
+ */
+export function standardisedCells(
+  practices: readonly PracticePopulation[],
+  observed: ReadonlyMap<string, number>,
+  pointOfDelivery: PointOfDelivery,
+  specialties: readonly string[],
+): Record<string, IsrCell>[] {
+  const cells: Record<string, IsrCell>[] = practices.map(() => ({}));
+  const expectedAll = new Float64Array(practices.length);
+  const observedAll = new Float64Array(practices.length);
+  for (const specialty of specialties.length ? specialties : ['']) {
+    const raw = practices.map((p) => expectedActivity(p, pointOfDelivery, specialty));
+    const counts = practices.map((p) => observed.get(`${p.code} ${specialty}`) ?? 0);
+    const totalRaw = raw.reduce((sum, e) => sum + e, 0);
+    const scale = totalRaw > 0 ? counts.reduce((sum, o) => sum + o, 0) / totalRaw : 0;
+    practices.forEach((_, i) => {
+      const e = raw[i]! * scale;
+      if (specialties.length) cells[i]![specialty] = isrCell(specialty, counts[i]!, e);
+      expectedAll[i]! += e;
+      observedAll[i]! += counts[i]!;
+    });
+  }
+  cells.forEach((c, i) => {
+    c[ALL_SPECIALTIES] = isrCell(ALL_SPECIALTIES, observedAll[i]!, expectedAll[i]!);
+  });
+  return cells;
+}
+
+/**
  * Standardised ratios for every practice × specialty (and all specialties together) over twelve
  * months ending `to` (default: the latest month held).
  */
@@ -94,9 +128,18 @@ export async function standardisedGrid(
 ) {
   const people = populations ?? (await groupPopulations(db, group));
   const codes = people.practices.map((p) => p.code);
-  const months = await practiceActivityMonths(facts, codes);
+  const [months, held] = await Promise.all([
+    practiceActivityMonths(facts, codes),
+    practiceActivityPoints(facts, codes),
+  ]);
   if (!months.length) {
     throw new AppError('not_found', `No practice activity is held for ${group.name}`);
+  }
+  if (!held.includes(pointOfDelivery)) {
+    throw new AppError(
+      'not_found',
+      `No ${inSentence(pointsOfDelivery[pointOfDelivery])} by practice are held for ${group.name}`,
+    );
   }
   const to = requestedTo ?? months.at(-1)!;
   if (!months.includes(to)) {
@@ -117,42 +160,19 @@ export async function standardisedGrid(
         .sort((a, b) => specialtyName(a).localeCompare(specialtyName(b)))
     : [];
 
-  const rows: IsrRow[] = people.practices.map((p) => ({
+  const cells = standardisedCells(people.practices, observed, pointOfDelivery, specialties);
+  const rows: IsrRow[] = people.practices.map((p, i) => ({
     code: p.code,
     name: p.name,
     listSize: p.listSize,
     ageSexFrom: p.ageSexFrom,
-    cells: {},
+    cells: cells[i]!,
   }));
-  const expectedAll = new Map<string, number>();
-  const observedAll = new Map<string, number>();
-  const specialtyKeys = specialties.length ? specialties : [''];
-  for (const specialty of specialtyKeys) {
-    const raw = people.practices.map((p) => expectedActivity(p, pointOfDelivery, specialty));
-    const totalObserved = people.practices.reduce(
-      (sum, p) => sum + (observed.get(`${p.code} ${specialty}`) ?? 0),
-      0,
-    );
-    const totalRaw = raw.reduce((sum, e) => sum + e, 0);
-    const scale = totalRaw > 0 ? totalObserved / totalRaw : 0;
-    people.practices.forEach((p, i) => {
-      const o = observed.get(`${p.code} ${specialty}`) ?? 0;
-      const e = raw[i]! * scale;
-      if (specialties.length) rows[i]!.cells[specialty] = isrCell(specialty, o, e);
-      expectedAll.set(p.code, (expectedAll.get(p.code) ?? 0) + e);
-      observedAll.set(p.code, (observedAll.get(p.code) ?? 0) + o);
-    });
-  }
-  for (const row of rows) {
-    row.cells[ALL_SPECIALTIES] = isrCell(
-      ALL_SPECIALTIES,
-      observedAll.get(row.code) ?? 0,
-      expectedAll.get(row.code) ?? 0,
-    );
-  }
   return {
     pointOfDelivery,
     pointOfDeliveryName: pointsOfDelivery[pointOfDelivery],
+    /** Points of delivery with activity held, in the order of pointOfDeliveryCodes. */
+    pointsHeld: pointOfDeliveryCodes.filter((code) => held.includes(code)),
     from,
     to,
     months,

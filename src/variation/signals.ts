@@ -60,8 +60,10 @@ export const assuranceText: Record<string, string> = {
 /** Points of a chart in the last n months that show special cause. */
 export function recentSpecialCauses(chart: XmrChart, months: readonly string[], lastN = 6) {
   const start = Math.max(0, chart.points.length - lastN);
-  return chart.points
-    .map((p, i) => ({ ...p, month: months[i]! }))
-    .slice(start)
-    .filter((p) => p.specialCauseFlag);
+  const recent: (XmrChart['points'][number] & { month: string })[] = [];
+  for (let i = start; i < chart.points.length; i++) {
+    const point = chart.points[i]!;
+    if (point.specialCauseFlag) recent.push({ ...point, month: months[i]! });
+  }
+  return recent;
 }

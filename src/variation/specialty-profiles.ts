@@ -119,11 +119,20 @@ export const bySpecialty: readonly PointOfDelivery[] = [
   'elective-admission',
 ];
 
+/** Bands are few and asked for millions of times in national runs. */
+const midpoints = new Map<string, number>();
+
 /** The midpoint age of a registered-patient band ("0-4" → 2.5, "95+" → 97). */
 export function bandMidpoint(band: string): number {
-  if (band.endsWith('+')) return Number(band.slice(0, -1)) + 2;
-  const [low, high] = band.split('-').map(Number);
-  return ((low ?? 0) + (high ?? 0) + 1) / 2;
+  let midpoint = midpoints.get(band);
+  if (midpoint === undefined) {
+    const [low, high] = band.split('-').map(Number);
+    midpoint = band.endsWith('+')
+      ? Number(band.slice(0, -1)) + 2
+      : ((low ?? 0) + (high ?? 0) + 1) / 2;
+    midpoints.set(band, midpoint);
+  }
+  return midpoint;
 }
 
 /** Emergency admissions rise with age in every specialty together. */
