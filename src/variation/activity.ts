@@ -34,7 +34,7 @@ export const treatmentFunctions: Record<string, string> = {
 
 /** A name as it reads inside a sentence: "GP referrals" stays, "Elective admissions" → "elective admissions". */
 export const inSentence = (name: string) =>
-  /^[A-Z]{2}/.test(name) ? name : name.charAt(0).toLowerCase() + name.slice(1);
+  /^[A-Z][A-Z&]/.test(name) ? name : name.charAt(0).toLowerCase() + name.slice(1);
 
 export const specialtyName = (code: string) =>
   code === '' ? 'All specialties' : (treatmentFunctions[code] ?? `Treatment function ${code}`);

@@ -8,12 +8,13 @@ import { AppError } from '../platform/errors.js';
 import type { FactStore } from '../platform/facts/fact-store.js';
 import { toCsv } from '../platform/http/csv.js';
 import type { AppEnv } from '../platform/http/http.types.js';
-import type { PageRenderer } from '../platform/http/pages.js';
+import { pageCacheKey, type PageRenderer } from '../platform/http/pages.js';
 import type { Clock } from '../platform/clock.js';
 import type { FieldProblem } from '../platform/errors.js';
 import { sendCsv, sendJson } from '../platform/http/json.js';
 import { funnelChartSvg } from '../web/charts/funnel-chart.js';
 import { spcChartSvg } from '../web/charts/spc-chart.js';
+import { fixedDigits } from '../web/render.js';
 import {
   aeChart,
   betweenGroups,
@@ -21,7 +22,7 @@ import {
   groupActivityMeasures,
   type GroupRate,
 } from './group-variation.service.js';
-import { inSentence, pointOfDeliveryCodes, pointsOfDelivery, specialtyName } from './activity.js';
+import { inSentence, pointsOfDelivery, specialtyName } from './activity.js';
 import { needsAttention, type AttentionItem } from './attention.service.js';
 import { pairStatuses } from './learning-pair.table.js';
 import {
@@ -58,8 +59,7 @@ interface Deps {
   clock: Clock;
 }
 
-const number = (digits: number) => (v: number) =>
-  v.toLocaleString('en-GB', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+const number = fixedDigits;
 
 type SpcResult = Awaited<ReturnType<typeof groupActivityChart>>;
 
@@ -202,7 +202,7 @@ export function registerVariationRoutes(
           y: r.ratePer1000,
           signal: chartSignal(r.signal),
           highlight: r.isThisGroup,
-          details: `${r.code} ${r.name}: ${number(1)(r.ratePer1000)} per 1,000 (${r.referrals.toLocaleString('en-GB')} referrals, ${r.patients.toLocaleString('en-GB')} patients)`,
+          details: `${r.code} ${r.name}: ${number(1)(r.ratePer1000)} per 1,000 (${number(0)(r.referrals)} referrals, ${number(0)(r.patients)} patients)`,
         })),
         result.funnel,
         result.averagePer1000,
@@ -434,11 +434,11 @@ export function registerVariationRoutes(
       standardisedGrid(db, facts, group, pod, to, await populationsOf(group)),
     );
   };
-  const podItems = (selected: string) =>
-    pointOfDeliveryCodes.map((code) => ({
+  const podItems = (grid: StandardisedGrid) =>
+    grid.pointsHeld.map((code) => ({
       value: code,
       text: pointsOfDelivery[code],
-      selected: code === selected,
+      selected: code === grid.pointOfDelivery,
     }));
   const query = (params: Record<string, string | undefined>) => {
     const search = new URLSearchParams();
@@ -506,12 +506,20 @@ export function registerVariationRoutes(
             href: sortHref('list'),
             sorted: sort === 'list' ? (descending ? 'descending' : 'ascending') : 'none',
           },
-          podItems: podItems(grid.pointOfDelivery),
+          podItems: podItems(grid),
           monthItems: [...grid.months]
             .reverse()
             .map((m) => ({ value: m, text: m, selected: m === grid.to })),
+          // Cells link to each practice's chart; the default point of delivery is left out of the
+          // link to keep the page light (it has a cell for every practice and specialty).
           spcHref: (practice: string, specialty: string) =>
-            `/groups/${group.code}/practices/${practice}/activity${query({ pod: grid.pointOfDelivery, specialty })}`,
+            `/groups/${group.code}/practices/${practice}/activity${query({ pod: grid.pointOfDelivery === 'gp-referral' ? undefined : grid.pointOfDelivery, specialty })}`,
+          signalMarks: {
+            'high-99.8': '▲▲',
+            'high-95': '▲',
+            'low-95': '▼',
+            'low-99.8': '▼▼',
+          },
           csvHref: `/groups/${group.code}/variation/practices.csv${query(base)}`,
           breadcrumbs: variationCrumbs(group),
         },
@@ -599,7 +607,7 @@ export function registerVariationRoutes(
           points,
           svg,
           signalText,
-          podItems: podItems(grid.pointOfDelivery),
+          podItems: podItems(grid),
           specialtyItems: [
             { code: ALL_SPECIALTIES, name: 'All specialties' },
             ...grid.specialties,
@@ -811,31 +819,35 @@ export function registerVariationRoutes(
   ) => {
     const { grid, suggestions } = await suggestionsOf(group, c);
     const pairs = await listGroupPairs(db, group);
-    return page(
-      c,
-      'variation-pairs.njk',
-      {
-        title: `${group.name}: learning pairs`,
-        group,
-        grid,
-        suggestions,
-        pairs: pairs.map((p) => ({
-          ...p,
-          specialtyName: specialtyLabel(p.treatment_function),
-          pointOfDeliveryName:
-            pointsOfDelivery[p.point_of_delivery as keyof typeof pointsOfDelivery] ??
-            p.point_of_delivery,
-        })),
-        canRecord: canRecordPairs(c.get('principal'), group),
-        statusItems: (current: string) =>
-          pairStatuses.map((s) => ({ value: s, text: s, selected: s === current })),
-        podItems: podItems(grid.pointOfDelivery),
-        errors: problems.map((p) => ({ text: p.message, href: `#${p.field}` })),
-        fieldErrors: Object.fromEntries(problems.map((p) => [p.field, p.message])),
-        values,
-        breadcrumbs: variationCrumbs(group),
-      },
-      status,
+    const data = {
+      title: `${group.name}: learning pairs`,
+      group,
+      grid,
+      suggestions,
+      pairs: pairs.map((p) => ({
+        ...p,
+        specialtyName: specialtyLabel(p.treatment_function),
+        pointOfDeliveryName:
+          pointsOfDelivery[p.point_of_delivery as keyof typeof pointsOfDelivery] ??
+          p.point_of_delivery,
+      })),
+      canRecord: canRecordPairs(c.get('principal'), group),
+      statusItems: (current: string) =>
+        pairStatuses.map((s) => ({ value: s, text: s, selected: s === current })),
+      podItems: podItems(grid),
+      errors: problems.map((p) => ({ text: p.message, href: `#${p.field}` })),
+      fieldErrors: Object.fromEntries(problems.map((p) => [p.field, p.message])),
+      values,
+      breadcrumbs: variationCrumbs(group),
+    };
+    if (problems.length) return page(c, 'variation-pairs.njk', data, status);
+    // The page carries this browser's CSRF token in its forms, so a rendering is kept per browser,
+    // and only until a pairing is recorded or changed.
+    const version = pairs.map((p) => `${p.id}@${new Date(p.updated_at).getTime()}`).join(',');
+    return c.html(
+      await cache.memo(`${pageCacheKey(c)}|${c.get('csrfToken')}|${version}`, async () =>
+        page.html(c, 'variation-pairs.njk', data),
+      ),
     );
   };
   const specialtyLabel = (code: string) =>

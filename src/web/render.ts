@@ -11,6 +11,22 @@ export const ATTRIBUTION =
 const numberFormat = new Intl.NumberFormat('en-GB');
 const months = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 
+// Creating an Intl.NumberFormat costs far more than using one: keep one per number of digits.
+const fixedFormats = new Map<number, Intl.NumberFormat>();
+
+/** A formatter for numbers with exactly `digits` decimals, with thousands separators (en-GB). */
+export function fixedDigits(digits: number): (value: number) => string {
+  let format = fixedFormats.get(digits);
+  if (!format) {
+    format = new Intl.NumberFormat('en-GB', {
+      minimumFractionDigits: digits,
+      maximumFractionDigits: digits,
+    });
+    fixedFormats.set(digits, format);
+  }
+  return format.format;
+}
+
 /** "2020-03-31" → "31 Mar 2020" */
 export function formatDate(value: unknown): string {
   if (value instanceof Date) return formatDate(value.toISOString().slice(0, 10));
@@ -35,10 +51,7 @@ export function createRenderer() {
     if (value === null || value === undefined || value === '') return missing;
     const n = typeof value === 'number' ? value : Number(value);
     if (!Number.isFinite(n)) return missing;
-    return new Intl.NumberFormat('en-GB', {
-      minimumFractionDigits: digits,
-      maximumFractionDigits: digits,
-    }).format(n);
+    return fixedDigits(digits)(n);
   });
   env.addFilter('int', (value: unknown) =>
     value === null || value === undefined

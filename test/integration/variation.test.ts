@@ -90,6 +90,7 @@ describe.each(engines())('variation on %s', (engine) => {
       ['/api/v1/groups/09G/variation/activity/gp-referrals-made-all?rebase=2099-01', 400],
       ['/api/v1/groups/09G/variation/ae?provider=ZZZ99', 404],
       ['/api/v1/groups/09G/variation/practices?pod=dentistry', 400],
+      ['/api/v1/groups/09G/variation/practices?pod=ae-attendance', 404],
       ['/api/v1/groups/09G/variation/practices?to=2030-01', 400],
       ['/api/v1/groups/09G/variation/practices/funnel?specialty=999', 400],
       ['/api/v1/groups/09G/practices/A81001/activity', 404],
