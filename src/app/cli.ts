@@ -1,5 +1,6 @@
 // The `flock` command line: serve, import, seed, user and migrate, with one place that reports errors.
 import { randomBytes } from 'node:crypto';
+import path from 'node:path';
 import { Command, CommanderError } from 'commander';
 import cliProgress from 'cli-progress';
 import { systemActor } from '../platform/audit/audit.service.js';
@@ -20,6 +21,9 @@ import { methodNames, runCase } from '../stats/methods.js';
 import { organisationTypes, type OrganisationType } from '../organisations/organisation.table.js';
 import { loadConfig, type Config } from './config.js';
 import { importers, importKinds } from './importers.js';
+import { requireGroup } from '../organisations/group.service.js';
+import { isoDate } from '../platform/clock.js';
+import { DEMO_ACTIVITY_SEED, writeSyntheticActivity } from '../variation/synthetic-seed.js';
 import { seedPublishedData } from './seed.js';
 import { startServer } from './server.js';
 
@@ -183,6 +187,47 @@ export function buildProgram(config: () => Config): Command {
         throw new CliError('Standard input must be a JSON array of cases', 2);
       }
       process.stdout.write(`${JSON.stringify(cases.map(runCase), null, 2)}\n`);
+    });
+
+  program
+    .command('activity')
+    .description('practice activity')
+    .command('generate')
+    .description(
+      "write synthetic practice activity for a group as a practice-activity CSV: it adds up exactly to the group's real Monthly Activity Return, follows its practices' age and sex, plants four outliers, and is marked synthetic on every row (docs/methods.md); import it with `flock import practice-activity <file>`",
+    )
+    .argument('<group>', 'group ODS code, e.g. 09D')
+    .option(
+      '--seed <n>',
+      'random seed: the same seed and data give the same rows',
+      String(DEMO_ACTIVITY_SEED),
+    )
+    .option('--out <dir>', 'folder to write the CSV to (default: FLOCK_DATA_DIR/generated)')
+    .action(async (code: string, options: { seed: string; out?: string }) => {
+      const seed = Number(options.seed);
+      if (!Number.isSafeInteger(seed) || seed < 0) {
+        throw new CliError(`--seed must be a whole number of 0 or more, not "${options.seed}"`, 2);
+      }
+      const cfg = config();
+      await withStores(cfg, async (store, facts) => {
+        const group = await requireGroup(store.db, code.toUpperCase(), isoDate(new Date()));
+        const outDir = path.resolve(options.out ?? path.join(cfg.dataDir, 'generated'));
+        const written = await writeSyntheticActivity(store.db, facts, group, outDir, seed);
+        if (!written) {
+          throw new CliError(
+            `Nothing to generate for ${group.name}: it needs the Monthly Activity Return (flock import mar-commissioner) and practices with registered patients (flock import registered-patients).`,
+            1,
+          );
+        }
+        console.log(
+          `${written.file}: ${written.rows} rows of synthetic activity for ${group.name} (seed ${seed})`,
+        );
+        for (const p of written.planted) {
+          console.log(
+            `  planted: ${p.practiceCode}, treatment function ${p.specialty}, × ${p.factor}`,
+          );
+        }
+      });
     });
 
   const user = program.command('user').description('manage users and roles');

@@ -95,4 +95,43 @@ describe('flock CLI (embedded database)', () => {
     expect(short.code).toBe(2);
     expect(short.stderr).toContain('12 characters or more');
   });
+
+  it('generates synthetic activity for a group, reproducibly, ready to import', async () => {
+    expect((await flock(['activity', 'generate', '09G', '--seed', 'many'])).code).toBe(2);
+    const mapping = await flock([
+      'import',
+      'practice-mapping',
+      path.join(subsetData(), 'practice-org-mapping/gp-reg-pat-prac-map_201912.csv'),
+    ]);
+    expect(mapping.code, mapping.stderr).toBe(0);
+    const empty = await flock(['activity', 'generate', '09G']);
+    expect(empty.code).toBe(1);
+    expect(empty.stderr).toContain('Nothing to generate for NHS Coastal West Sussex CCG');
+    for (const [kind, file] of [
+      ['registered-patients', 'gp-registered-patients-age-sex/jul_22_five_year_age_sussex.csv'],
+      [
+        'mar-commissioner',
+        'mar-monthly-activity-by-commissioner/mar_commissioner_2012-04_to_2019-12.csv',
+      ],
+    ]) {
+      const imported = await flock(['import', kind!, path.join(subsetData(), file!)]);
+      expect(imported.code, imported.stderr).toBe(0);
+    }
+    const out = path.join(dataDir, 'generated-test');
+    const generated = await flock(['activity', 'generate', '09g', '--seed', '7', '--out', out]);
+    expect(generated.code, generated.stderr).toBe(0);
+    expect(generated.stdout).toMatch(
+      /practice-activity-09G-synthetic\.csv: \d+ rows of synthetic activity/,
+    );
+    expect(generated.stdout.match(/planted: /g)).toHaveLength(4);
+    const again = await flock(['activity', 'generate', '09G', '--seed', '7', '--out', out]);
+    expect(again.stdout).toBe(generated.stdout);
+    const imported = await flock([
+      'import',
+      'practice-activity',
+      path.join(out, 'practice-activity-09G-synthetic.csv'),
+    ]);
+    expect(imported.code, imported.stderr).toBe(0);
+    expect(imported.stdout).toContain('synthetic');
+  });
 });
