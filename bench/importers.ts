@@ -28,7 +28,7 @@ const dataDir = mkdtempSync(path.join(os.tmpdir(), 'flock-bench-import-'));
 const store = await openStore({ dataDir });
 await migrate(store);
 const facts = await openFactStore({ dataDir });
-const shared = loadConfig({}).sharedDataDir;
+const shared = loadConfig({ FLOCK_SHARED_DATA: process.env.FLOCK_SHARED_DATA }).sharedDataDir;
 for (const { kind, file } of seedFiles) {
   const started = performance.now();
   const result = await runImport(store.db, importers[kind]!(), path.join(shared, file), {

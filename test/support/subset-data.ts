@@ -6,7 +6,9 @@ import { parse } from 'csv-parse/sync';
 import { loadConfig } from '../../src/app/config.js';
 import { seedFiles } from '../../src/app/seed.js';
 
-export const sharedDataDir = loadConfig({}).sharedDataDir;
+export const sharedDataDir = loadConfig({
+  FLOCK_SHARED_DATA: process.env.FLOCK_SHARED_DATA,
+}).sharedDataDir;
 
 /** Which column holds the practice code in each seed file (index for headerless files). */
 const practiceColumn: Record<string, string | number | null> = {
