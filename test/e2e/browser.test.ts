@@ -26,7 +26,14 @@ beforeAll(async () => {
       `Chromium not found at ${chromiumPath}: install it (apt-get install chromium) or set CHROMIUM_PATH`,
     );
   }
-  server = await startServer(loadConfig({ FLOCK_DATA_DIR: dataDir, PORT: '0', LOG_LEVEL: 'warn' }));
+  server = await startServer(
+    loadConfig({
+      FLOCK_DATA_DIR: dataDir,
+      FLOCK_SHARED_DATA: process.env.FLOCK_SHARED_DATA,
+      PORT: '0',
+      LOG_LEVEL: 'warn',
+    }),
+  );
   base = `http://localhost:${server.port}`;
   password = readFileSync(path.join(dataDir, 'demo-password.txt'), 'utf8').trim();
   browser = await chromium.launch({
