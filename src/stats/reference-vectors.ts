@@ -11,9 +11,10 @@ export interface ReferenceCase {
   tolerance: { kind: 'relative' | 'absolute' | 'exact'; value: number };
 }
 
+/** Beside the shared data folder (FLOCK_SHARED_DATA, default ../shared/data): ../reference. */
 export const referenceVectorsPath = path.join(
-  projectRoot,
-  '../shared/reference/stats-vectors.json',
+  process.env.FLOCK_SHARED_DATA ?? path.join(projectRoot, '../shared/data'),
+  '../reference/stats-vectors.json',
 );
 
 export function allReferenceCases(): ReferenceCase[] {
