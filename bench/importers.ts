@@ -1,10 +1,11 @@
 // Part of npm run bench: runs every seed importer on its real file, then generates and imports the demo
 // group's synthetic practice activity, printing time, rows and peak memory.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { peakRssMb } from './measure.js';
 import { importers } from '../src/app/importers.js';
-import { loadConfig } from '../src/app/config.js';
+import { sharedDataPath } from '../src/app/config.js';
 import { seedDemoActivity, seedFiles } from '../src/app/seed.js';
 import { systemActor } from '../src/platform/audit/audit.service.js';
 import { isoDate } from '../src/platform/clock.js';
@@ -12,9 +13,6 @@ import { openStore } from '../src/platform/db/database.js';
 import { migrate } from '../src/platform/db/migrate.js';
 import { openFactStore } from '../src/platform/facts/fact-store.js';
 import { runImport, type ImportResult } from '../src/platform/imports/import-runner.js';
-
-const peakRssMb = () =>
-  Number(/VmHWM:\s+(\d+)/.exec(readFileSync('/proc/self/status', 'utf8'))?.[1] ?? 0) / 1024;
 
 const report = (kind: string, file: string, result: ImportResult | undefined, seconds: number) => {
   const rows = result?.status === 'imported' ? result.rowsRead : 0;
@@ -28,7 +26,7 @@ const dataDir = mkdtempSync(path.join(os.tmpdir(), 'flock-bench-import-'));
 const store = await openStore({ dataDir });
 await migrate(store);
 const facts = await openFactStore({ dataDir });
-const shared = loadConfig({ FLOCK_SHARED_DATA: process.env.FLOCK_SHARED_DATA }).sharedDataDir;
+const shared = sharedDataPath();
 for (const { kind, file } of seedFiles) {
   const started = performance.now();
   const result = await runImport(store.db, importers[kind]!(), path.join(shared, file), {

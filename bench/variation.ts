@@ -9,6 +9,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { sql } from 'kysely';
+import { peakRssMb } from './measure.js';
 import { requireGroup } from '../src/organisations/group.service.js';
 import { isoDate } from '../src/platform/clock.js';
 import { openStore } from '../src/platform/db/database.js';
@@ -42,8 +43,6 @@ import { recentSpecialCauses } from '../src/variation/signals.js';
 import { expectedActivity, type PracticePopulation } from '../src/variation/synthetic-activity.js';
 import { specialtyProfiles } from '../src/variation/specialty-profiles.js';
 
-const peakRssMb = () =>
-  Number(/VmHWM:\s+(\d+)/.exec(readFileSync('/proc/self/status', 'utf8'))?.[1] ?? 0) / 1024;
 const seconds = (since: number) => ((performance.now() - since) / 1000).toFixed(2);
 
 const NATIONAL_PRACTICES = 6_500;

@@ -43,6 +43,14 @@ const environmentSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
+/** The NHS open data folder: FLOCK_SHARED_DATA, else ../shared/data beside the project. */
+export function sharedDataPath(
+  env: { FLOCK_SHARED_DATA?: string | undefined } = process.env,
+  cwd = process.cwd(),
+): string {
+  return path.resolve(cwd, env.FLOCK_SHARED_DATA || path.join(projectRoot, '../shared/data'));
+}
+
 /** Reads the configuration from environment variables; throws a readable error on bad values. */
 export function loadConfig(
   environment: NodeJS.ProcessEnv = process.env,
@@ -62,10 +70,7 @@ export function loadConfig(
     dataDir: path.resolve(cwd, env.FLOCK_DATA_DIR),
     databaseUrl: env.DATABASE_URL,
     demo,
-    sharedDataDir: path.resolve(
-      cwd,
-      env.FLOCK_SHARED_DATA ?? path.join(projectRoot, '../shared/data'),
-    ),
+    sharedDataDir: sharedDataPath(env, cwd),
     secureCookies: env.FLOCK_SECURE_COOKIES ?? !demo,
     logLevel: env.LOG_LEVEL,
     trustProxy: env.FLOCK_TRUST_PROXY ?? false,

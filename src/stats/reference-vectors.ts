@@ -1,7 +1,7 @@
 // Loads the shared reference vectors (inputs and expected outputs from the anchor packages' own tests).
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { projectRoot } from '../app/config.js';
+import { sharedDataPath } from '../app/config.js';
 
 export interface ReferenceCase {
   id: string;
@@ -11,11 +11,8 @@ export interface ReferenceCase {
   tolerance: { kind: 'relative' | 'absolute' | 'exact'; value: number };
 }
 
-/** Beside the shared data folder (FLOCK_SHARED_DATA, default ../shared/data): ../reference. */
-export const referenceVectorsPath = path.join(
-  process.env.FLOCK_SHARED_DATA ?? path.join(projectRoot, '../shared/data'),
-  '../reference/stats-vectors.json',
-);
+/** Beside the shared data folder: ../reference. */
+export const referenceVectorsPath = path.join(sharedDataPath(), '../reference/stats-vectors.json');
 
 export function allReferenceCases(): ReferenceCase[] {
   return (JSON.parse(readFileSync(referenceVectorsPath, 'utf8')) as { cases: ReferenceCase[] })

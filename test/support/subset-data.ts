@@ -3,12 +3,10 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parse } from 'csv-parse/sync';
-import { loadConfig } from '../../src/app/config.js';
+import { sharedDataPath } from '../../src/app/config.js';
 import { seedFiles } from '../../src/app/seed.js';
 
-export const sharedDataDir = loadConfig({
-  FLOCK_SHARED_DATA: process.env.FLOCK_SHARED_DATA,
-}).sharedDataDir;
+export const sharedDataDir = sharedDataPath();
 
 /** Which column holds the practice code in each seed file (index for headerless files). */
 const practiceColumn: Record<string, string | number | null> = {
