@@ -7,7 +7,9 @@ import {
 } from '../organisations/organisation.import.js';
 import { nhsTrustsImporter } from '../organisations/trusts.import.js';
 import { paymentsImporter } from '../payments/payments.import.js';
-import type { Importer } from '../platform/imports/import-runner.js';
+import type { BulkImporter, Importer } from '../platform/imports/import-runner.js';
+import { prescribingImporter } from '../prescribing/prescribing.import.js';
+import { bnfCodesImporter, formulationSwapsImporter } from '../prescribing/reference.import.js';
 import { allocationsImporter } from '../population/allocations.import.js';
 import { deprivationImporter } from '../population/deprivation.import.js';
 import { qofPrevalenceImporter } from '../population/qof.import.js';
@@ -21,7 +23,7 @@ import {
 
 // Each importer has its own row type; the registry only routes a file to the right one.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export type AnyImporter = Importer<any>;
+export type AnyImporter = Importer<any> | BulkImporter;
 
 /** Factories, so that each run gets an importer with fresh state. */
 export const importers: Record<string, () => AnyImporter> = {
@@ -39,6 +41,9 @@ export const importers: Record<string, () => AnyImporter> = {
   'mar-commissioner': marCommissionerImporter,
   'ae-attendances': aeAttendancesImporter,
   'practice-activity': practiceActivityImporter,
+  'bnf-codes': bnfCodesImporter,
+  'formulation-swaps': formulationSwapsImporter,
+  prescribing: prescribingImporter,
 };
 
 export const importKinds = Object.keys(importers);

@@ -51,6 +51,19 @@ export const seedFiles: { kind: string; file: string }[] = [
     file: 'mar-monthly-activity-by-commissioner/mar_commissioner_2012-04_to_2019-12.csv',
   },
   { kind: 'ae-attendances', file: 'nhsr-datasets/ae_attendances.csv' },
+  // Prescribing: the four practices of the real EPD samples need their own age/sex lists for STAR-PU.
+  {
+    kind: 'registered-patients',
+    file: 'gp-registered-patients-age-sex/sample_2017_09_gp-reg-pat-prac-quin-age.csv',
+  },
+  {
+    kind: 'registered-patients',
+    file: 'gp-registered-patients-age-sex/sample_2017_10_gp-reg-pat-prac-quin-age.csv',
+  },
+  { kind: 'bnf-codes', file: 'bnf-codes/BNF_Code_Information_2020-01.csv' },
+  { kind: 'formulation-swaps', file: 'prescribing-units/formulation_swaps.csv' },
+  { kind: 'prescribing', file: 'prescribing-samples/epd_201709_4practices.csv' },
+  { kind: 'prescribing', file: 'prescribing-samples/epd_201710_4practices.csv' },
 ];
 
 export const DEMO_GROUP = '09G';

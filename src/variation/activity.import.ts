@@ -1,7 +1,8 @@
 // Importers for activity facts: the Monthly Activity Return, A&E attendances, and activity by practice.
 import { z } from 'zod';
 import { practiceResolver } from '../organisations/practice-lookup.js';
-import type { ColumnType, FactValue } from '../platform/facts/fact-store.js';
+import type { FactValue } from '../platform/facts/fact-store.js';
+import { replaceFacts } from '../platform/facts/replace-facts.js';
 import { count, decimal, odsCode, optionalText, text } from '../platform/imports/fields.js';
 import type { ImportContext, Importer } from '../platform/imports/import-runner.js';
 import { marMeasures, pointOfDeliveryCodes, type MarMeasure } from './activity.js';
@@ -16,42 +17,6 @@ const firstOfMonth = z
   .string()
   .trim()
   .regex(/^\d{4}-(0[1-9]|1[0-2])-01$/, 'expected the first day of a month as YYYY-MM-01');
-
-/**
- * Writes an import's rows into a fact table in one DuckDB transaction, replacing rows with the
- * same key (so re-importing a corrected file for the same months replaces them).
- */
-async function replaceFacts(
-  ctx: ImportContext,
-  table: string,
-  columns: readonly { name: string; type: ColumnType }[],
-  rows: FactValue[][],
-) {
-  const staging = `staging_${table}`;
-  const sqlType = {
-    varchar: 'VARCHAR',
-    integer: 'INTEGER',
-    bigint: 'BIGINT',
-    double: 'DOUBLE',
-    date: 'DATE',
-    boolean: 'BOOLEAN',
-  };
-  await ctx.facts.transaction(async (tx) => {
-    await tx.run(
-      `CREATE OR REPLACE TEMP TABLE ${staging} (${columns.map((c) => `${c.name} ${sqlType[c.type]}`).join(', ')})`,
-    );
-    await tx.append(
-      staging,
-      columns.map((c) => c.type),
-      rows,
-    );
-    await tx.run(
-      `INSERT OR REPLACE INTO ${table} (${columns.map((c) => c.name).join(', ')}) SELECT * FROM ${staging}`,
-    );
-    await tx.run(`DROP TABLE ${staging}`);
-  });
-  ctx.loaded(rows.length);
-}
 
 const marRow = z
   .object({

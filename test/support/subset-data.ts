@@ -23,7 +23,25 @@ const practiceColumn: Record<string, string | number | null> = {
   'mar-commissioner': null,
   'nhs-trusts': null,
   'ae-attendances': null,
+  'formulation-swaps': null,
+  prescribing: null,
 };
+
+/** The four practices of the real prescribing samples (EPD, Sep and Oct 2017). */
+export const prescribingSamplePractices = ['B85054', 'B85010', 'L84018', 'L84073'];
+
+/** BNF codes kept in the subset: those the real prescribing samples use. */
+function sampleBnfCodes(): Set<string> {
+  const codes = new Set<string>();
+  for (const month of ['201709', '201710']) {
+    const rows = parse(
+      readFileSync(path.join(sharedDataDir, `prescribing-samples/epd_${month}_4practices.csv`)),
+      { columns: true, bom: true },
+    ) as Record<string, string>[];
+    for (const r of rows) codes.add(r.BNF_CODE!);
+  }
+  return codes;
+}
 
 const quote = (s: string) => `"${s.replaceAll('"', '""')}"`;
 
@@ -36,7 +54,7 @@ export function demoPracticeCodes(): string[] {
       bom: true,
     },
   ) as Record<string, string>[];
-  return [...rows.map((r) => r.PRACTICE_CODE!), 'H82641'];
+  return [...rows.map((r) => r.PRACTICE_CODE!), 'H82641', ...prescribingSamplePractices];
 }
 
 /** Writes the subset files under a new temp folder laid out like ../shared/data and returns its path. */
@@ -49,13 +67,17 @@ export function writeSubsetData(codes: readonly string[] = demoPracticeCodes()):
     const delimiter =
       text.split('\n', 1)[0]!.includes(';') && !text.split('\n', 1)[0]!.includes(',') ? ';' : ',';
     const records = parse(text, { delimiter, relax_column_count: false }) as string[][];
-    const column = practiceColumn[kind];
+    let column: string | number | null | undefined = practiceColumn[kind];
+    // The national quinary-age layout names the practice ORG_CODE.
+    if (kind === 'registered-patients' && !records[0]!.includes('ODS_Code')) column = 'ORG_CODE';
+    if (kind === 'bnf-codes') column = 'BNF Presentation Code';
+    const wantedHere = kind === 'bnf-codes' ? sampleBnfCodes() : wanted;
     let keep = records;
     if (column !== null && column !== undefined) {
       const headerless = typeof column === 'number';
-      const index = headerless ? column : records[0]!.indexOf(column);
+      const index = typeof column === 'number' ? column : records[0]!.indexOf(column);
       if (index < 0) throw new Error(`${file}: no column ${column}`);
-      keep = records.filter((r, i) => (!headerless && i === 0) || wanted.has(r[index]!));
+      keep = records.filter((r, i) => (!headerless && i === 0) || wantedHere.has(r[index]!));
     }
     const target = path.join(root, file);
     mkdirSync(path.dirname(target), { recursive: true });

@@ -25,11 +25,13 @@ export interface FactSession {
    * objects: for series of millions of counts. A null is refused.
    */
   numbers(sqlText: string, params?: FactValue[]): Promise<Float64Array>;
+  /** How far the statement now running on this session has got, from 0 to 1 (0 when unknown). */
+  progress(): number;
   /** Appends rows to a table (or temporary table) column by column, far faster than INSERT. */
   append(table: string, types: readonly ColumnType[], rows: readonly FactValue[][]): Promise<void>;
 }
 
-export interface FactStore extends Omit<FactSession, 'append'> {
+export interface FactStore extends Omit<FactSession, 'append' | 'progress'> {
   readonly description: string;
   /** Runs `work` in one transaction on the writer connection; other writers wait their turn. */
   transaction<T>(work: (session: FactSession) => Promise<T>): Promise<T>;
@@ -106,6 +108,7 @@ function session(connection: DuckDBConnection): FactSession {
       }
       return values.subarray(0, length);
     },
+    progress: () => Math.max(0, connection.progress.percentage) / 100,
     append: async (table, types, rows) => {
       const appender = await connection.createAppender(table);
       try {

@@ -19,13 +19,17 @@ export interface NumberedRow<Row> {
   line: number;
 }
 
-/** One accepted shape of a file: which columns it must have and how a row becomes a typed value. */
-export interface Layout<Row> {
+/** Which columns a shape of file must have. */
+export interface ColumnLayout {
   name: string;
   /** Column names for files that have no header row (every line is data). */
   headerless?: readonly string[];
   /** Columns that must be present; other columns are ignored. */
   required: readonly string[];
+}
+
+/** One accepted shape of a file: which columns it must have and how a row becomes a typed value. */
+export interface Layout<Row> extends ColumnLayout {
   /** Validates a record keyed by column name and turns it into a row. */
   schema: z.ZodType<Row>;
 }
@@ -59,6 +63,8 @@ export interface Importer<Row> {
     description: string;
     fromFileName?: (fileName: string) => string | undefined;
     pattern: RegExp;
+    /** When the rows themselves say the period, neither option nor file name is needed. */
+    optional?: boolean;
   };
   /** Identity of a row: two rows with the same key are duplicates. */
   key?: (row: Row) => string;
@@ -66,6 +72,23 @@ export interface Importer<Row> {
   duplicates?: 'error' | 'drop-identical';
   load(ctx: ImportContext, rows: NumberedRow<Row>[]): Promise<void>;
   finish?(ctx: ImportContext): Promise<void>;
+}
+
+/**
+ * An importer for files too large to validate row by row in JavaScript (a national prescribing
+ * month is 17 million rows): it reads, validates and stores the whole file itself, in the fact
+ * store, and must still name the line, column and problem of the first bad row.
+ */
+export interface BulkImporter {
+  kind: string;
+  title: string;
+  layouts: readonly ColumnLayout[];
+  period?: Importer<unknown>['period'];
+  /** Loads the file; returns the number of data rows read. Progress is a fraction from 0 to 1. */
+  loadFile(
+    ctx: ImportContext,
+    file: { path: string; layout: ColumnLayout; onProgress: (fraction: number) => void },
+  ): Promise<number>;
 }
 
 export interface ImportOptions {
@@ -106,9 +129,14 @@ async function sha256OfFile(filePath: string): Promise<string> {
   return hash.digest('hex');
 }
 
-function resolvePeriod<Row>(importer: Importer<Row>, fileName: string, given: string | undefined) {
+function resolvePeriod(
+  importer: { period?: Importer<unknown>['period'] },
+  fileName: string,
+  given: string | undefined,
+) {
   if (!importer.period) return undefined;
   const period = given ?? importer.period.fromFileName?.(fileName);
+  if (period === undefined && importer.period.optional) return undefined;
   if (period === undefined) {
     throw new ImportError(
       fileName,
@@ -128,9 +156,13 @@ function resolvePeriod<Row>(importer: Importer<Row>, fileName: string, given: st
   return period;
 }
 
-function chooseLayout<Row>(importer: Importer<Row>, header: string[], fileName: string) {
+function chooseLayout<L extends ColumnLayout>(
+  importer: { title: string; layouts: readonly L[] },
+  header: string[],
+  fileName: string,
+): L {
   const present = new Set(header);
-  let closest: { layout: Layout<Row>; missing: string[] } | undefined;
+  let closest: { layout: L; missing: string[] } | undefined;
   for (const layout of importer.layouts) {
     if (layout.headerless) continue;
     const missing = layout.required.filter((c) => !present.has(c));
@@ -154,7 +186,7 @@ function chooseLayout<Row>(importer: Importer<Row>, header: string[], fileName: 
  */
 export async function runImport<Row>(
   db: Kysely<Database>,
-  importer: Importer<Row>,
+  importer: Importer<Row> | BulkImporter,
   filePath: string,
   options: ImportOptions,
 ): Promise<ImportResult> {
@@ -230,7 +262,7 @@ export async function runImport<Row>(
       let rowsLoaded = 0;
       const skippedByReason = new Map<string, number>();
       const otherNotes: string[] = [];
-      let layout: Layout<Row> | undefined = importer.layouts.find((l) => l.headerless);
+      let layout: ColumnLayout | undefined = importer.layouts.find((l) => l.headerless);
       const ctx: ImportContext = {
         tx,
         file: fileName,
@@ -259,19 +291,33 @@ export async function runImport<Row>(
         },
       };
 
-      const rowsRead = await streamRows(
-        importer,
-        filePath,
-        fileName,
-        totalBytes,
-        ctx,
-        options,
-        (l) => {
-          layout = l;
-        },
-        () => layout,
-      );
-      await importer.finish?.(ctx);
+      let rowsRead: number;
+      if ('loadFile' in importer) {
+        const header = await readHeader(filePath, fileName);
+        const chosen = chooseLayout(importer, header, fileName);
+        layout = chosen;
+        rowsRead = await importer.loadFile(ctx, {
+          path: filePath,
+          layout: chosen,
+          onProgress: (fraction) =>
+            options.onProgress?.(Math.round(fraction * totalBytes), totalBytes),
+        });
+      } else {
+        let rowLayout: Layout<Row> | undefined = importer.layouts.find((l) => l.headerless);
+        rowsRead = await streamRows(
+          importer,
+          filePath,
+          fileName,
+          totalBytes,
+          ctx,
+          options,
+          (l) => {
+            layout = rowLayout = l;
+          },
+          () => rowLayout,
+        );
+        await importer.finish?.(ctx);
+      }
       const notes = [
         ...[...skippedByReason].map(
           ([reason, n]) => `${n} row${n === 1 ? '' : 's'} skipped: ${reason}`,
@@ -415,6 +461,16 @@ async function streamRows<Row>(
   if (rowsRead === 0)
     throw new ImportError(fileName, 2, undefined, 'the file has a header but no rows');
   return rowsRead;
+}
+
+/** The header row of a CSV file, each name single-spaced and trimmed. */
+export async function readHeader(filePath: string, fileName: string): Promise<string[]> {
+  const parser = createReadStream(filePath).pipe(parse({ bom: true, to_line: 1 }));
+  for await (const record of parser as AsyncIterable<string[]>) {
+    parser.destroy();
+    return record.map((c) => c.replace(/\s+/g, ' ').trim());
+  }
+  throw new ImportError(fileName, 1, undefined, 'the file is empty');
 }
 
 async function sniffDelimiter(filePath: string): Promise<string> {
