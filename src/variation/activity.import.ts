@@ -4,7 +4,7 @@ import { practiceResolver } from '../organisations/practice-lookup.js';
 import type { FactValue } from '../platform/facts/fact-store.js';
 import { replaceFacts } from '../platform/facts/replace-facts.js';
 import { count, decimal, odsCode, optionalText, text } from '../platform/imports/fields.js';
-import type { ImportContext, Importer } from '../platform/imports/import-runner.js';
+import type { Importer } from '../platform/imports/import-runner.js';
 import { marMeasures, pointOfDeliveryCodes, type MarMeasure } from './activity.js';
 
 const month = z
