@@ -25,6 +25,13 @@ import { requireGroup } from '../organisations/group.service.js';
 import { isoDate } from '../platform/clock.js';
 import { DEMO_ACTIVITY_SEED, writeSyntheticActivity } from '../variation/synthetic-seed.js';
 import { seedPublishedData } from './seed.js';
+import { listMembers } from '../organisations/group.repository.js';
+import { computeMonth } from '../prescribing/compute.service.js';
+import {
+  calibrationMonths,
+  DEMO_PRESCRIBING_SEED,
+  generatePrescribing,
+} from '../prescribing/synthetic-prescribing.js';
 import { startServer } from './server.js';
 
 const cliActor = () => systemActor(`cli:${process.env.USER ?? process.env.LOGNAME ?? 'unknown'}`);
@@ -227,6 +234,81 @@ export function buildProgram(config: () => Config): Command {
             `  planted: ${p.practiceCode}, treatment function ${p.specialty}, × ${p.factor}`,
           );
         }
+      });
+    });
+
+  const prescribing = program
+    .command('prescribing')
+    .description('synthetic prescribing months, and recomputing measures');
+  prescribing
+    .command('generate')
+    .description(
+      'write synthetic English Prescribing Dataset months (one CSV per month, every row marked SYNTHETIC=Y), calibrated so that Coastal West Sussex matches its real 2018-19 totals by BNF section (docs/methods.md); import each with `flock import prescribing <file>`',
+    )
+    .option(
+      '--practices <scope>',
+      "'all' (every open practice in England with a list size) or a group code",
+      'all',
+    )
+    .option(
+      '--months <list>',
+      'comma-separated months (YYYY-MM) to write',
+      calibrationMonths.join(','),
+    )
+    .option(
+      '--seed <n>',
+      'random seed: the same seed and data give the same rows',
+      String(DEMO_PRESCRIBING_SEED),
+    )
+    .option('--out <dir>', 'folder to write to (default: FLOCK_DATA_DIR/generated)')
+    .action(async (options: { practices: string; months: string; seed: string; out?: string }) => {
+      const seed = Number(options.seed);
+      if (!Number.isSafeInteger(seed) || seed < 0)
+        throw new CliError(`--seed must be a whole number of 0 or more, not "${options.seed}"`, 2);
+      const months = options.months.split(',').map((m) => m.trim());
+      const badMonth = months.find((m) => !/^\d{4}-(0[1-9]|1[0-2])$/.test(m));
+      if (badMonth !== undefined)
+        throw new CliError(`--months: "${badMonth}" is not a month (YYYY-MM)`, 2);
+      const cfg = config();
+      await withStores(cfg, async (store, facts) => {
+        let practiceCodes: string[] | undefined;
+        if (options.practices !== 'all') {
+          const group = await requireGroup(store.db, options.practices.toUpperCase(), '2019-03-31');
+          practiceCodes = (await listMembers(store.db, group.id, group.as_at)).map((m) => m.code);
+        }
+        const outDir = path.resolve(options.out ?? path.join(cfg.dataDir, 'generated'));
+        const result = await generatePrescribing(
+          store.db,
+          facts,
+          { sharedDataDir: cfg.sharedDataDir, outDir, months, practiceCodes, seed },
+          (done) =>
+            console.log(
+              `${done.file}: ${done.rows} rows for ${done.practices} practices (synthetic, seed ${seed})`,
+            ),
+        );
+        console.log(
+          `planted high-cost outliers (branded products): ${result.planted.join(', ') || 'none'}`,
+        );
+      });
+    });
+  prescribing
+    .command('compute')
+    .description(
+      'recompute every measure and price-per-unit saving for the months held (after changing measures or list sizes)',
+    )
+    .option('--month <YYYY-MM>', 'only this month')
+    .action(async (options: { month?: string }) => {
+      const cfg = config();
+      await withStores(cfg, async (store, facts) => {
+        const months = options.month
+          ? [`${options.month}-01`]
+          : (
+              await facts.all<{ month: string }>(
+                "SELECT DISTINCT strftime(month, '%Y-%m-%d') AS month FROM prescribing ORDER BY 1",
+              )
+            ).map((r) => r.month);
+        for (const month of months)
+          console.log((await computeMonth(store.db, facts, month)).summary);
       });
     });
 

@@ -119,6 +119,9 @@ async function openPostgres(databaseUrl: string): Promise<Store> {
       parsers[oid] ?? pg.types.getTypeParser(oid, format),
   };
   const pool = new pg.Pool({ connectionString: databaseUrl, types, max: 10 });
+  // An idle connection the server ends (a restart, a dropped database) is replaced on next use;
+  // without a listener its error would crash the process.
+  pool.on('error', () => undefined);
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   const url = new URL(databaseUrl);
   return {
