@@ -6,6 +6,7 @@ import type { Kysely } from 'kysely';
 import { createGroupAccess } from '../organisations/group-access.js';
 import { registerGroupRoutes } from '../organisations/group.routes.js';
 import { registerVariationRoutes } from '../variation/variation.routes.js';
+import { registerPrescribingRoutes } from '../prescribing/prescribing.routes.js';
 import { registerAuditRoutes } from '../platform/audit/audit.routes.js';
 import { registerAuthRoutes } from '../platform/auth/auth.routes.js';
 import { createSessionResolver } from '../platform/auth/session.service.js';
@@ -97,6 +98,7 @@ export function createApp({
   const access = createGroupAccess({ db, clock, page, cache });
   registerGroupRoutes(app, { db, clock, page, cache }, access);
   registerVariationRoutes(app, { db, facts, cache, page, clock }, access);
+  registerPrescribingRoutes(app, { db, facts, cache }, access);
   registerImportRoutes(app, { db, page });
   registerAuditRoutes(app, { db, page });
 

@@ -8,11 +8,20 @@ import { migrate } from '../platform/db/migrate.js';
 import { openFactStore } from '../platform/facts/fact-store.js';
 import { createApp } from './app.js';
 import type { Config } from './config.js';
-import { demoSignIns, ensureDemoUsers, seedDemoActivity, seedPublishedData } from './seed.js';
+import { seedDemoPrescribing } from '../prescribing/synthetic-seed.js';
+import { systemActor } from '../platform/audit/audit.service.js';
+import {
+  DEMO_GROUP,
+  DEMO_OTHER_GROUP,
+  demoSignIns,
+  ensureDemoUsers,
+  seedDemoActivity,
+  seedPublishedData,
+} from './seed.js';
 
 export async function startServer(
   config: Config,
-): Promise<{ close: () => Promise<void>; port: number }> {
+): Promise<{ close: () => Promise<void>; port: number; demoPrescribing: Promise<void> }> {
   const logger = pino({ level: config.logLevel });
   const store = await openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
   await migrate(store);
@@ -51,7 +60,24 @@ export async function startServer(
   const port = typeof address === 'object' && address ? address.port : config.port;
   console.log(`\nFlock is running at http://localhost:${port}\n`);
 
+  // The demo's synthetic prescribing (12 months) is prepared after the server is up; pages say so meanwhile.
+  const demoPrescribing = config.demo
+    ? seedDemoPrescribing(
+        store.db,
+        facts,
+        config.sharedDataDir,
+        path.join(config.dataDir, 'generated'),
+        [DEMO_GROUP, DEMO_OTHER_GROUP],
+        isoDate(new Date()),
+        systemActor('seed'),
+      ).then(
+        () => logger.info('demo prescribing ready'),
+        (error: Error) => logger.error({ err: error }, 'demo prescribing failed'),
+      )
+    : Promise.resolve();
+
   const close = async () => {
+    await demoPrescribing;
     await new Promise<void>((resolve) => server.close(() => resolve()));
     facts.close();
     await store.close();
@@ -64,5 +90,5 @@ export async function startServer(
   };
   process.once('SIGINT', shutdown);
   process.once('SIGTERM', shutdown);
-  return { close, port };
+  return { close, port, demoPrescribing };
 }

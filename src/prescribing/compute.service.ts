@@ -2,6 +2,9 @@
 import type { Db } from '../platform/db/schema.js';
 import type { FactSession, FactStore } from '../platform/facts/fact-store.js';
 import { practiceDenominators } from './denominators.js';
+
+/** The smallest price-per-unit saving kept for a practice and presentation: £10. */
+export const MIN_PRACTICE_SAVING_PENCE = 1000;
 import { measures as shippedMeasures, unitScale, type CodeSet, type Measure } from './measures.js';
 
 const likeAny = (patterns: readonly string[]) =>
@@ -206,7 +209,11 @@ async function computeMeasures(tx: FactSession, month: string, measures: readonl
   );
 }
 
-/** Price per unit against the national 10th percentile of each substitution set; positive savings kept. */
+/**
+ * Price per unit against the national 10th percentile of each substitution set. Savings under £10
+ * for a practice and presentation are not kept: no page or total uses them (anchors.md), and a
+ * national month would otherwise store millions of pennies.
+ */
 async function computePricePerUnit(tx: FactSession, month: string): Promise<number> {
   await tx.run(
     `CREATE OR REPLACE TEMP TABLE rx_ppu AS
@@ -225,7 +232,7 @@ async function computePricePerUnit(tx: FactSession, month: string): Promise<numb
      FROM rx_ppu x
      JOIN (SELECT set_code, quantile_cont(ppu, 0.1) AS target FROM rx_ppu WHERE standard GROUP BY set_code) t
        ON t.set_code = x.set_code
-     WHERE round(100 * (x.nic::DOUBLE - x.quantity * t.target)) >= 1`,
+     WHERE round(100 * (x.nic::DOUBLE - x.quantity * t.target)) >= ${MIN_PRACTICE_SAVING_PENCE}`,
     [month],
   );
   const [row] = await tx.all<{ n: number }>(

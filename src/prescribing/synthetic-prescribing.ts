@@ -151,8 +151,8 @@ export async function generatePrescribing(
       ]),
     );
     await catalogue(tx, samples, lists);
-    await calibration(tx, path.join(samples, 'westsussex_Prescribing_201819FY.csv'));
     await effects(tx, seed);
+    await calibration(tx, path.join(samples, 'westsussex_Prescribing_201819FY.csv'));
     const months: GeneratedMonth[] = [];
     for (const month of inputs.months) {
       const file = path.join(inputs.outDir, syntheticFileName(month));
@@ -217,12 +217,18 @@ async function calibration(tx: FactSession, series: string) {
         sum(items::DOUBLE) AS items, sum(actual_cost::DOUBLE) AS cost
       FROM read_csv(${sqlText(series)}, header = true, all_varchar = true)
       WHERE Area = ${sqlText(CALIBRATION_AREA)} GROUP BY ALL),
-    expected AS (
-      SELECT c.section, sum(c.rate * p.list_size * p.age_factor) AS items,
-        sum(c.rate * p.list_size * p.age_factor * c.ppu * (c.pack1 * (1 - c.pack2_share) + c.pack2 * c.pack2_share) * c.cost_ratio) AS cost
-      FROM gen_catalogue c CROSS JOIN gen_practice p WHERE p.calibrates GROUP BY c.section)
-    SELECT r.month, r.section, r.items / e.items AS item_factor,
-      (r.cost / r.items) / (e.cost / e.items) AS cost_factor
+    -- Expected with each calibrating practice's own drawn effects, so that only sampling noise remains.
+    weighted AS (
+      SELECT c.section, c.rate * p.list_size * p.age_factor * se.effect * CASE WHEN c.branded THEN be.effect ELSE 1 END AS items,
+        c.ppu * (c.pack1 * (1 - c.pack2_share) + 0.97 * c.pack2 * c.pack2_share) * c.cost_ratio AS cost_per_item
+      FROM gen_catalogue c CROSS JOIN gen_practice p
+      JOIN gen_section_effect se ON se.practice = p.code AND se.section = c.section
+      LEFT JOIN gen_brand_effect be ON be.practice = p.code AND be.chemical = c.chemical
+      WHERE p.calibrates),
+    expected AS (SELECT section, sum(items) AS items, sum(items * cost_per_item) AS cost FROM weighted GROUP BY section)
+    -- Rounded: sums of doubles in parallel can differ in the last bit from run to run.
+    SELECT r.month, r.section, round(r.items / e.items, 9) AS item_factor,
+      round((r.cost / r.items) / (e.cost / e.items), 9) AS cost_factor
     FROM real r JOIN expected e ON e.section = r.section WHERE r.items > 0 AND e.items > 0`);
 }
 
@@ -230,12 +236,12 @@ async function calibration(tx: FactSession, series: string) {
 async function effects(tx: FactSession, seed: number) {
   await tx.run(`CREATE OR REPLACE TEMP TABLE gen_section_effect AS
     SELECT p.code AS practice, s.section, exp(0.25 * ${normal(seed, 'p.code', 's.section')} - 0.03125) AS effect
-    FROM gen_practice p CROSS JOIN (SELECT DISTINCT section FROM gen_catalogue) s WHERE p.generated`);
+    FROM gen_practice p CROSS JOIN (SELECT DISTINCT section FROM gen_catalogue) s WHERE p.generated OR p.calibrates`);
   // Brand preference: lognormal around 1; a planted outlier prescribes brands of 3 in 10 chemicals six times as often.
   await tx.run(`CREATE OR REPLACE TEMP TABLE gen_brand_effect AS
     SELECT p.code AS practice, c.chemical, exp(0.5 * ${normal(seed, 'p.code', 'c.chemical')} - 0.125)
       * CASE WHEN ${uniform(seed, 'p.code', "'outlier'")} < 0.01 AND ${uniform(seed, 'p.code', 'c.chemical', "'o'")} < 0.3 THEN 6 ELSE 1 END AS effect
-    FROM gen_practice p CROSS JOIN (SELECT DISTINCT chemical FROM gen_catalogue WHERE branded) c WHERE p.generated`);
+    FROM gen_practice p CROSS JOIN (SELECT DISTINCT chemical FROM gen_catalogue WHERE branded) c WHERE p.generated OR p.calibrates`);
 }
 
 async function writeMonth(tx: FactSession, seed: number, month: string, file: string) {

@@ -222,6 +222,46 @@ describe('Flock in Chromium', () => {
     await page.close();
   });
 
+  it('takes a medicines lead from the measures dashboard to a measure, a practice and its savings', async () => {
+    await server.demoPrescribing;
+    const page = await browser.newPage();
+    await signIn(page, 'gp@demo.flock.test');
+    await page.goto(`${base}/groups/09G/overview`);
+    await page.click('.app-subnav >> text=Prescribing');
+    expect(await page.locator('h1').textContent()).toBe('Prescribing measures');
+    expect(await page.content()).toContain('Synthetic data');
+    // Twelve months of 2018-19, the latest shown; every measure has a chart against national deciles.
+    expect(await page.locator('#month option').count()).toBe(12);
+    expect(await page.locator('#month option[selected]').textContent()).toBe('2019-03');
+    expect(await page.locator('section.app-measure svg').count()).toBeGreaterThanOrEqual(15);
+    await expectAccessible(page);
+
+    await page.selectOption('#month', '2018-10');
+    await page.click('button >> text=Show month');
+    expect(new URL(page.url()).searchParams.get('month')).toBe('2018-10');
+    await page.locator('section.app-measure h3 a').first().click();
+    expect(await page.content()).toContain('Why it matters');
+    expect(
+      await page.locator('svg polyline.app-chart__series--peer').count(),
+    ).toBeGreaterThanOrEqual(20);
+    expect(await page.locator('table tbody tr').count()).toBeGreaterThanOrEqual(20);
+    await expectAccessible(page);
+
+    await page.locator('table tbody tr a').first().click();
+    expect(await page.locator('h1').textContent()).toContain('prescribing');
+    expect(await page.content()).toContain('fair share');
+    await expectAccessible(page);
+
+    await page.goto(`${base}/groups/09G/prescribing/price-per-unit`);
+    const savings = await page.locator('tbody td:last-child').allTextContents();
+    const total = await page.locator('tfoot td').textContent();
+    const pence = (s: string) => Math.round(Number(s.replace(/[£,]/g, '')) * 100);
+    expect(savings.length).toBeGreaterThan(0);
+    expect(savings.reduce((sum, s) => sum + pence(s), 0)).toBe(pence(total ?? ''));
+    await expectAccessible(page);
+    await page.close();
+  });
+
   it('lets a clinical lead record a learning pair and follow it up, re-showing errors', async () => {
     const page = await browser.newPage();
     await signIn(page, 'lead@demo.flock.test');

@@ -10,7 +10,10 @@ import { runImport } from '../../src/platform/imports/import-runner.js';
 import { genericCode } from '../../src/prescribing/compute.service.js';
 import { findMeasure, unitScale, type CodeSet } from '../../src/prescribing/measures.js';
 import { prescribingImporter } from '../../src/prescribing/prescribing.import.js';
-import { seededApp, type Seeded } from '../support/seeded.js';
+import { createHash } from 'node:crypto';
+import { generatePrescribing } from '../../src/prescribing/synthetic-prescribing.js';
+import { AppClient } from '../support/app-client.js';
+import { PASSWORD, seededApp, type Seeded } from '../support/seeded.js';
 import { engines } from '../support/stores.js';
 import { sharedDataDir } from '../support/subset-data.js';
 
@@ -251,5 +254,133 @@ describe.each(engines())('prescribing on %s', (engine) => {
       const v = rows.get(`${s.practice_code} ${s.bnf_code}`)!;
       expect(s.saving_pence).toBe(Math.round(100 * (v.nic - v.quantity * target)));
     }
+  });
+
+  it('generates EPD-format months calibrated to Coastal West Sussex, the same for the same seed, labelled synthetic', async () => {
+    const members = (
+      await seeded.store.db
+        .selectFrom('organisation as p')
+        .innerJoin('organisation_relationship as r', 'r.child_id', 'p.id')
+        .innerJoin('organisation as g', 'g.id', 'r.parent_id')
+        .select('p.code')
+        .where('g.code', '=', '09G')
+        .where('r.kind', '=', 'member_of_group')
+        .execute()
+    ).map((r) => r.code);
+    const out = path.join(dir, 'generated');
+    // The generator reads the real samples and West Sussex series from the shared data.
+    const generate = () =>
+      generatePrescribing(seeded.store.db, seeded.facts, {
+        sharedDataDir,
+        outDir: out,
+        months: ['2018-04'],
+        practiceCodes: members,
+      });
+    const first = await generate();
+    const file = first.months[0]!.file;
+    const hash = () => createHash('sha256').update(readFileSync(file)).digest('hex');
+    const before = hash();
+    await generate();
+    expect(hash()).toBe(before);
+    const text = readFileSync(file, 'utf8');
+    expect(text.split('\n', 1)[0]).toBe(`${header},SYNTHETIC`);
+    const rows = parse(text, { columns: true }) as Record<string, string>[];
+    expect(rows.every((r) => r.SYNTHETIC === 'Y' && r.YEAR_MONTH === '201804')).toBe(true);
+    const bySection = new Map<string, number>();
+    for (const r of rows)
+      bySection.set(
+        r.BNF_CODE!.slice(0, 4),
+        (bySection.get(r.BNF_CODE!.slice(0, 4)) ?? 0) + Number(r.ITEMS),
+      );
+    const real = readCsv(path.join(samples, 'westsussex_Prescribing_201819FY.csv')).filter(
+      (r) => r.Area === 'NHS Coastal West Sussex CCG' && r.date === '2018-04-01',
+    );
+    let realTotal = 0;
+    let generatedTotal = 0;
+    for (const r of real) {
+      const got = bySection.get(r.BNF_Section_Code!) ?? 0;
+      if (got === 0) continue; // a section the four sample practices never prescribed
+      realTotal += Number(r.items);
+      generatedTotal += got;
+      if (Number(r.items) >= 2000)
+        expect(Math.abs(got / Number(r.items) - 1), r.BNF_Section_Code).toBeLessThan(0.06);
+    }
+    expect(Math.abs(generatedTotal / realTotal - 1)).toBeLessThan(0.02);
+
+    const imported = await runImport(seeded.store.db, prescribingImporter(), file, {
+      actor: systemActor('test'),
+      facts: seeded.facts,
+    });
+    expect(imported.status === 'imported' && imported.notes.join(' ')).toMatch(/synthetic/);
+  });
+
+  it('serves the dashboard, a measure, a practice and price-per-unit savings as pages, JSON and CSV, to the group only', async () => {
+    const gp = new AppClient(seeded.app);
+    await gp.signIn('gp.coastal@example.nhs.uk', PASSWORD);
+    const json = async (url: string) => {
+      const response = await gp.get(url);
+      expect(response.status, url).toBe(200);
+      return (await response.json()) as Record<string, unknown>;
+    };
+    const dashboard = (await json('/api/v1/groups/09G/prescribing?month=2018-04')) as {
+      dataStatus: string;
+      measures: { id: string; latest: { groupValue: number | null } }[];
+    };
+    expect(dashboard.dataStatus).toBe('synthetic');
+    expect(dashboard.measures.length).toBeGreaterThanOrEqual(15);
+    const measure = (await json(
+      '/api/v1/groups/09G/prescribing/measures/ppi_cost_per_star_pu?month=2018-04',
+    )) as {
+      practices: { numerator: number; denominator: number; savingPence: number | null }[];
+      savingTotalPence: number;
+    };
+    expect(measure.practices.length).toBeGreaterThan(10);
+    expect(measure.savingTotalPence).toBe(
+      measure.practices.reduce((s, p) => s + Math.max(0, p.savingPence ?? 0), 0),
+    );
+    const summary = dashboard.measures.find((m) => m.id === 'ppi_cost_per_star_pu')!;
+    const num = measure.practices.reduce((s, p) => s + p.numerator, 0);
+    const den = measure.practices.reduce((s, p) => s + p.denominator, 0);
+    expect(summary.latest.groupValue).toBeCloseTo((1000 * num) / den, 9);
+    const ppu = (await json('/api/v1/groups/09G/prescribing/price-per-unit?month=2018-04')) as {
+      totalPence: number;
+      rows: { saving_pence: number }[];
+    };
+    expect(ppu.rows.length).toBeGreaterThan(0);
+    expect(ppu.totalPence).toBe(ppu.rows.reduce((s, r) => s + r.saving_pence, 0));
+    const practice = (await json(
+      '/api/v1/groups/09G/prescribing/practices/H82006?month=2018-04',
+    )) as {
+      pricePerUnit: { totalPence: number; rows: { saving_pence: number }[] };
+    };
+    expect(practice.pricePerUnit.totalPence).toBe(
+      practice.pricePerUnit.rows.reduce((s, r) => s + r.saving_pence, 0),
+    );
+    for (const url of [
+      '/groups/09G/prescribing',
+      '/groups/09G/prescribing/measures/broad_spectrum_antibiotics',
+      '/groups/09G/prescribing/practices/H82006',
+      '/groups/09G/prescribing/price-per-unit',
+    ]) {
+      const page = await gp.get(url);
+      expect(page.status, url).toBe(200);
+      expect(await page.text()).toContain('Synthetic data');
+    }
+    const csv = await gp.get('/groups/09G/prescribing/measures.csv?month=2018-04');
+    expect(csv.headers.get('content-type')).toContain('text/csv');
+    const csvRows = parse(await csv.text(), { columns: true }) as Record<string, string>[];
+    expect(new Set(csvRows.map((r) => r.measure)).size).toBeGreaterThanOrEqual(15);
+    expect(csvRows.every((r) => r.data === 'synthetic')).toBe(true);
+
+    expect((await gp.get('/api/v1/groups/09G/prescribing?month=2018-13')).status).toBe(400);
+    expect((await gp.get('/api/v1/groups/09G/prescribing?month=2020-01')).status).toBe(404);
+    expect((await gp.get('/api/v1/groups/09G/prescribing/measures/nope')).status).toBe(404);
+    expect((await gp.get('/api/v1/groups/09G/prescribing/practices/B85054')).status).toBe(404);
+    const other = new AppClient(seeded.app);
+    await other.signIn('gp.brighton@example.nhs.uk', PASSWORD);
+    expect((await other.get('/api/v1/groups/09G/prescribing')).status).toBe(403);
+    expect((await new AppClient(seeded.app).get('/api/v1/groups/09G/prescribing')).status).toBe(
+      401,
+    );
   });
 });

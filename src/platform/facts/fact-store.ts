@@ -1,5 +1,6 @@
 // The fact store: bulk published facts in embedded DuckDB (`.flock/facts.duckdb`), migrated at open.
 import { mkdir } from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
 import {
   dateValue,
@@ -128,6 +129,8 @@ export interface FactStoreOptions {
   /** Folder for `facts.duckdb`, or 'memory' for a throwaway store. */
   dataDir: string | 'memory';
   migrations?: Migration[];
+  /** DuckDB's memory limit, e.g. '2GB'. */
+  memoryLimit?: string;
 }
 
 export async function openFactStore(options: FactStoreOptions): Promise<FactStore> {
@@ -136,7 +139,16 @@ export async function openFactStore(options: FactStoreOptions): Promise<FactStor
     await mkdir(options.dataDir, { recursive: true });
     file = path.join(options.dataDir, 'facts.duckdb');
   }
-  const instance = await DuckDBInstance.create(file).catch((error: Error) => {
+  // A national prescribing month is larger than memory should be allowed to grow: past the limit
+  // DuckDB spills to a temporary folder instead (FLOCK_FACTS_MEMORY, default 2GB).
+  const spill =
+    options.dataDir === 'memory'
+      ? path.join(os.tmpdir(), `flock-duckdb-${process.pid}`)
+      : path.join(options.dataDir, 'duckdb-spill');
+  const instance = await DuckDBInstance.create(file, {
+    memory_limit: options.memoryLimit ?? process.env.FLOCK_FACTS_MEMORY ?? '2GB',
+    temp_directory: spill,
+  }).catch((error: Error) => {
     if (/lock/i.test(error.message)) {
       throw new StoreInUseError(
         `The fact store ${file} is in use by another Flock process. Stop it first, or run this command through it.`,

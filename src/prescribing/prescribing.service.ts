@@ -1,0 +1,458 @@
+// What the prescribing pages show: a group's measures against national deciles, one measure, one practice, savings.
+import { listMembers } from '../organisations/group.repository.js';
+import type { Group } from '../organisations/group.service.js';
+import type { Db } from '../platform/db/schema.js';
+import { AppError } from '../platform/errors.js';
+import type { FactStore } from '../platform/facts/fact-store.js';
+import { MIN_PRACTICE_SAVING_PENCE } from './compute.service.js';
+import { findMeasure, measures, unitLabel, unitScale, type Measure } from './measures.js';
+
+/** A group lists a presentation's price-per-unit saving from £200 (practices' from £10), as OpenPrescribing does. */
+export const MIN_GROUP_SAVING_PENCE = 20000;
+
+const inList = (codes: readonly string[]) =>
+  codes.map((c) => `'${c.replaceAll("'", "''")}'`).join(', ') || "''";
+
+export async function prescribingMonths(facts: FactStore): Promise<string[]> {
+  return (
+    await facts.all<{ month: string }>(
+      "SELECT DISTINCT strftime(month, '%Y-%m') AS month FROM measure_decile ORDER BY 1",
+    )
+  ).map((r) => r.month);
+}
+
+/** The month asked for (YYYY-MM), else the latest with figures for the group. */
+function chooseMonth(months: readonly string[], asked: string | undefined) {
+  if (asked !== undefined) {
+    if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(asked))
+      throw new AppError('invalid_input', 'month must be YYYY-MM', [
+        { field: 'month', message: 'Enter a month as YYYY-MM' },
+      ]);
+    if (!months.includes(asked))
+      throw new AppError(
+        'not_found',
+        `No prescribing figures for ${asked}; months held: ${months.join(', ') || 'none'}`,
+      );
+    return asked;
+  }
+  return months.at(-1);
+}
+
+async function groupContext(db: Db, facts: FactStore, group: Group) {
+  const members = await listMembers(db, group.id, group.as_at);
+  const codes = members.map((m) => m.code);
+  const months = (
+    await facts.all<{ month: string }>(
+      `SELECT DISTINCT strftime(month, '%Y-%m') AS month FROM prescribing_source WHERE practice_code IN (${inList(codes)}) ORDER BY 1`,
+    )
+  ).map((r) => r.month);
+  const [source] = await facts.all<{ synthetic: number; real: number }>(
+    `SELECT count(*) FILTER (WHERE synthetic) AS synthetic, count(*) FILTER (WHERE NOT synthetic) AS real
+     FROM prescribing_source WHERE practice_code IN (${inList(codes)})`,
+  );
+  const dataStatus =
+    !source || source.synthetic + source.real === 0
+      ? 'none'
+      : source.synthetic === 0
+        ? 'real'
+        : source.real === 0
+          ? 'synthetic'
+          : 'mixed';
+  return {
+    members,
+    codes,
+    months,
+    dataStatus: dataStatus as 'none' | 'real' | 'synthetic' | 'mixed',
+  };
+}
+
+const deciles = ['p10', 'p20', 'p30', 'p40', 'p50', 'p60', 'p70', 'p80', 'p90'] as const;
+interface DecileRow {
+  measure: string;
+  month: string;
+  practices: number;
+  p10: number | null;
+  p20: number | null;
+  p30: number | null;
+  p40: number | null;
+  p50: number | null;
+  p60: number | null;
+  p70: number | null;
+  p80: number | null;
+  p90: number | null;
+}
+
+/** Where a value falls among England's practices, 0–100, interpolated between the deciles. */
+export function percentileFromDeciles(
+  value: number,
+  row: Pick<DecileRow, (typeof deciles)[number]>,
+): number | null {
+  const points = deciles.map((d, i) => ({ p: (i + 1) * 10, v: row[d] }));
+  if (points.some((pt) => pt.v === null)) return null;
+  const pts = points as { p: number; v: number }[];
+  if (value <= pts[0]!.v) return pts[0]!.v === 0 ? 0 : Math.max(0, (10 * value) / pts[0]!.v);
+  for (let i = 1; i < pts.length; i++) {
+    const a = pts[i - 1]!;
+    const b = pts[i]!;
+    if (value <= b.v) return b.v === a.v ? a.p : a.p + (10 * (value - a.v)) / (b.v - a.v);
+  }
+  return 95;
+}
+
+/** How far a percentile is from good: 0 is best, 100 worst, whichever way the measure points. */
+const badness = (m: Measure, percentile: number | null) =>
+  percentile === null ? -1 : m.lowIsGood ? percentile : 100 - percentile;
+
+export interface MeasureSummary {
+  id: string;
+  title: string;
+  unit: string;
+  lowIsGood: boolean;
+  costBased: boolean;
+  tags: string[];
+  months: {
+    month: string;
+    groupValue: number | null;
+    numerator: number;
+    denominator: number;
+    nationalPractices: number;
+    deciles: (number | null)[];
+  }[];
+  /** The chosen month. */
+  latest: {
+    month: string;
+    groupValue: number | null;
+    nationalMedian: number | null;
+    groupPercentile: number | null;
+    /** Sum of member practices' positive savings at the national 10th percentile (cost measures). */
+    savingPence: number | null;
+  } | null;
+}
+
+/** Every measure for the group: its value by month against national deciles, worst first in the chosen month. */
+export async function groupMeasures(db: Db, facts: FactStore, group: Group, askedMonth?: string) {
+  const ctx = await groupContext(db, facts, group);
+  const month = chooseMonth(ctx.months, askedMonth);
+  const sums = await facts.all<{
+    measure: string;
+    month: string;
+    numerator: number;
+    denominator: number;
+    saving: number | null;
+  }>(
+    `SELECT measure, strftime(month, '%Y-%m') AS month, sum(numerator) AS numerator, sum(denominator) AS denominator,
+       sum(saving_pence) FILTER (WHERE saving_pence > 0) AS saving
+     FROM measure_value WHERE practice_code IN (${inList(ctx.codes)}) GROUP BY ALL`,
+  );
+  const decileRows = await facts.all<DecileRow>(
+    `SELECT measure, strftime(month, '%Y-%m') AS month, * EXCLUDE (measure, month) FROM measure_decile`,
+  );
+  const decileOf = new Map(decileRows.map((d) => [`${d.measure}|${d.month}`, d]));
+  const sumOf = new Map(sums.map((s) => [`${s.measure}|${s.month}`, s]));
+  const summaries: MeasureSummary[] = measures().map((m) => {
+    const rows = ctx.months.map((mo) => {
+      const s = sumOf.get(`${m.id}|${mo}`);
+      const d = decileOf.get(`${m.id}|${mo}`);
+      return {
+        month: mo,
+        groupValue: s && s.denominator > 0 ? (unitScale(m) * s.numerator) / s.denominator : null,
+        numerator: s?.numerator ?? 0,
+        denominator: s?.denominator ?? 0,
+        nationalPractices: d?.practices ?? 0,
+        deciles: deciles.map((k) => d?.[k] ?? null),
+      };
+    });
+    const chosen = rows.find((r) => r.month === month);
+    const d = month ? decileOf.get(`${m.id}|${month}`) : undefined;
+    return {
+      id: m.id,
+      title: m.title,
+      unit: unitLabel(m),
+      lowIsGood: m.lowIsGood,
+      costBased: m.costBased,
+      tags: m.tags,
+      months: rows,
+      latest: chosen
+        ? {
+            month: chosen.month,
+            groupValue: chosen.groupValue,
+            nationalMedian: d?.p50 ?? null,
+            groupPercentile:
+              chosen.groupValue !== null && d ? percentileFromDeciles(chosen.groupValue, d) : null,
+            savingPence: m.costBased ? (sumOf.get(`${m.id}|${month}`)?.saving ?? 0) : null,
+          }
+        : null,
+    };
+  });
+  summaries.sort(
+    (a, b) =>
+      badness(findMeasure(b.id)!, b.latest?.groupPercentile ?? null) -
+        badness(findMeasure(a.id)!, a.latest?.groupPercentile ?? null) ||
+      a.title.localeCompare(b.title),
+  );
+  return { ...ctx, month, measures: summaries };
+}
+
+/** One measure: every member practice in the chosen month, and all of them by month for the chart. */
+export async function groupMeasure(
+  db: Db,
+  facts: FactStore,
+  group: Group,
+  measureId: string,
+  askedMonth?: string,
+) {
+  const measure = findMeasure(measureId);
+  if (!measure) throw new AppError('not_found', `No measure "${measureId}"`);
+  const ctx = await groupContext(db, facts, group);
+  const month = chooseMonth(ctx.months, askedMonth);
+  const rows = await facts.all<{
+    practice_code: string;
+    month: string;
+    numerator: number;
+    denominator: number;
+    ratio: number | null;
+    percentile: number | null;
+    saving_pence: number | null;
+  }>(
+    `SELECT practice_code, strftime(month, '%Y-%m') AS month, numerator, denominator, ratio, percentile, saving_pence
+     FROM measure_value WHERE measure = ? AND practice_code IN (${inList(ctx.codes)}) ORDER BY month, practice_code`,
+    [measure.id],
+  );
+  const decileRows = await facts.all<DecileRow>(
+    `SELECT measure, strftime(month, '%Y-%m') AS month, * EXCLUDE (measure, month) FROM measure_decile WHERE measure = ? ORDER BY month`,
+    [measure.id],
+  );
+  const names = new Map(ctx.members.map((m) => [m.code, m.name]));
+  const practices = rows
+    .filter((r) => r.month === month)
+    .map((r) => ({
+      code: r.practice_code,
+      name: names.get(r.practice_code) ?? r.practice_code,
+      numerator: r.numerator,
+      denominator: r.denominator,
+      value: r.ratio,
+      percentile: r.percentile,
+      savingPence: measure.costBased ? r.saving_pence : null,
+    }))
+    // Worst first: highest values when low is good, lowest when high is good; no value last.
+    .sort((a, b) =>
+      a.value === null
+        ? 1
+        : b.value === null
+          ? -1
+          : measure.lowIsGood
+            ? b.value - a.value
+            : a.value - b.value,
+    );
+  const summary = (await groupMeasures(db, facts, group, month)).measures.find(
+    (m) => m.id === measure.id,
+  )!;
+  const byPractice = new Map<string, Map<string, number | null>>();
+  for (const r of rows) {
+    const series = byPractice.get(r.practice_code) ?? new Map<string, number | null>();
+    series.set(r.month, r.ratio);
+    byPractice.set(r.practice_code, series);
+  }
+  const decileMonths = ctx.months.map((mo) => {
+    const d = decileRows.find((x) => x.month === mo);
+    return { month: mo, deciles: deciles.map((k) => d?.[k] ?? null) };
+  });
+  const savingTotal = measure.costBased
+    ? practices.reduce(
+        (s, p) => s + (p.savingPence !== null && p.savingPence > 0 ? p.savingPence : 0),
+        0,
+      )
+    : null;
+  return { ...ctx, month, measure, summary, practices, byPractice, decileMonths, savingTotal };
+}
+
+export interface PpuRow {
+  practice_code: string;
+  bnf_code: string;
+  name: string | null;
+  quantity: number;
+  nic: string;
+  price_per_unit: number;
+  target_price_per_unit: number;
+  saving_pence: number;
+}
+
+/**
+ * Price-per-unit savings for the group in the month, by presentation: each practice's positive
+ * saving of at least £10, summed across the group and listed where the group total is at least
+ * £200. The total is the sum of the rows listed.
+ */
+export async function groupPricePerUnit(
+  db: Db,
+  facts: FactStore,
+  group: Group,
+  askedMonth?: string,
+  limit = 50,
+) {
+  const ctx = await groupContext(db, facts, group);
+  const month = chooseMonth(ctx.months, askedMonth);
+  const rows = await facts.all<{
+    bnf_code: string;
+    name: string | null;
+    practices: number;
+    quantity: number;
+    nic: string;
+    saving_pence: number;
+    target_price_per_unit: number;
+  }>(
+    `SELECT s.bnf_code, b.name, count(*) AS practices, sum(s.quantity) AS quantity, sum(s.nic)::VARCHAR AS nic,
+       sum(s.saving_pence)::BIGINT AS saving_pence, any_value(s.target_price_per_unit) AS target_price_per_unit
+     FROM ppu_saving s LEFT JOIN bnf_presentation b ON b.code = s.bnf_code
+     WHERE s.month = ?::DATE AND s.practice_code IN (${inList(ctx.codes)}) AND s.saving_pence >= ${MIN_PRACTICE_SAVING_PENCE}
+     GROUP BY s.bnf_code, b.name HAVING sum(s.saving_pence) >= ${MIN_GROUP_SAVING_PENCE}
+     ORDER BY saving_pence DESC, s.bnf_code`,
+    [`${month ?? '1900-01'}-01`],
+  );
+  const totalPence = rows.reduce((s, r) => s + r.saving_pence, 0);
+  return {
+    ...ctx,
+    month,
+    rows: rows.slice(0, limit),
+    allRows: rows,
+    totalPence,
+    presentations: rows.length,
+  };
+}
+
+/** One practice: its measures, its price-per-unit savings and its spend by BNF chapter against a fair share. */
+export async function practicePrescribing(
+  db: Db,
+  facts: FactStore,
+  group: Group,
+  practiceCode: string,
+  askedMonth?: string,
+) {
+  const ctx = await groupContext(db, facts, group);
+  const member = ctx.members.find((m) => m.code === practiceCode);
+  if (!member)
+    throw new AppError('not_found', `${practiceCode} is not a member practice of ${group.name}`);
+  const month = chooseMonth(ctx.months, askedMonth);
+  const monthDate = `${month ?? '1900-01'}-01`;
+  const values = await facts.all<{
+    measure: string;
+    numerator: number;
+    denominator: number;
+    ratio: number | null;
+    percentile: number | null;
+    saving_pence: number | null;
+  }>(
+    `SELECT measure, numerator, denominator, ratio, percentile, saving_pence FROM measure_value WHERE month = ?::DATE AND practice_code = ?`,
+    [monthDate, practiceCode],
+  );
+  const group_ = await groupMeasures(db, facts, group, month);
+  const valueOf = new Map(values.map((v) => [v.measure, v]));
+  const measureRows = group_.measures.map((s) => {
+    const v = valueOf.get(s.id);
+    const m = findMeasure(s.id)!;
+    return {
+      id: s.id,
+      title: s.title,
+      unit: s.unit,
+      value: v?.ratio ?? null,
+      percentile: v?.percentile ?? null,
+      groupValue: s.latest?.groupValue ?? null,
+      nationalMedian: s.latest?.nationalMedian ?? null,
+      savingPence: m.costBased ? (v?.saving_pence ?? null) : null,
+      badness: badness(m, v?.percentile ?? null),
+    };
+  });
+  measureRows.sort((a, b) => b.badness - a.badness || a.title.localeCompare(b.title));
+  const ppu = await facts.all<PpuRow>(
+    `SELECT s.practice_code, s.bnf_code, b.name, s.quantity, s.nic::VARCHAR AS nic, s.price_per_unit, s.target_price_per_unit, s.saving_pence
+     FROM ppu_saving s LEFT JOIN bnf_presentation b ON b.code = s.bnf_code
+     WHERE s.month = ?::DATE AND s.practice_code = ? AND s.saving_pence >= ${MIN_PRACTICE_SAVING_PENCE}
+     ORDER BY s.saving_pence DESC, s.bnf_code`,
+    [monthDate, practiceCode],
+  );
+  const ppuTotalPence = ppu.reduce((s, r) => s + r.saving_pence, 0);
+  // Fair share by chapter: the group's spend per registered patient in the chapter × this practice's list size.
+  const chapters = await facts.all<{
+    chapter_code: string;
+    chapter: string | null;
+    practice_pence: number;
+    group_pence: number;
+  }>(
+    `SELECT substr(p.bnf_code, 1, 2) AS chapter_code, any_value(b.chapter) AS chapter,
+       (sum(p.actual_cost) FILTER (WHERE p.practice_code = ?) * 100)::BIGINT AS practice_pence,
+       (sum(p.actual_cost) * 100)::BIGINT AS group_pence
+     FROM prescribing p LEFT JOIN bnf_presentation b ON b.code = p.bnf_code
+     WHERE p.month = ?::DATE AND p.practice_code IN (${inList(ctx.codes)}) GROUP BY 1 ORDER BY 1`,
+    [practiceCode, monthDate],
+  );
+  // List sizes are the denominators of any per-1,000-patients measure.
+  const listMeasure = measures().find(
+    (m) => 'population' in m.denominator && m.denominator.population === 'list_size',
+  );
+  const lists = await facts.all<{ practice_code: string; list_size: number }>(
+    `SELECT practice_code, denominator AS list_size FROM measure_value
+     WHERE month = ?::DATE AND measure = ? AND practice_code IN (${inList(ctx.codes)})`,
+    [monthDate, listMeasure?.id ?? ''],
+  );
+  const listOf = new Map(lists.map((l) => [l.practice_code, l.list_size]));
+  const groupList = lists.reduce((s, l) => s + l.list_size, 0);
+  const ownList = listOf.get(practiceCode) ?? 0;
+  const chapterRows = chapters.map((c) => {
+    const fairPence = groupList > 0 ? Math.round((c.group_pence * ownList) / groupList) : null;
+    return {
+      code: c.chapter_code,
+      name: c.chapter ?? `Chapter ${c.chapter_code} (not in the BNF code list)`,
+      practicePence: c.practice_pence ?? 0,
+      fairSharePence: fairPence,
+      differencePence: fairPence === null ? null : (c.practice_pence ?? 0) - fairPence,
+    };
+  });
+  return {
+    ...ctx,
+    month,
+    practice: member,
+    measures: measureRows,
+    ppu,
+    ppuTotalPence,
+    chapters: chapterRows,
+    listSize: ownList,
+    groupListSize: groupList,
+  };
+}
+
+/** Every member practice × every measure in the month, for one CSV. */
+export async function practicesByMeasures(
+  db: Db,
+  facts: FactStore,
+  group: Group,
+  askedMonth?: string,
+) {
+  const ctx = await groupContext(db, facts, group);
+  const month = chooseMonth(ctx.months, askedMonth);
+  const rows = await facts.all<{
+    practice_code: string;
+    measure: string;
+    numerator: number;
+    denominator: number;
+    ratio: number | null;
+    percentile: number | null;
+    saving_pence: number | null;
+  }>(
+    `SELECT practice_code, measure, numerator, denominator, ratio, percentile, saving_pence FROM measure_value
+     WHERE month = ?::DATE AND practice_code IN (${inList(ctx.codes)}) ORDER BY practice_code, measure`,
+    [`${month ?? '1900-01'}-01`],
+  );
+  const names = new Map(ctx.members.map((m) => [m.code, m.name]));
+  return {
+    ...ctx,
+    month,
+    rows: rows.map((r) => {
+      const m = findMeasure(r.measure);
+      return {
+        ...r,
+        practice_name: names.get(r.practice_code) ?? '',
+        unit: m ? unitLabel(m) : '',
+        title: m?.title ?? r.measure,
+      };
+    }),
+  };
+}

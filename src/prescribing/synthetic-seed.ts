@@ -1,0 +1,103 @@
+// First start: generates and imports the demo's synthetic prescribing in the background, month by month.
+import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import type { Kysely } from 'kysely';
+import { listMembers } from '../organisations/group.repository.js';
+import { requireGroup } from '../organisations/group.service.js';
+import type { Actor } from '../platform/audit/audit.service.js';
+import type { Database } from '../platform/db/schema.js';
+import type { FactStore } from '../platform/facts/fact-store.js';
+import { runImport } from '../platform/imports/import-runner.js';
+import { prescribingImporter } from './prescribing.import.js';
+import {
+  calibrationMonths,
+  generatePrescribing,
+  syntheticFileName,
+} from './synthetic-prescribing.js';
+
+/** Practices in the demo's national comparison besides the demo groups' own: 1 in this many. */
+export const DEMO_NATIONAL_SAMPLE = 20;
+
+/** A fixed 1-in-N choice of practice codes, the same on every machine. */
+export const inDemoSample = (code: string) =>
+  createHash('sha256').update(code).digest().readUInt32BE(0) % DEMO_NATIONAL_SAMPLE === 0;
+
+export interface DemoPrescribingStatus {
+  state: 'not started' | 'generating' | 'importing' | 'ready' | 'failed';
+  monthsImported: number;
+  monthsTotal: number;
+  message?: string;
+}
+
+/** What the prescribing pages say while the demo data is still being prepared. */
+export const demoPrescribingStatus: DemoPrescribingStatus = {
+  state: 'not started',
+  monthsImported: 0,
+  monthsTotal: calibrationMonths.length,
+};
+
+/**
+ * Writes 2018-19 for the demo groups' practices and a 1-in-20 sample of England's (the national
+ * comparison), then imports each month. Months already imported are skipped, so a restart resumes.
+ */
+export async function seedDemoPrescribing(
+  db: Kysely<Database>,
+  facts: FactStore,
+  sharedDataDir: string,
+  outDir: string,
+  groupCodes: readonly string[],
+  today: string,
+  actor: Actor,
+): Promise<void> {
+  const status = demoPrescribingStatus;
+  try {
+    const done = new Set(
+      (
+        await db
+          .selectFrom('import_log')
+          .select('file_name')
+          .where('kind', '=', 'prescribing')
+          .execute()
+      ).map((r) => r.file_name),
+    );
+    const missing = calibrationMonths.filter(
+      (m) =>
+        !done.has(syntheticFileName(m)) || !existsSync(path.join(outDir, syntheticFileName(m))),
+    );
+    status.monthsImported = calibrationMonths.length - missing.length;
+    if (missing.length) {
+      const own = new Set<string>();
+      for (const code of groupCodes) {
+        const group = await requireGroup(db, code, today);
+        for (const m of await listMembers(db, group.id, '2019-03-31')) own.add(m.code);
+      }
+      const all = await db
+        .selectFrom('organisation')
+        .select('code')
+        .where('type', '=', 'practice')
+        .execute();
+      const practiceCodes = all.map((p) => p.code).filter((c) => own.has(c) || inDemoSample(c));
+      status.state = 'generating';
+      await generatePrescribing(db, facts, {
+        sharedDataDir,
+        outDir,
+        months: missing,
+        practiceCodes,
+      });
+      status.state = 'importing';
+      for (const month of missing) {
+        await runImport(db, prescribingImporter(), path.join(outDir, syntheticFileName(month)), {
+          actor,
+          facts,
+        });
+        status.monthsImported += 1;
+      }
+    }
+    status.state = 'ready';
+  } catch (error) {
+    status.state = 'failed';
+    status.message = (error as Error).message;
+    throw error;
+  }
+}
