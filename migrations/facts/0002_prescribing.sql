@@ -78,7 +78,7 @@ CREATE TABLE measure_decile (
 );
 
 -- Price-per-unit savings: per practice, month and presentation, against the national 10th percentile
--- price per unit of its substitution set. Only positive savings are kept.
+-- price per unit of its substitution set. Only savings of £10 or more are kept.
 CREATE TABLE ppu_saving (
   month DATE NOT NULL,
   practice_code VARCHAR NOT NULL,
