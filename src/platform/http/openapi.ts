@@ -40,6 +40,18 @@ const query = (name: string, description: string, schema: Record<string, unknown
   schema,
 });
 const monthPattern = { type: 'string', pattern: '^\\d{4}-\\d{2}$' };
+const monthQuery = query(
+  'month',
+  'Month, YYYY-MM (default: the latest with prescribing)',
+  monthPattern,
+);
+const measureParameter = {
+  name: 'measure',
+  in: 'path',
+  required: true,
+  description: 'Measure id, e.g. broad_spectrum_antibiotics (the files in measures/)',
+  schema: { type: 'string' },
+};
 const podQuery = query('pod', 'Point of delivery (default gp-referral)', {
   type: 'string',
   enum: [...pointOfDeliveryCodes],
@@ -293,6 +305,26 @@ export const openApiDocument = {
       'A practice’s monthly activity for a point of delivery and specialty as an SPC chart',
       [practiceParameter, podQuery, specialtyQuery, rebaseQuery],
       'Monthly counts, limits, special causes',
+    ),
+    '/api/v1/groups/{code}/prescribing': privateGet(
+      'Every prescribing measure for the group by month against national deciles, worst first in the chosen month, with the group’s position and cost savings at the 10th percentile',
+      [monthQuery],
+      'Measures with group values, national deciles and savings',
+    ),
+    '/api/v1/groups/{code}/prescribing/measures/{measure}': privateGet(
+      'One measure: its definition and why it matters, the group by month, and every member practice in the month with its national percentile',
+      [measureParameter, monthQuery],
+      'Measure, group series and practices',
+    ),
+    '/api/v1/groups/{code}/prescribing/practices/{practice}': privateGet(
+      'One member practice: its measures, its price-per-unit savings of £10 or more, and its spend by BNF chapter against a list-size fair share',
+      [practiceParameter, monthQuery],
+      'Measures, price-per-unit savings and chapters',
+    ),
+    '/api/v1/groups/{code}/prescribing/price-per-unit': privateGet(
+      'Price-per-unit savings for the group by presentation against England’s 10th-percentile price per unit; the total is the sum of the rows',
+      [monthQuery],
+      'Savings by presentation, in pence',
     ),
     '/api/v1/groups/{code}/variation/attention': privateGet(
       'What stands out: funnel outliers at 99.8%, special causes in the last 6 months, assurance failures; each with a link and the reason',
