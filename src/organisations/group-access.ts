@@ -34,6 +34,12 @@ export function createGroupAccess({ db, clock, page, cache }: GroupAccessDeps) {
 
   return {
     today,
+    /** Breadcrumbs from the home page to the group, then any further steps. */
+    crumbs: (group: Group, extra: { text: string; href: string }[] = []) => [
+      { text: 'Groups', href: '/' },
+      { text: group.name, href: `/groups/${group.code}` },
+      ...extra,
+    ],
     groupByCode,
     ancestors,
     canRead,

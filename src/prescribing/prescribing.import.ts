@@ -13,10 +13,8 @@ import { computeMonthIn } from './compute.service.js';
 interface Columns {
   month: string;
   practice: string;
-  practiceName: string | null;
   commissioner: string | null;
   bnfCode: string;
-  description: string | null;
   /**
    * What tells two rows for one practice and presentation apart: EPD gives one row per quantity per
    * item; PDPI sometimes adds a second row with another quantity (a zero-quantity adjustment, say).
@@ -43,10 +41,8 @@ const epd: ColumnLayout & { columns: Columns } = {
   columns: {
     month: 'YEAR_MONTH',
     practice: 'PRACTICE_CODE',
-    practiceName: 'PRACTICE_NAME',
     commissioner: 'PCO_CODE',
     bnfCode: 'BNF_CODE',
-    description: 'BNF_DESCRIPTION',
     perItem: 'QUANTITY',
     items: 'ITEMS',
     quantity: 'TOTAL_QUANTITY',
@@ -61,10 +57,8 @@ const pdpi: ColumnLayout & { columns: Columns } = {
   columns: {
     month: 'PERIOD',
     practice: 'PRACTICE',
-    practiceName: null,
     commissioner: 'PCT',
     bnfCode: 'BNF CODE',
-    description: 'BNF NAME',
     perItem: 'QUANTITY',
     items: 'ITEMS',
     quantity: 'QUANTITY',
@@ -89,53 +83,59 @@ export function monthFromFileName(fileName: string): string | undefined {
 
 const practicePattern = /^[A-Z0-9]{3,10}$/;
 const bnfPattern = /^[0-9A-Z]{9,15}$/;
-const wholeNumber = /^\d+$/;
-const number = /^(\d+(\.\d*)?|\.\d+)$/;
+
+const numberText = /^-?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?$/;
 
 /**
- * The rule each cell must satisfy, once as SQL (counted over the whole file in one pass) and once
- * in JavaScript (to name the first line that breaks it when the count is not zero).
+ * Checks of the numbers in every row, once as SQL (counted over the whole file in the one pass) and
+ * once in JavaScript (to name the first line that fails when the count is not zero). Codes and
+ * months are checked afterwards on their distinct values, which are few.
  */
 const cellRules: {
-  field: keyof Columns;
-  sql: (cell: string) => string;
+  field: 'items' | 'quantity' | 'nic' | 'actualCost';
+  type: string;
+  /** SQL over the cast value `v`: true when the cell is bad. */
+  sqlBad: (v: string) => string;
   bad: (value: string) => string | undefined;
 }[] = [
   {
-    field: 'month',
-    sql: (c) => `regexp_full_match(trim(${c}), '\\d{4}[_-]?(0[1-9]|1[0-2])')`,
-    bad: (v) => (monthOf(v) ? undefined : 'expected a month as YYYYMM, YYYY_MM or YYYY-MM'),
-  },
-  {
-    field: 'practice',
-    sql: (c) => `regexp_full_match(trim(${c}), '[A-Z0-9]{3,10}')`,
-    bad: (v) => (practicePattern.test(v.trim()) ? undefined : 'expected a practice code'),
-  },
-  {
-    field: 'bnfCode',
-    sql: (c) => `regexp_full_match(trim(${c}), '[0-9A-Z]{9,15}')`,
-    bad: (v) =>
-      bnfPattern.test(v.trim()) ? undefined : 'expected a BNF code (9 to 15 letters and digits)',
-  },
-  {
     field: 'items',
-    sql: (c) => `regexp_full_match(trim(${c}), '\\d+') AND length(trim(${c})) <= 9`,
-    bad: (v) =>
-      wholeNumber.test(v.trim()) && v.trim().length <= 9
-        ? undefined
-        : 'expected a whole number of items, 0 or more',
+    type: 'DOUBLE',
+    sqlBad: (v) => `${v} IS NULL OR ${v} < 0 OR ${v} <> floor(${v}) OR ${v} > 1e9`,
+    bad: (v) => {
+      const n = Number(v.trim());
+      if (numberText.test(v.trim()) && Number.isInteger(n) && n >= 0 && n <= 1e9) return undefined;
+      return v.trim().startsWith('-')
+        ? 'must not be negative'
+        : 'expected a whole number of items, 0 or more';
+    },
   },
-  ...(['quantity', 'nic', 'actualCost'] as const).map((field) => ({
+  ...(
+    [
+      ['quantity', 'DOUBLE'],
+      ['nic', 'DECIMAL(15, 2)'],
+      ['actualCost', 'DECIMAL(18, 5)'],
+    ] as const
+  ).map(([field, type]) => ({
     field,
-    sql: (c: string) => `regexp_full_match(trim(${c}), '(\\d+(\\.\\d*)?|\\.\\d+)')`,
-    bad: (v: string) =>
-      number.test(v.trim())
-        ? undefined
-        : v.trim().startsWith('-')
-          ? 'must not be negative'
-          : 'expected a number, 0 or more',
+    type,
+    sqlBad: (v: string) => `${v} IS NULL OR ${v} < 0`,
+    bad: (v: string) => {
+      const n = Number(v.trim());
+      if (numberText.test(v.trim()) && Number.isFinite(n) && n >= 0) return undefined;
+      return v.trim().startsWith('-') ? 'must not be negative' : 'expected a number, 0 or more';
+    },
   })),
 ];
+
+/** Checks of the codes and months, run on their distinct values. */
+const keyRules = {
+  month: (v: string) => (monthOf(v) ? undefined : 'expected a month as YYYYMM, YYYY_MM or YYYY-MM'),
+  practice: (v: string) =>
+    practicePattern.test(v.trim()) ? undefined : 'expected a practice code',
+  bnfCode: (v: string) =>
+    bnfPattern.test(v.trim()) ? undefined : 'expected a BNF code (9 to 15 letters and digits)',
+};
 
 const quote = (column: string) => `"${column.replaceAll('"', '""')}"`;
 
@@ -177,7 +177,11 @@ async function firstProblem(
 interface StageSummary {
   rows: number;
   groups: number;
-  months: string[];
+  /** The month cells as written (distinct). */
+  months: (string | null)[];
+  /** Practice codes and BNF codes that are not codes at all (null when there are none). */
+  practices: (string | null)[] | null;
+  codes: (string | null)[] | null;
   bad: Record<string, number>;
   duplicate_practice: string | null;
   duplicate_code: string | null;
@@ -219,14 +223,17 @@ export const prescribingImporter = (): BulkImporter => ({
       file.onProgress(0.7);
       const [summary] = await tx.all<StageSummary>(`
         SELECT sum(n_rows)::BIGINT AS rows, count(*)::BIGINT AS groups,
-          list(DISTINCT month ORDER BY month) AS months,
+          (SELECT list(DISTINCT month_raw) FROM rx_stage) AS months,
+          (SELECT list(practice) FROM (SELECT DISTINCT practice FROM rx_stage)
+            WHERE NOT coalesce(regexp_full_match(practice, '[A-Z0-9]{3,10}'), false)) AS practices,
+          (SELECT list(bnf_code) FROM (SELECT DISTINCT bnf_code FROM rx_stage)
+            WHERE NOT coalesce(regexp_full_match(bnf_code, '[0-9A-Z]{9,15}'), false)) AS codes,
           struct_pack(${cellRules.map((r) => `${r.field} := sum(bad_${r.field})::BIGINT`).join(', ')}) AS bad,
           first(practice ORDER BY practice) FILTER (WHERE duplicated) AS duplicate_practice,
           first(bnf_code ORDER BY practice) FILTER (WHERE duplicated) AS duplicate_code
         FROM rx_stage`);
       if (!summary) throw new Error('no summary of the staged file');
-      await check(ctx, file.path, columns, summary);
-      const month = `${summary.months[0]}-01`;
+      const month = `${await check(ctx, file.path, columns, summary)}-01`;
       await store(tx, month, ctx.importId);
       file.onProgress(0.8);
       await report(ctx, tx, month, summary);
@@ -253,14 +260,18 @@ async function store(tx: FactSession, month: string, importId: number) {
   );
   await tx.run(
     `INSERT OR REPLACE INTO prescribing_source
-     SELECT ?::DATE, practice, any_value(practice_name), any_value(commissioner), bool_or(synthetic), ?
+     SELECT ?::DATE, practice, NULL, any_value(commissioner), bool_or(synthetic), ?
      FROM rx_stage GROUP BY practice`,
     [month, importId],
   );
+  // Codes first (a few thousand), then only their rows.
   await tx.run(
     `INSERT OR REPLACE INTO prescribing_unknown_code
-     SELECT ?::DATE, s.bnf_code, any_value(s.description), sum(s.items), ?
-     FROM rx_stage s ANTI JOIN bnf_presentation b ON b.code = s.bnf_code GROUP BY s.bnf_code`,
+     WITH unknown AS (
+       SELECT d.bnf_code FROM (SELECT DISTINCT bnf_code FROM rx_stage) d
+       ANTI JOIN bnf_presentation b ON b.code = d.bnf_code)
+     SELECT ?::DATE, s.bnf_code, NULL, sum(s.items), ?
+     FROM rx_stage s SEMI JOIN unknown u ON u.bnf_code = s.bnf_code GROUP BY s.bnf_code`,
     [month, importId],
   );
 }
@@ -280,104 +291,105 @@ async function stage(
   cell: (field: keyof Columns) => string,
   synthetic: string,
 ) {
-  const number = (field: keyof Columns, type: string) =>
-    `TRY_CAST(trim(${cell(field)}) AS ${type})`;
-  const badCounts = cellRules.map(
-    (r) => `count(*) FILTER (WHERE NOT coalesce(${r.sql(cell(r.field))}, false)) AS bad_${r.field}`,
-  );
+  const value = (field: keyof Columns, type: string) => `TRY_CAST(trim(${cell(field)}) AS ${type})`;
+  // Names and descriptions are not carried: per practice × presentation they would hold a national
+  // month's memory many times over, and ODS and the BNF list name what Flock shows.
   await tx.run(
     `CREATE OR REPLACE TEMP TABLE rx_stage AS
-     SELECT
-       strftime(strptime(regexp_replace(trim(${cell('month')}), '[_-]', ''), '%Y%m'), '%Y-%m') AS month,
-       trim(${cell('practice')}) AS practice,
-       trim(${cell('bnfCode')}) AS bnf_code,
-       any_value(trim(${cell('practiceName')})) AS practice_name,
-       any_value(trim(${cell('commissioner')})) AS commissioner,
-       any_value(trim(${cell('description')})) AS description,
-       coalesce(sum(${number('items', 'INTEGER')}), 0)::INTEGER AS items,
-       coalesce(sum(${number('quantity', 'DOUBLE')}), 0) AS quantity,
-       coalesce(sum(${number('nic', 'DECIMAL(15, 2)')}), 0)::DECIMAL(15, 2) AS nic,
-       coalesce(sum(${number('actualCost', 'DECIMAL(18, 5)')}), 0)::DECIMAL(18, 5) AS actual_cost,
-       bool_or(${synthetic}) AS synthetic,
+     SELECT month_raw, practice, bnf_code,
+       any_value(commissioner) AS commissioner,
+       coalesce(sum(items), 0)::INTEGER AS items,
+       coalesce(sum(quantity), 0) AS quantity,
+       coalesce(sum(nic), 0)::DECIMAL(15, 2) AS nic,
+       coalesce(sum(actualCost), 0)::DECIMAL(18, 5) AS actual_cost,
+       bool_or(synthetic) AS synthetic,
        count(*) AS n_rows,
-       count(*) > 1 AND len(list_distinct(list(coalesce(trim(${cell('perItem')}), '')))) < count(*) AS duplicated,
-       ${badCounts.join(',\n       ')}
-     FROM read_csv(?, header = true, all_varchar = true)
+       -- A row repeats another when practice, presentation and quantity per item all match.
+       count(*) > 1 AND len(list_distinct(list(coalesce(per_item, -1)))) < count(*) AS duplicated,
+       ${cellRules.map((r) => `count(*) FILTER (WHERE ${r.sqlBad(r.field)}) AS bad_${r.field}`).join(',\n       ')}
+     FROM (
+       SELECT trim(${cell('month')}) AS month_raw, trim(${cell('practice')}) AS practice,
+         trim(${cell('bnfCode')}) AS bnf_code, trim(${cell('commissioner')}) AS commissioner,
+         ${value('perItem', 'DOUBLE')} AS per_item, ${synthetic} AS synthetic,
+         ${cellRules.map((r) => `${value(r.field, r.type)} AS ${r.field}`).join(', ')}
+       FROM read_csv(?, header = true, all_varchar = true))
      GROUP BY ALL`,
     [path],
   );
 }
 
-/** Stops the import at the first problem the summary shows, naming the line that has it. */
-async function check(ctx: ImportContext, path: string, columns: Columns, summary: StageSummary) {
-  for (const rule of cellRules) {
-    if (!summary.bad[rule.field]) continue;
+/** Stops the import at the first problem the summary shows, naming the line that has it; returns the month. */
+async function check(
+  ctx: ImportContext,
+  path: string,
+  columns: Columns,
+  summary: StageSummary,
+): Promise<string> {
+  const locate = async (
+    field: keyof Columns,
+    bad: (value: string, cell: (field: keyof Columns) => string) => string | undefined,
+  ): Promise<never> => {
     const found = await firstProblem(
       path,
       (cell) => {
-        const reason = rule.bad(cell(rule.field));
-        return reason
-          ? { field: rule.field, reason: `${reason} (found "${cell(rule.field).slice(0, 40)}")` }
-          : undefined;
+        const reason = bad(cell(field), cell);
+        return reason ? { field, reason } : undefined;
       },
       columns,
     );
-    ctx.fail(
+    return ctx.fail(
       found?.line,
-      found?.column ?? columns[rule.field] ?? rule.field,
+      found?.column ?? columns[field] ?? undefined,
       found?.reason ?? 'invalid value',
     );
+  };
+  const found = (v: string) => ` (found "${v.slice(0, 40)}")`;
+  for (const rule of cellRules) {
+    if (summary.bad[rule.field])
+      await locate(rule.field, (v) => rule.bad(v) && `${rule.bad(v)}${found(v)}`);
   }
-  const months = summary.months.filter((m) => m !== null);
+  const keyCheck = (field: 'month' | 'practice' | 'bnfCode') => (v: string) => {
+    const reason = keyRules[field](v);
+    return reason && `${reason}${found(v)}`;
+  };
+  if (summary.practices?.length) await locate('practice', keyCheck('practice'));
+  if (summary.codes?.length) await locate('bnfCode', keyCheck('bnfCode'));
+  if (summary.months.some((m) => m === null || !monthOf(m)))
+    await locate('month', keyCheck('month'));
+  const months = [...new Set(summary.months.map((m) => monthOf(m ?? '') ?? ''))].sort();
+  const first = months[0] ?? '';
   if (months.length > 1) {
-    const found = await firstProblem(
-      path,
-      (cell) =>
-        monthOf(cell('month')) !== months[0]
-          ? {
-              field: 'month',
-              reason: `this row is for ${monthOf(cell('month'))}, earlier rows for ${months[0]}`,
-            }
-          : undefined,
-      columns,
-    );
-    ctx.fail(
-      found?.line,
-      columns.month,
-      `${found?.reason ?? 'rows for more than one month'}: a file must hold one month (it holds ${months.join(', ')})`,
-    );
+    await locate('month', (v) => {
+      const m = monthOf(v);
+      return m === undefined || m === months[0]
+        ? undefined
+        : `this row is for ${m}, others for ${months.filter((x) => x !== m).join(', ')}: a file must hold one month (it holds ${months.join(', ')})`;
+    });
   }
-  if (ctx.period && months[0] !== ctx.period) {
+  if (ctx.period && first !== ctx.period) {
     ctx.fail(
       2,
       columns.month,
-      `the rows are for ${months[0]} but the file is for ${ctx.period} (from its name or --period): is this the wrong month's file?`,
+      `the rows are for ${first} but the file is for ${ctx.period} (from its name or --period): is this the wrong month's file?`,
     );
   }
   if (summary.duplicate_practice !== null) {
-    const seen = new Set<string>();
-    const found = await firstProblem(
-      path,
-      (cell) => {
-        if (
-          cell('practice').trim() !== summary.duplicate_practice ||
-          cell('bnfCode').trim() !== summary.duplicate_code
-        )
-          return undefined;
-        const key = cell('perItem').trim();
-        if (!seen.has(key)) {
-          seen.add(key);
-          return undefined;
-        }
-        return {
-          field: 'bnfCode',
-          reason: `duplicate row: practice ${summary.duplicate_practice}, presentation ${summary.duplicate_code}, ${columns.perItem} ${key} appears twice in the month`,
-        };
-      },
-      columns,
-    );
-    ctx.fail(found?.line, found?.column, found?.reason ?? 'duplicate row');
+    const seen = new Set<number>();
+    await locate('bnfCode', (_v, cell) => {
+      if (
+        cell('practice').trim() !== summary.duplicate_practice ||
+        cell('bnfCode').trim() !== summary.duplicate_code
+      )
+        return undefined;
+      const key = Number(cell('perItem').trim() || -1);
+      if (!seen.has(key)) {
+        seen.add(key);
+        return undefined;
+      }
+      return `duplicate row: practice ${summary.duplicate_practice}, presentation ${summary.duplicate_code}, ${columns.perItem} ${cell('perItem').trim()} appears twice in the month`;
+    });
   }
+  return first;
 }
 
 /** What the person importing should know: practices, items, cost, codes not in the BNF list. */

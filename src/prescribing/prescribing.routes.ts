@@ -64,12 +64,7 @@ export function registerPrescribingRoutes(
   { db, facts, cache }: Deps,
   access: GroupAccess,
 ) {
-  const { privateGroup, cachedPage } = access;
-  const crumbs = (group: Group, extra: { text: string; href: string }[] = []) => [
-    { text: 'Groups', href: '/' },
-    { text: group.name, href: `/groups/${group.code}` },
-    ...extra,
-  ];
+  const { privateGroup, cachedPage, crumbs } = access;
   const rxCrumbs = (group: Group) =>
     crumbs(group, [{ text: 'Prescribing', href: `/groups/${group.code}/prescribing` }]);
   const memo = <T>(key: string, work: () => Promise<T>) => cache.memo(key, work);

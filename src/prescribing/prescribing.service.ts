@@ -66,6 +66,16 @@ async function groupContext(db: Db, facts: FactStore, group: Group) {
   };
 }
 
+/** A practice's stored figures on one measure and month (measure_value). */
+interface MeasureValueRow {
+  practice_code: string;
+  numerator: number;
+  denominator: number;
+  ratio: number | null;
+  percentile: number | null;
+  saving_pence: number | null;
+}
+
 const deciles = ['p10', 'p20', 'p30', 'p40', 'p50', 'p60', 'p70', 'p80', 'p90'] as const;
 interface DecileRow {
   measure: string;
@@ -205,15 +215,7 @@ export async function groupMeasure(
   if (!measure) throw new AppError('not_found', `No measure "${measureId}"`);
   const ctx = await groupContext(db, facts, group);
   const month = chooseMonth(ctx.months, askedMonth);
-  const rows = await facts.all<{
-    practice_code: string;
-    month: string;
-    numerator: number;
-    denominator: number;
-    ratio: number | null;
-    percentile: number | null;
-    saving_pence: number | null;
-  }>(
+  const rows = await facts.all<MeasureValueRow & { month: string }>(
     `SELECT practice_code, strftime(month, '%Y-%m') AS month, numerator, denominator, ratio, percentile, saving_pence
      FROM measure_value WHERE measure = ? AND practice_code IN (${inList(ctx.codes)}) ORDER BY month, practice_code`,
     [measure.id],
@@ -428,15 +430,7 @@ export async function practicesByMeasures(
 ) {
   const ctx = await groupContext(db, facts, group);
   const month = chooseMonth(ctx.months, askedMonth);
-  const rows = await facts.all<{
-    practice_code: string;
-    measure: string;
-    numerator: number;
-    denominator: number;
-    ratio: number | null;
-    percentile: number | null;
-    saving_pence: number | null;
-  }>(
+  const rows = await facts.all<MeasureValueRow & { measure: string }>(
     `SELECT practice_code, measure, numerator, denominator, ratio, percentile, saving_pence FROM measure_value
      WHERE month = ?::DATE AND practice_code IN (${inList(ctx.codes)}) ORDER BY practice_code, measure`,
     [`${month ?? '1900-01'}-01`],

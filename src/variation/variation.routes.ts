@@ -126,12 +126,7 @@ export function registerVariationRoutes(
   { db, facts, cache, page, clock }: Deps,
   access: GroupAccess,
 ) {
-  const { privateGroup, cachedPage } = access;
-  const crumbs = (group: Group, extra: { text: string; href: string }[] = []) => [
-    { text: 'Groups', href: '/' },
-    { text: group.name, href: `/groups/${group.code}` },
-    ...extra,
-  ];
+  const { privateGroup, cachedPage, crumbs } = access;
   const variationCrumbs = (group: Group) =>
     crumbs(group, [{ text: 'Variation', href: `/groups/${group.code}/variation` }]);
 

@@ -51,6 +51,9 @@ function queue() {
 
 const DAY_MS = 86_400_000;
 
+/** FLOCK_TRACE_FACTS=1 prints each statement's time to standard error (for tuning imports). */
+const trace = process.env.FLOCK_TRACE_FACTS === '1';
+
 function appendValue(appender: DuckDBAppender, type: ColumnType, value: FactValue) {
   if (value === null) return appender.appendNull();
   switch (type) {
@@ -82,7 +85,12 @@ function plainRow(row: Record<string, unknown>) {
 function session(connection: DuckDBConnection): FactSession {
   return {
     run: async (sqlText, params) => {
+      const started = trace ? performance.now() : 0;
       await connection.run(sqlText, params as DuckDBValue[] | undefined);
+      if (trace)
+        process.stderr.write(
+          `[facts ${((performance.now() - started) / 1000).toFixed(2)} s] ${sqlText.replace(/\s+/g, ' ').slice(0, 90)}\n`,
+        );
     },
     all: async <Row>(sqlText: string, params?: FactValue[]) => {
       const reader = await connection.runAndReadAll(sqlText, params as DuckDBValue[] | undefined);
