@@ -2,10 +2,16 @@
 import type { Db } from '../platform/db/schema.js';
 import type { FactSession, FactStore } from '../platform/facts/fact-store.js';
 import { practiceDenominators } from './denominators.js';
+import {
+  measures as shippedMeasures,
+  populationWeighting,
+  unitScale,
+  type CodeSet,
+  type Measure,
+} from './measures.js';
 
 /** The smallest price-per-unit saving kept for a practice and presentation: £10. */
 export const MIN_PRACTICE_SAVING_PENCE = 1000;
-import { measures as shippedMeasures, unitScale, type CodeSet, type Measure } from './measures.js';
 
 const likeAny = (patterns: readonly string[]) =>
   patterns.map((p) => `bnf_code LIKE '${p}'`).join(' OR ') || 'false';
@@ -169,9 +175,7 @@ async function computeMeasures(tx: FactSession, month: string, measures: readonl
         : `coalesce(pop.value, 0)`;
     const populationJoin =
       'population' in m.denominator
-        ? `LEFT JOIN rx_population pop ON pop.practice_code = r.practice_code AND pop.name = '${
-            m.denominator.population === 'star_pu' ? m.denominator.weighting : 'list_size'
-          }'`
+        ? `LEFT JOIN rx_population pop ON pop.practice_code = r.practice_code AND pop.name = '${populationWeighting(m.denominator)}'`
         : `LEFT JOIN rx_parts den ON den.measure = '${m.id}' AND den.part = 'den' AND den.practice_code = r.practice_code`;
     return `SELECT '${m.id}' AS measure, r.practice_code, r.standard,
         coalesce(num.${amount[m.numerator.measure]}, 0)::DOUBLE AS numerator,

@@ -36,6 +36,13 @@ describe('STAR-PU', () => {
     ).toEqual(['0-4', '5-14', '5-14', '15-24', '15-24', '65-74', '75+', '75+', '75+']);
   });
 
+  it('holds the 2013 ASTRO-PU weights beside the STAR-PU ones', () => {
+    expect(starPuWeights().astro_pu_items!['75+']).toEqual([
+      44.946292398939512, 48.484667998770362,
+    ]);
+    expect(starPuWeights().astro_pu_cost!['0-4']).toEqual([1, 0.87476460222509533]);
+  });
+
   it('sums patients × weight over sex and band', () => {
     const w = starPuWeights().oral_antibacterials_item!;
     const units = starPu(w, [

@@ -23,7 +23,15 @@ const codes = z
 const population = z.union([
   z.object({ population: z.literal('list_size') }).strict(),
   z.object({ population: z.literal('star_pu'), weighting: z.string() }).strict(),
+  z.object({ population: z.literal('astro_pu'), basis: z.enum(['items', 'cost']) }).strict(),
 ]);
+
+/** The weighting (a key of star-pu-weights.json, which also holds ASTRO-PU) a population denominator uses. */
+export function populationWeighting(d: z.infer<typeof population>): string {
+  if (d.population === 'star_pu') return d.weighting;
+  if (d.population === 'astro_pu') return `astro_pu_${d.basis}`;
+  return 'list_size';
+}
 
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD');
 

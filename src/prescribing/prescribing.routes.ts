@@ -91,11 +91,20 @@ export function registerPrescribingRoutes(
             savingPence: pence(m.latest?.savingPence),
             svg: decileChartSvg(
               m.months,
-              [{ name: group.name, kind: 'group', values: m.months.map((x) => x.groupValue) }],
+              [
+                ...[
+                  ...(result.practiceSeries.get(m.id) ?? new Map<string, (number | null)[]>()),
+                ].map(([code, values]) => ({ name: code, kind: 'practice' as const, values })),
+                {
+                  name: group.name,
+                  kind: 'group' as const,
+                  values: m.months.map((x) => x.groupValue),
+                },
+              ],
               {
                 id: `chart-${m.id}`,
                 title: `${m.title}: ${group.name} against national deciles`,
-                description: `${m.months.length} months; the table on the measure's page gives every value.`,
+                description: `${m.months.length} months, each member practice a thin line; the measure's page has every value in a table.`,
                 format: format(m.unit === '%' ? 0 : 1),
               },
             ),

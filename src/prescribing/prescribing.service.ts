@@ -159,6 +159,26 @@ export async function groupMeasures(db: Db, facts: FactStore, group: Group, aske
   );
   const decileOf = new Map(decileRows.map((d) => [`${d.measure}|${d.month}`, d]));
   const sumOf = new Map(sums.map((s) => [`${s.measure}|${s.month}`, s]));
+  // Each practice's value by month, for the thin lines behind the group's on every chart.
+  const values = await facts.all<{
+    measure: string;
+    month: string;
+    practice_code: string;
+    ratio: number | null;
+  }>(
+    `SELECT measure, strftime(month, '%Y-%m') AS month, practice_code, ratio FROM measure_value
+     WHERE practice_code IN (${inList(ctx.codes)})`,
+  );
+  const monthIndex = new Map(ctx.months.map((m, i) => [m, i]));
+  const practiceSeries = new Map<string, Map<string, (number | null)[]>>();
+  for (const v of values) {
+    const byPractice = practiceSeries.get(v.measure) ?? new Map<string, (number | null)[]>();
+    const series = byPractice.get(v.practice_code) ?? ctx.months.map(() => null);
+    const i = monthIndex.get(v.month);
+    if (i !== undefined) series[i] = v.ratio;
+    byPractice.set(v.practice_code, series);
+    practiceSeries.set(v.measure, byPractice);
+  }
   const summaries: MeasureSummary[] = measures().map((m) => {
     const rows = ctx.months.map((mo) => {
       const s = sumOf.get(`${m.id}|${mo}`);
@@ -200,7 +220,7 @@ export async function groupMeasures(db: Db, facts: FactStore, group: Group, aske
         badness(findMeasure(a.id)!, a.latest?.groupPercentile ?? null) ||
       a.title.localeCompare(b.title),
   );
-  return { ...ctx, month, measures: summaries };
+  return { ...ctx, month, measures: summaries, practiceSeries };
 }
 
 /** One measure: every member practice in the chosen month, and all of them by month for the chart. */

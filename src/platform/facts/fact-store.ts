@@ -166,6 +166,9 @@ export async function openFactStore(options: FactStoreOptions): Promise<FactStor
   });
   const writer = await instance.connect();
   const reader = await instance.connect();
+  // Progress of long statements (an import's read of the file) for progress bars, never printed.
+  await writer.run('SET enable_progress_bar = true');
+  await writer.run('SET enable_progress_bar_print = false');
   const writes = queue();
   const reads = queue();
   const writerSession = session(writer);

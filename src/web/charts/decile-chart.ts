@@ -14,8 +14,8 @@ export interface DecileSeries {
 }
 
 const width = 720;
-const height = 300;
-const margin = { left: 64, right: 16, top: 16, bottom: 64 };
+const height = 320;
+const margin = { left: 64, right: 16, top: 16, bottom: 84 };
 
 export function decileChartSvg(
   months: readonly DecileMonth[],
@@ -69,7 +69,6 @@ export function decileChartSvg(
     line(s.values, 'app-chart__series app-chart__series--peer');
   for (const s of series.filter((s) => s.kind !== 'practice'))
     line(s.values, `app-chart__series app-chart__series--${s.kind}`);
-  const ly = height - 14;
   const legend: [string, string][] = [
     ['app-chart__decile', 'National deciles (10th–90th)'],
     ['app-chart__decile app-chart__decile--median', 'National median'],
@@ -80,13 +79,21 @@ export function decileChartSvg(
       ? [['app-chart__series app-chart__series--peer', 'Each practice'] as [string, string]]
       : []),
   ];
-  legend.forEach(([className, text], i) => {
-    const lx = margin.left + i * 170;
+  // Legend: items laid out left to right by the length of their text, wrapping to a second row.
+  let lx = margin.left;
+  let ly = height - 34;
+  for (const [className, text] of legend) {
+    const w = 30 + text.length * 6.2 + 18;
+    if (lx + w > width - margin.right) {
+      lx = margin.left;
+      ly += 18;
+    }
     parts.push(
       `<line x1="${lx}" x2="${lx + 24}" y1="${ly - 4}" y2="${ly - 4}" class="${className}"/>`,
       `<text x="${lx + 30}" y="${ly}" class="app-chart__tick">${escapeXml(text)}</text>`,
     );
-  });
+    lx += w;
+  }
   parts.push('</svg>');
   return parts.join('\n');
 }
