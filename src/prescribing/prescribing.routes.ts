@@ -366,6 +366,54 @@ export function registerPrescribingRoutes(
       sources: sourcesFor(r.dataStatus),
     });
   });
+  app.get('/groups/:code/prescribing/practices/:practice/measures.csv', async (c) => {
+    const group = await privateGroup(c);
+    const r = await practiceOf(group, c.req.param('practice'), monthQuery(c));
+    return sendCsv(
+      c,
+      `prescribing-measures-${r.practice.code}-${r.month ?? 'none'}.csv`,
+      toCsv(
+        [
+          { header: 'month', value: () => r.month ?? '' },
+          { header: 'measure', value: (m) => m.id },
+          { header: 'measure_title', value: (m) => m.title },
+          { header: 'unit', value: (m) => m.unit },
+          { header: 'value', value: (m) => m.value },
+          { header: 'national_percentile', value: (m) => m.percentile },
+          { header: 'group_value', value: (m) => m.groupValue },
+          { header: 'national_median', value: (m) => m.nationalMedian },
+          {
+            header: 'saving_at_10th_percentile_pounds',
+            value: (m) => penceAsPounds(pence(m.savingPence)),
+          },
+          { header: 'data', value: () => r.dataStatus },
+        ],
+        r.measures,
+      ),
+    );
+  });
+  app.get('/groups/:code/prescribing/practices/:practice/chapters.csv', async (c) => {
+    const group = await privateGroup(c);
+    const r = await practiceOf(group, c.req.param('practice'), monthQuery(c));
+    return sendCsv(
+      c,
+      `prescribing-chapters-${r.practice.code}-${r.month ?? 'none'}.csv`,
+      toCsv(
+        [
+          { header: 'month', value: () => r.month ?? '' },
+          { header: 'bnf_chapter', value: (x) => x.code },
+          { header: 'chapter', value: (x) => x.name },
+          { header: 'spend_pounds', value: (x) => penceAsPounds(pence(x.practicePence)) },
+          { header: 'fair_share_pounds', value: (x) => penceAsPounds(pence(x.fairSharePence)) },
+          { header: 'difference_pounds', value: (x) => penceAsPounds(pence(x.differencePence)) },
+          { header: 'list_size', value: () => r.listSize },
+          { header: 'group_list_size', value: () => r.groupListSize },
+          { header: 'data', value: () => r.dataStatus },
+        ],
+        r.chapters,
+      ),
+    );
+  });
   app.get('/groups/:code/prescribing/practices/:practice/price-per-unit.csv', async (c) => {
     const group = await privateGroup(c);
     const r = await practiceOf(group, c.req.param('practice'), monthQuery(c));

@@ -133,6 +133,8 @@ export interface MeasureSummary {
     month: string;
     groupValue: number | null;
     nationalMedian: number | null;
+    /** How many standard practices in England had a value: what the percentiles are among. */
+    nationalPractices: number;
     groupPercentile: number | null;
     /** Sum of member practices' positive savings at the national 10th percentile (cost measures). */
     savingPence: number | null;
@@ -207,6 +209,7 @@ export async function groupMeasures(db: Db, facts: FactStore, group: Group, aske
             month: chosen.month,
             groupValue: chosen.groupValue,
             nationalMedian: d?.p50 ?? null,
+            nationalPractices: d?.practices ?? 0,
             groupPercentile:
               chosen.groupValue !== null && d ? percentileFromDeciles(chosen.groupValue, d) : null,
             savingPence: m.costBased ? (sumOf.get(`${m.id}|${month}`)?.saving ?? 0) : null,

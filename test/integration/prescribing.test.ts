@@ -379,6 +379,19 @@ describe.each(engines())('prescribing on %s', (engine) => {
       expect(page.status, url).toBe(200);
       expect(await page.text()).toContain('Synthetic data');
     }
+    for (const url of [
+      '/groups/09G/prescribing/measures/broad_spectrum_antibiotics/practices.csv',
+      '/groups/09G/prescribing/price-per-unit.csv',
+      '/groups/09G/prescribing/practices/H82006/measures.csv',
+      '/groups/09G/prescribing/practices/H82006/chapters.csv',
+      '/groups/09G/prescribing/practices/H82006/price-per-unit.csv',
+    ]) {
+      const response = await gp.get(`${url}?month=2018-04`);
+      expect(response.status, url).toBe(200);
+      const rows = parse(await response.text(), { columns: true }) as Record<string, string>[];
+      expect(rows.length, url).toBeGreaterThan(0);
+      expect(rows[0]!.data, url).toBe('synthetic');
+    }
     const csv = await gp.get('/groups/09G/prescribing/measures.csv?month=2018-04');
     expect(csv.headers.get('content-type')).toContain('text/csv');
     const csvRows = parse(await csv.text(), { columns: true }) as Record<string, string>[];
