@@ -32,22 +32,21 @@ CREATE TABLE prescribing (
   import_id INTEGER NOT NULL
 );
 
--- What each import said about a practice and month: its name and commissioner as written in the
--- file, the description of codes the BNF list lacks, and whether the figures are synthetic.
+-- What each import said about a practice and month: its commissioner as written in the file and
+-- whether the figures are synthetic (names come from ODS, not from each of 11 million rows).
 CREATE TABLE prescribing_source (
   month DATE NOT NULL,
   practice_code VARCHAR NOT NULL,
-  practice_name VARCHAR,
   commissioner_code VARCHAR,
   synthetic BOOLEAN NOT NULL,
   import_id INTEGER NOT NULL,
   PRIMARY KEY (month, practice_code)
 );
 
+-- Codes a month's rows use that the BNF code list lacks: kept in prescribing, counted here.
 CREATE TABLE prescribing_unknown_code (
   month DATE NOT NULL,
   bnf_code VARCHAR NOT NULL,
-  description VARCHAR,
   items INTEGER NOT NULL,
   import_id INTEGER NOT NULL,
   PRIMARY KEY (month, bnf_code)

@@ -260,7 +260,7 @@ async function store(tx: FactSession, month: string, importId: number) {
   );
   await tx.run(
     `INSERT OR REPLACE INTO prescribing_source
-     SELECT ?::DATE, practice, NULL, any_value(commissioner), bool_or(synthetic), ?
+     SELECT ?::DATE, practice, any_value(commissioner), bool_or(synthetic), ?
      FROM rx_stage GROUP BY practice`,
     [month, importId],
   );
@@ -270,7 +270,7 @@ async function store(tx: FactSession, month: string, importId: number) {
      WITH unknown AS (
        SELECT d.bnf_code FROM (SELECT DISTINCT bnf_code FROM rx_stage) d
        ANTI JOIN bnf_presentation b ON b.code = d.bnf_code)
-     SELECT ?::DATE, s.bnf_code, NULL, sum(s.items), ?
+     SELECT ?::DATE, s.bnf_code, sum(s.items), ?
      FROM rx_stage s SEMI JOIN unknown u ON u.bnf_code = s.bnf_code GROUP BY s.bnf_code`,
     [month, importId],
   );
