@@ -206,7 +206,7 @@ async function computeMeasures(tx: FactSession, month: string, measures: readonl
      SELECT v.measure, ?::DATE, v.practice_code, v.numerator, v.denominator, v.numerator_cost, v.ratio,
        CASE WHEN v.standard AND v.ratio IS NOT NULL THEN
          100 * percent_rank() OVER (PARTITION BY v.measure, v.standard AND v.ratio IS NOT NULL ORDER BY v.ratio) END,
-       CASE WHEN v.cost_based AND d.p10 IS NOT NULL THEN
+       CASE WHEN v.cost_based AND d.p10 IS NOT NULL AND v.ratio IS NOT NULL THEN
          round(100 * (v.numerator_cost::DOUBLE - d.p10 / v.scale * v.denominator))::BIGINT END
      FROM rx_values v LEFT JOIN measure_decile d ON d.measure = v.measure AND d.month = ?::DATE`,
     [month, month],

@@ -1,6 +1,5 @@
 // Each prescribing practice's list size and STAR-PU, from the registered-patient figures Flock holds.
 import { sql } from 'kysely';
-import { organisationIdsByCode } from '../organisations/organisation.repository.js';
 import type { Db } from '../platform/db/schema.js';
 import { latestListSizes, referencePopulation } from '../population/population.repository.js';
 import type { Sex } from '../population/population.table.js';
@@ -8,7 +7,7 @@ import { starPu, starPuWeights, type AgeSexCount } from './star-pu.js';
 
 export interface PracticeDenominator {
   practiceCode: string;
-  /** A GP practice in the ODS list (prescribing setting 4): only these are ranked nationally. */
+  /** A GP practice in the organisation register, open in the month: only these are ranked nationally. */
   standard: boolean;
   listSize: number | null;
   /** Where the age/sex mix came from: the practice's own extract, or England's mix × list size. */
@@ -25,7 +24,16 @@ export async function practiceDenominators(
   practiceCodes: readonly string[],
   month: string,
 ): Promise<PracticeDenominator[]> {
-  const ids = await organisationIdsByCode(db, 'practice');
+  // Standard practices: GP practices in the organisation register open at some time in the month.
+  const monthEnd = sql<string>`(${month}::date + interval '1 month' - interval '1 day')::date`;
+  const open = await db
+    .selectFrom('organisation')
+    .select(['id', 'code'])
+    .where('type', '=', 'practice')
+    .where((eb) => eb.or([eb('open_date', 'is', null), eb('open_date', '<=', monthEnd)]))
+    .where((eb) => eb.or([eb('close_date', 'is', null), eb('close_date', '>=', month)]))
+    .execute();
+  const ids = new Map(open.map((o) => [o.code, o.id]));
   const known = practiceCodes.flatMap((code) => {
     const id = ids.get(code);
     return id === undefined ? [] : [{ code, id }];

@@ -85,10 +85,9 @@ export const unitScale = (m: Measure) => (m.unit === 'percentage' ? 100 : 1000);
 
 export const unitLabel = (m: Measure) => {
   if (m.unit === 'percentage') return '%';
+  const population = 'population' in m.denominator ? m.denominator.population : undefined;
   const per =
-    'population' in m.denominator && m.denominator.population === 'star_pu'
-      ? 'STAR-PU'
-      : 'patients';
+    population === 'star_pu' ? 'STAR-PU' : population === 'astro_pu' ? 'ASTRO-PU' : 'patients';
   return m.numerator.measure === 'cost'
     ? `£ per 1,000 ${per}`
     : `${m.numerator.measure} per 1,000 ${per}`;

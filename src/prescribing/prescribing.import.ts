@@ -84,7 +84,10 @@ export function monthFromFileName(fileName: string): string | undefined {
 const practicePattern = /^[A-Z0-9]{3,10}$/;
 const bnfPattern = /^[0-9A-Z]{9,15}$/;
 
-const numberText = /^-?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?$/;
+/** A number as DuckDB casts it: optional sign, digits (with _ between), decimals, exponent. */
+const numberText = /^[-+]?(\d+(_\d+)*(\.\d*)?|\.\d+)([eE][-+]?\d+)?$/;
+const asNumber = (v: string) =>
+  numberText.test(v.trim()) ? Number(v.trim().replaceAll('_', '')) : NaN;
 
 /**
  * Checks of the numbers in every row, once as SQL (counted over the whole file in the one pass) and
@@ -101,29 +104,32 @@ const cellRules: {
   {
     field: 'items',
     type: 'DOUBLE',
-    sqlBad: (v) => `${v} IS NULL OR ${v} < 0 OR ${v} <> floor(${v}) OR ${v} > 1e9`,
+    sqlBad: (v) =>
+      `${v} IS NULL OR NOT isfinite(${v}) OR ${v} < 0 OR ${v} <> floor(${v}) OR ${v} > 1e9`,
     bad: (v) => {
-      const n = Number(v.trim());
-      if (numberText.test(v.trim()) && Number.isInteger(n) && n >= 0 && n <= 1e9) return undefined;
-      return v.trim().startsWith('-')
-        ? 'must not be negative'
-        : 'expected a whole number of items, 0 or more';
+      const n = asNumber(v);
+      if (Number.isInteger(n) && n >= 0 && n <= 1e9) return undefined;
+      return n < 0 ? 'must not be negative' : 'expected a whole number of items, 0 or more';
     },
   },
   ...(
     [
-      ['quantity', 'DOUBLE'],
-      ['nic', 'DECIMAL(15, 2)'],
-      ['actualCost', 'DECIMAL(18, 5)'],
+      // DECIMAL(15, 2) and (18, 5) hold up to 10^13: larger amounts cannot be a practice's month.
+      ['quantity', 'DOUBLE', Infinity],
+      ['nic', 'DECIMAL(15, 2)', 1e13],
+      ['actualCost', 'DECIMAL(18, 5)', 1e13],
     ] as const
-  ).map(([field, type]) => ({
+  ).map(([field, type, limit]) => ({
     field,
     type,
-    sqlBad: (v: string) => `${v} IS NULL OR ${v} < 0`,
+    sqlBad: (v: string) =>
+      type === 'DOUBLE'
+        ? `${v} IS NULL OR NOT isfinite(${v}) OR ${v} < 0`
+        : `${v} IS NULL OR ${v} < 0`,
     bad: (v: string) => {
-      const n = Number(v.trim());
-      if (numberText.test(v.trim()) && Number.isFinite(n) && n >= 0) return undefined;
-      return v.trim().startsWith('-') ? 'must not be negative' : 'expected a number, 0 or more';
+      const n = asNumber(v);
+      if (Number.isFinite(n) && n >= 0 && Math.abs(n) < limit) return undefined;
+      return n < 0 ? 'must not be negative' : 'expected a number, 0 or more';
     },
   })),
 ];
@@ -137,6 +143,9 @@ const keyRules = {
     bnfPattern.test(v.trim()) ? undefined : 'expected a BNF code (9 to 15 letters and digits)',
 };
 
+/** DuckDB reads the file as RFC 4180 CSV, as published: nothing guessed, a ragged row an error. */
+const csvOptions = `header = true, all_varchar = true, delim = ',', quote = '"', escape = '"', strict_mode = true`;
+
 const quote = (column: string) => `"${column.replaceAll('"', '""')}"`;
 
 /** Walks the file in JavaScript to the first row `problem` reports on; only on the error path. */
@@ -148,7 +157,7 @@ async function firstProblem(
   columns: Columns,
 ): Promise<{ line: number; column: string; reason: string } | undefined> {
   const parser = createReadStream(path).pipe(
-    parse({ bom: true, info: true, relax_column_count: true }),
+    parse({ bom: true, info: true, relax_column_count: true, skip_empty_lines: true }),
   );
   let index: Map<string, number> | undefined;
   for await (const { record, info } of parser as AsyncIterable<{
@@ -160,6 +169,14 @@ async function firstProblem(
       continue;
     }
     const positions = index;
+    if (record.length !== positions.size) {
+      parser.destroy();
+      return {
+        line: info.lines,
+        column: '',
+        reason: `expected ${positions.size} fields, found ${record.length} (is the file cut short?)`,
+      };
+    }
     const found = problem((field) => {
       const name = columns[field];
       const at = name === null ? undefined : positions.get(name);
@@ -168,7 +185,7 @@ async function firstProblem(
     if (found) {
       parser.destroy();
       const column = columns[found.field] ?? found.field;
-      return { line: info.lines, column, reason: found.reason };
+      return { line: info.lines, column: column ?? '', reason: found.reason };
     }
   }
   return undefined;
@@ -176,6 +193,8 @@ async function firstProblem(
 
 interface StageSummary {
   rows: number;
+  /** Rows whose NIC or actual cost had more decimal places than stored, and were rounded. */
+  rounded: number;
   groups: number;
   /** The month cells as written (distinct). */
   months: (string | null)[];
@@ -206,7 +225,7 @@ export const prescribingImporter = (): BulkImporter => ({
   },
   async loadFile(ctx, file) {
     const { columns } = layouts.find((l) => l.name === file.layout.name) ?? epd;
-    const header = new Set(await headerOf(ctx, file.path));
+    const header = new Set(await headerOf(ctx, file.path, columns));
     const cell = (field: keyof Columns) => {
       const name = columns[field];
       return name !== null && header.has(name) ? quote(name) : 'NULL';
@@ -217,6 +236,8 @@ export const prescribingImporter = (): BulkImporter => ({
       const timer = setInterval(() => file.onProgress(tx.progress() * 0.7), 250);
       try {
         await stage(tx, file.path, cell, synthetic);
+      } catch (error) {
+        await notValidCsv(ctx, file.path, columns, error);
       } finally {
         clearInterval(timer);
       }
@@ -229,10 +250,11 @@ export const prescribingImporter = (): BulkImporter => ({
           (SELECT list(bnf_code) FROM (SELECT DISTINCT bnf_code FROM rx_stage)
             WHERE NOT coalesce(regexp_full_match(bnf_code, '[0-9A-Z]{9,15}'), false)) AS codes,
           struct_pack(${cellRules.map((r) => `${r.field} := sum(bad_${r.field})::BIGINT`).join(', ')}) AS bad,
+          coalesce(sum(rounded), 0)::BIGINT AS rounded,
           first(practice ORDER BY practice) FILTER (WHERE duplicated) AS duplicate_practice,
           first(bnf_code ORDER BY practice) FILTER (WHERE duplicated) AS duplicate_code
         FROM rx_stage`);
-      if (!summary) throw new Error('no summary of the staged file');
+      if (!summary?.rows) return ctx.fail(2, undefined, 'the file has a header but no rows');
       const month = `${await check(ctx, file.path, columns, summary)}-01`;
       await store(tx, month, ctx.importId);
       file.onProgress(0.8);
@@ -264,24 +286,48 @@ async function store(tx: FactSession, month: string, importId: number) {
      FROM rx_stage GROUP BY practice`,
     [month, importId],
   );
-  // Codes first (a few thousand), then only their rows.
+  // Recounted for the whole month (other files may hold other practices): codes first (a few
+  // thousand), then only their rows.
+  await tx.run('DELETE FROM prescribing_unknown_code WHERE month = ?::DATE', [month]);
   await tx.run(
-    `INSERT OR REPLACE INTO prescribing_unknown_code
+    `INSERT INTO prescribing_unknown_code
      WITH unknown AS (
-       SELECT d.bnf_code FROM (SELECT DISTINCT bnf_code FROM rx_stage) d
+       SELECT d.bnf_code FROM (SELECT DISTINCT bnf_code FROM prescribing WHERE month = ?::DATE) d
        ANTI JOIN bnf_presentation b ON b.code = d.bnf_code)
-     SELECT ?::DATE, s.bnf_code, sum(s.items), ?
-     FROM rx_stage s SEMI JOIN unknown u ON u.bnf_code = s.bnf_code GROUP BY s.bnf_code`,
-    [month, importId],
+     SELECT ?::DATE, p.bnf_code, sum(p.items), ?
+     FROM prescribing p SEMI JOIN unknown u ON u.bnf_code = p.bnf_code
+     WHERE p.month = ?::DATE GROUP BY p.bnf_code`,
+    [month, month, importId, month],
   );
 }
 
-async function headerOf(ctx: ImportContext, path: string): Promise<string[]> {
-  const rows = await ctx.facts.all<{ column_name: string }>(
-    `DESCRIBE SELECT * FROM read_csv(?, header = true, all_varchar = true)`,
-    [path],
-  );
+async function headerOf(ctx: ImportContext, path: string, columns: Columns): Promise<string[]> {
+  const rows = await ctx.facts
+    .all<{ column_name: string }>(`DESCRIBE SELECT * FROM read_csv(?, ${csvOptions})`, [path])
+    .catch((error: unknown) => notValidCsv(ctx, path, columns, error));
   return rows.map((r) => r.column_name);
+}
+
+/**
+ * DuckDB's CSV reader refused the file (a ragged or badly quoted row): walk it in JavaScript to name
+ * the first row whose fields do not match the header, else pass on DuckDB's own words.
+ */
+async function notValidCsv(
+  ctx: ImportContext,
+  path: string,
+  columns: Columns,
+  error: unknown,
+): Promise<never> {
+  const message = (error as Error).message;
+  if (!/CSV|Invalid Input/i.test(message)) throw error;
+  const found = await firstProblem(path, () => undefined, columns).catch(() => undefined);
+  if (found) return ctx.fail(found.line, undefined, `not valid CSV: ${found.reason}`);
+  const line = /CSV Error on Line: (\d+)/.exec(message)?.[1];
+  return ctx.fail(
+    line === undefined ? undefined : Number(line),
+    undefined,
+    `not valid CSV: ${message.split('\n')[0]}`,
+  );
 }
 
 /** One pass over the file: every row checked and summed by practice and presentation. */
@@ -306,13 +352,16 @@ async function stage(
        count(*) AS n_rows,
        -- A row repeats another when practice, presentation and quantity per item all match.
        count(*) > 1 AND len(list_distinct(list(coalesce(per_item, -1)))) < count(*) AS duplicated,
-       ${cellRules.map((r) => `count(*) FILTER (WHERE ${r.sqlBad(r.field)}) AS bad_${r.field}`).join(',\n       ')}
+       ${cellRules.map((r) => `count(*) FILTER (WHERE ${r.sqlBad(r.field)}) AS bad_${r.field}`).join(',\n       ')},
+       -- Amounts with more decimal places than the columns keep (pennies; 1/1000 pennies) are rounded.
+       count(*) FILTER (WHERE nic_exact <> nic OR cost_exact <> actualCost) AS rounded
      FROM (
        SELECT trim(${cell('month')}) AS month_raw, trim(${cell('practice')}) AS practice,
          trim(${cell('bnfCode')}) AS bnf_code, trim(${cell('commissioner')}) AS commissioner,
          ${value('perItem', 'DOUBLE')} AS per_item, ${synthetic} AS synthetic,
-         ${cellRules.map((r) => `${value(r.field, r.type)} AS ${r.field}`).join(', ')}
-       FROM read_csv(?, header = true, all_varchar = true))
+         ${cellRules.map((r) => `${value(r.field, r.type)} AS ${r.field}`).join(', ')},
+         ${value('nic', 'DECIMAL(38, 10)')} AS nic_exact, ${value('actualCost', 'DECIMAL(38, 10)')} AS cost_exact
+       FROM read_csv(?, ${csvOptions}))
      GROUP BY ALL`,
     [path],
   );
@@ -402,13 +451,17 @@ async function report(ctx: ImportContext, tx: FactSession, month: string, summar
   ctx.note(
     `${month.slice(0, 7)}: ${totals?.practices ?? 0} practices, ${summary.groups} practice × presentation totals from ${summary.rows} rows, ${totals?.items ?? 0} items`,
   );
+  if (summary.rounded)
+    ctx.note(
+      `${summary.rounded} row${summary.rounded === 1 ? '' : 's'} gave NIC to more than 2 or actual cost to more than 5 decimal places; rounded to them`,
+    );
   if (totals?.synthetic)
     ctx.note(
       `${totals.synthetic} practices' figures are synthetic (generated, not real prescribing)`,
     );
   const unknown = await tx.all<{ bnf_code: string; items: number }>(
-    `SELECT bnf_code, items FROM prescribing_unknown_code WHERE month = ?::DATE AND import_id = ? ORDER BY items DESC`,
-    [month, ctx.importId],
+    `SELECT bnf_code, items FROM prescribing_unknown_code WHERE month = ?::DATE ORDER BY items DESC`,
+    [month],
   );
   if (unknown.length) {
     const items = unknown.reduce((s, u) => s + u.items, 0);

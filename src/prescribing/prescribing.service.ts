@@ -92,21 +92,29 @@ interface DecileRow {
   p90: number | null;
 }
 
-/** Where a value falls among England's practices, 0–100, interpolated between the deciles. */
+/**
+ * Where a value falls among England's practices, 0–100: linear between the deciles, and beyond the
+ * 10th and 90th along the slope of the nearest decile band, held within 0 and 100.
+ */
 export function percentileFromDeciles(
   value: number,
   row: Pick<DecileRow, (typeof deciles)[number]>,
 ): number | null {
-  const points = deciles.map((d, i) => ({ p: (i + 1) * 10, v: row[d] }));
-  if (points.some((pt) => pt.v === null)) return null;
-  const pts = points as { p: number; v: number }[];
-  if (value <= pts[0]!.v) return pts[0]!.v === 0 ? 0 : Math.max(0, (10 * value) / pts[0]!.v);
-  for (let i = 1; i < pts.length; i++) {
-    const a = pts[i - 1]!;
-    const b = pts[i]!;
-    if (value <= b.v) return b.v === a.v ? a.p : a.p + (10 * (value - a.v)) / (b.v - a.v);
-  }
-  return 95;
+  const v = deciles.map((d) => row[d]);
+  if (v.some((x) => x === null)) return null;
+  const pts = (v as number[]).map((x, i) => ({ p: (i + 1) * 10, v: x }));
+  const along = (a: { p: number; v: number }, b: { p: number; v: number }) =>
+    b.v === a.v
+      ? value < a.v
+        ? a.p - 5
+        : value > b.v
+          ? b.p + 5
+          : (a.p + b.p) / 2
+      : a.p + (10 * (value - a.v)) / (b.v - a.v);
+  let i = pts.findIndex((pt) => value <= pt.v);
+  if (i === -1) i = pts.length - 1;
+  const p = along(pts[Math.max(0, i - 1)]!, pts[Math.max(1, i)]!);
+  return Math.min(100, Math.max(0, p));
 }
 
 /** How far a percentile is from good: 0 is best, 100 worst, whichever way the measure points. */
@@ -154,7 +162,7 @@ export async function groupMeasures(db: Db, facts: FactStore, group: Group, aske
   }>(
     `SELECT measure, strftime(month, '%Y-%m') AS month, sum(numerator) AS numerator, sum(denominator) AS denominator,
        sum(saving_pence) FILTER (WHERE saving_pence > 0) AS saving
-     FROM measure_value WHERE practice_code IN (${inList(ctx.codes)}) GROUP BY ALL`,
+     FROM measure_value WHERE practice_code IN (${inList(ctx.codes)}) AND denominator > 0 GROUP BY ALL`,
   );
   const decileRows = await facts.all<DecileRow>(
     `SELECT measure, strftime(month, '%Y-%m') AS month, * EXCLUDE (measure, month) FROM measure_decile`,
@@ -395,7 +403,20 @@ export async function practicePrescribing(
     [monthDate, practiceCode],
   );
   const ppuTotalPence = ppu.reduce((s, r) => s + r.saving_pence, 0);
-  // Fair share by chapter: the group's spend per registered patient in the chapter × this practice's list size.
+  // List sizes are the denominators of any per-1,000-patients measure.
+  const listMeasure = measures().find(
+    (m) => 'population' in m.denominator && m.denominator.population === 'list_size',
+  );
+  const lists = await facts.all<{ practice_code: string; list_size: number }>(
+    `SELECT practice_code, denominator AS list_size FROM measure_value
+     WHERE month = ?::DATE AND measure = ? AND denominator > 0 AND practice_code IN (${inList(ctx.codes)})`,
+    [monthDate, listMeasure?.id ?? ''],
+  );
+  const listOf = new Map(lists.map((l) => [l.practice_code, l.list_size]));
+  const groupList = lists.reduce((s, l) => s + l.list_size, 0);
+  const ownList = listOf.get(practiceCode) ?? 0;
+  // Fair share by chapter: the spend per registered patient of the group's practices with a list
+  // size, in the chapter, × this practice's list size.
   const chapters = await facts.all<{
     chapter_code: string;
     chapter: string | null;
@@ -404,25 +425,16 @@ export async function practicePrescribing(
   }>(
     `SELECT substr(p.bnf_code, 1, 2) AS chapter_code, any_value(b.chapter) AS chapter,
        (sum(p.actual_cost) FILTER (WHERE p.practice_code = ?) * 100)::BIGINT AS practice_pence,
-       (sum(p.actual_cost) * 100)::BIGINT AS group_pence
+       (sum(p.actual_cost) FILTER (WHERE p.practice_code IN (${inList(lists.map((l) => l.practice_code))})) * 100)::BIGINT AS group_pence
      FROM prescribing p LEFT JOIN bnf_presentation b ON b.code = p.bnf_code
      WHERE p.month = ?::DATE AND p.practice_code IN (${inList(ctx.codes)}) GROUP BY 1 ORDER BY 1`,
     [practiceCode, monthDate],
   );
-  // List sizes are the denominators of any per-1,000-patients measure.
-  const listMeasure = measures().find(
-    (m) => 'population' in m.denominator && m.denominator.population === 'list_size',
-  );
-  const lists = await facts.all<{ practice_code: string; list_size: number }>(
-    `SELECT practice_code, denominator AS list_size FROM measure_value
-     WHERE month = ?::DATE AND measure = ? AND practice_code IN (${inList(ctx.codes)})`,
-    [monthDate, listMeasure?.id ?? ''],
-  );
-  const listOf = new Map(lists.map((l) => [l.practice_code, l.list_size]));
-  const groupList = lists.reduce((s, l) => s + l.list_size, 0);
-  const ownList = listOf.get(practiceCode) ?? 0;
   const chapterRows = chapters.map((c) => {
-    const fairPence = groupList > 0 ? Math.round((c.group_pence * ownList) / groupList) : null;
+    const fairPence =
+      groupList > 0 && ownList > 0
+        ? Math.round(((c.group_pence ?? 0) * ownList) / groupList)
+        : null;
     return {
       code: c.chapter_code,
       name: c.chapter ?? `Chapter ${c.chapter_code} (not in the BNF code list)`,

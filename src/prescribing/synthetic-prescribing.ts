@@ -183,7 +183,7 @@ async function catalogue(tx: FactSession, samples: string, lists: string) {
   await tx.run(`CREATE OR REPLACE TEMP TABLE gen_catalogue AS
     WITH rx AS (
       SELECT BNF_CODE AS code, BNF_DESCRIPTION AS description, QUANTITY::DOUBLE AS per_item, ITEMS::INTEGER AS items,
-        TOTAL_QUANTITY::DOUBLE AS quantity, NIC::DECIMAL(15, 2) AS nic, ACTUAL_COST::DECIMAL(18, 5) AS cost
+        TOTAL_QUANTITY::DECIMAL(18, 3) AS quantity, NIC::DECIMAL(15, 2) AS nic, ACTUAL_COST::DECIMAL(18, 5) AS cost
       FROM read_csv([${epd.join(', ')}], header = true, all_varchar = true)),
     patient_months AS (
       SELECT sum(NUMBER_OF_PATIENTS::DOUBLE) AS n FROM read_csv([${quin.join(', ')}], header = true, all_varchar = true)
@@ -199,7 +199,7 @@ async function catalogue(tx: FactSession, samples: string, lists: string) {
       substr(t.code, 10, 2) <> 'AA' AND substr(t.code, 1, 2) < '20' AS branded,
       t.items / pm.n AS rate, p1.per_item AS pack1, coalesce(p2.per_item, p1.per_item) AS pack2,
       coalesce(p2.items, 0) / (p1.items + coalesce(p2.items, 0)) AS pack2_share,
-      t.nic::DOUBLE / t.quantity AS ppu, t.cost::DOUBLE / t.nic::DOUBLE AS cost_ratio
+      t.nic::DOUBLE / t.quantity::DOUBLE AS ppu, t.cost::DOUBLE / t.nic::DOUBLE AS cost_ratio
     FROM totals t CROSS JOIN patient_months pm
     JOIN packs p1 ON p1.code = t.code AND p1.r = 1
     LEFT JOIN packs p2 ON p2.code = t.code AND p2.r = 2
@@ -214,7 +214,7 @@ async function calibration(tx: FactSession, series: string) {
   await tx.run(`CREATE OR REPLACE TEMP TABLE gen_calibration AS
     WITH real AS (
       SELECT strftime(date::DATE, '%Y-%m') AS month, BNF_Section_Code AS section,
-        sum(items::DOUBLE) AS items, sum(actual_cost::DOUBLE) AS cost
+        sum(items::BIGINT)::DOUBLE AS items, sum(actual_cost::DECIMAL(18, 2))::DOUBLE AS cost
       FROM read_csv(${sqlText(series)}, header = true, all_varchar = true)
       WHERE Area = ${sqlText(CALIBRATION_AREA)} GROUP BY ALL),
     -- Expected with each calibrating practice's own drawn effects, so that only sampling noise remains.
@@ -225,8 +225,11 @@ async function calibration(tx: FactSession, series: string) {
       JOIN gen_section_effect se ON se.practice = p.code AND se.section = c.section
       LEFT JOIN gen_brand_effect be ON be.practice = p.code AND be.chemical = c.chemical
       WHERE p.calibrates),
-    expected AS (SELECT section, sum(items) AS items, sum(items * cost_per_item) AS cost FROM weighted GROUP BY section)
-    -- Rounded: sums of doubles in parallel can differ in the last bit from run to run.
+    -- Summed as decimals: exact, so the factors (and every penny after them) are the same on every run.
+    expected AS (
+      SELECT section, sum(items::DECIMAL(38, 12))::DOUBLE AS items,
+        sum((items * cost_per_item)::DECIMAL(38, 12))::DOUBLE AS cost
+      FROM weighted GROUP BY section)
     SELECT r.month, r.section, round(r.items / e.items, 9) AS item_factor,
       round((r.cost / r.items) / (e.cost / e.items), 9) AS cost_factor
     FROM real r JOIN expected e ON e.section = r.section WHERE r.items > 0 AND e.items > 0`);

@@ -1,6 +1,6 @@
 // First start: generates and imports the demo's synthetic prescribing in the background, month by month.
 import { createHash } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { Kysely } from 'kysely';
 import { listMembers } from '../organisations/group.repository.js';
@@ -39,7 +39,8 @@ export const demoPrescribingStatus: DemoPrescribingStatus = {
 
 /**
  * Writes 2018-19 for the demo groups' practices and a 1-in-20 sample of England's (the national
- * comparison), then imports each month. Months already imported are skipped, so a restart resumes.
+ * comparison), then imports each month and deletes its CSV. Months already imported are skipped, so a
+ * restart resumes.
  */
 export async function seedDemoPrescribing(
   db: Kysely<Database>,
@@ -61,10 +62,7 @@ export async function seedDemoPrescribing(
           .execute()
       ).map((r) => r.file_name),
     );
-    const missing = calibrationMonths.filter(
-      (m) =>
-        !done.has(syntheticFileName(m)) || !existsSync(path.join(outDir, syntheticFileName(m))),
-    );
+    const missing = calibrationMonths.filter((m) => !done.has(syntheticFileName(m)));
     status.monthsImported = calibrationMonths.length - missing.length;
     if (missing.length) {
       const own = new Set<string>();
@@ -87,10 +85,10 @@ export async function seedDemoPrescribing(
       });
       status.state = 'importing';
       for (const month of missing) {
-        await runImport(db, prescribingImporter(), path.join(outDir, syntheticFileName(month)), {
-          actor,
-          facts,
-        });
+        const file = path.join(outDir, syntheticFileName(month));
+        await runImport(db, prescribingImporter(), file, { actor, facts });
+        // About 130 MB a month, and `flock prescribing generate` writes it again byte for byte.
+        await rm(file, { force: true });
         status.monthsImported += 1;
       }
     }

@@ -260,7 +260,7 @@ describe('Flock in Chromium', () => {
     expect(savings.reduce((sum, s) => sum + pence(s), 0)).toBe(pence(total ?? ''));
     await expectAccessible(page);
     await page.close();
-  });
+  }, 300_000);
 
   it('lets a clinical lead record a learning pair and follow it up, re-showing errors', async () => {
     const page = await browser.newPage();

@@ -150,6 +150,26 @@ describe.each(engines())('prescribing on %s', (engine) => {
       row: 2,
       column: 'YEAR_MONTH',
     });
+    await refused('inf.csv', [header, row(), row({ QUANTITY: '28', TOTAL_QUANTITY: 'inf' })], {
+      row: 3,
+      column: 'TOTAL_QUANTITY',
+    });
+    // A blank line does not throw the count off.
+    await refused('blank.csv', [header, row(), '', row({ QUANTITY: '7', NIC: '-1.00' })], {
+      row: 4,
+      column: 'NIC',
+    });
+    await refused(
+      'ragged.csv',
+      [header, row(), row({ QUANTITY: '7' }).split(',').slice(0, 10).join(',')],
+      {
+        row: 3,
+        reason: expect.stringContaining('CSV'),
+      },
+    );
+    await refused('header-only.csv', [header], {
+      reason: expect.stringContaining('no rows'),
+    });
     await refused('dupe.csv', [header, row(), row({ BNF_CODE: '0501013K0AAAKAK' }), row()], {
       row: 4,
       reason: expect.stringContaining('duplicate row'),
