@@ -57,12 +57,14 @@ async function generatorPractices(db: Db, asAt: string): Promise<GeneratorPracti
     postcode: string | null;
     commissioner: string | null;
   }>`
-    SELECT p.id, p.code, p.name, p.postcode, g.code AS commissioner FROM organisation p
+    -- One group per practice (the latest joined, should memberships overlap), in a fixed order.
+    SELECT DISTINCT ON (p.id) p.id, p.code, p.name, p.postcode, g.code AS commissioner FROM organisation p
     LEFT JOIN organisation_relationship r ON r.child_id = p.id AND r.kind = 'member_of_group'
       AND r.valid_from <= ${asAt}::date AND (r.valid_to IS NULL OR r.valid_to > ${asAt}::date)
     LEFT JOIN organisation g ON g.id = r.parent_id
     WHERE p.type = 'practice' AND (p.close_date IS NULL OR p.close_date > ${asAt}::date)
-      AND (p.open_date IS NULL OR p.open_date <= ${asAt}::date)`.execute(db);
+      AND (p.open_date IS NULL OR p.open_date <= ${asAt}::date)
+    ORDER BY p.id, r.valid_from DESC NULLS LAST, g.code`.execute(db);
   const ids = rows.rows.map((r) => r.id);
   const sizes = new Map((await latestListSizes(db, ids)).map((s) => [s.practice_id, s.patients]));
   const ages = await sql<{ practice_id: number; over65: number }>`
@@ -193,7 +195,8 @@ async function catalogue(tx: FactSession, samples: string, lists: string) {
         row_number() OVER (PARTITION BY code ORDER BY sum(items) DESC, per_item) AS r
       FROM rx WHERE per_item > 0 GROUP BY code, per_item),
     totals AS (
-      SELECT code, any_value(description) AS description, sum(items) AS items, sum(quantity) AS quantity,
+      -- min(): a presentation renamed between the two months gets the same name on every run.
+      SELECT code, min(description) AS description, sum(items) AS items, sum(quantity) AS quantity,
         sum(nic) AS nic, sum(cost) AS cost FROM rx GROUP BY code)
     SELECT t.code, t.description, substr(t.code, 1, 4) AS section, substr(t.code, 1, 9) AS chemical,
       substr(t.code, 10, 2) <> 'AA' AND substr(t.code, 1, 2) < '20' AS branded,
