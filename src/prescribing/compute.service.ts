@@ -225,7 +225,9 @@ async function computePricePerUnit(tx: FactSession, month: string): Promise<numb
        p.quantity, p.nic, p.nic::DOUBLE / p.quantity AS ppu, r.standard
      FROM prescribing p JOIN rx_practice r ON r.practice_code = p.practice_code
      LEFT JOIN rx_swap s ON s.code = ${genericCodeSql('p.bnf_code')}
-     WHERE p.month = ?::DATE AND p.quantity > 0 AND length(p.bnf_code) = 15 AND p.bnf_code < '20'`,
+     WHERE p.month = ?::DATE AND p.quantity > 0 AND length(p.bnf_code) = 15 AND p.bnf_code < '20'
+       -- A code ending A0 has no generic equivalent (a branded feed, a meter strip): no set to price against.
+       AND substr(p.bnf_code, 14, 2) <> 'A0'`,
     [month],
   );
   await tx.run('DELETE FROM ppu_saving WHERE month = ?::DATE', [month]);
