@@ -7,6 +7,7 @@ import { createGroupAccess } from '../organisations/group-access.js';
 import { registerGroupRoutes } from '../organisations/group.routes.js';
 import { registerVariationRoutes } from '../variation/variation.routes.js';
 import { registerPrescribingRoutes } from '../prescribing/prescribing.routes.js';
+import { registerFinanceRoutes } from '../finance/finance.routes.js';
 import { registerAuditRoutes } from '../platform/audit/audit.routes.js';
 import { registerAuthRoutes } from '../platform/auth/auth.routes.js';
 import { createSessionResolver } from '../platform/auth/session.service.js';
@@ -99,6 +100,7 @@ export function createApp({
   registerGroupRoutes(app, { db, clock, page, cache }, access);
   registerVariationRoutes(app, { db, facts, cache, page, clock }, access);
   registerPrescribingRoutes(app, { db, facts, cache }, access);
+  registerFinanceRoutes(app, { db, page }, access);
   registerImportRoutes(app, { db, page });
   registerAuditRoutes(app, { db, page });
 

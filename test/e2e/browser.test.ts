@@ -262,6 +262,27 @@ describe('Flock in Chromium', () => {
     await page.close();
   }, 300_000);
 
+  it('shows a finance officer the allocation against target, re-showing a bad amount with an error summary', async () => {
+    const page = await browser.newPage();
+    await signIn(page, 'finance@demo.flock.test');
+    await page.goto(`${base}/groups/09G/overview`);
+    await page.click('.app-subnav >> text=Finance');
+    expect(await page.locator('h1').textContent()).toBe('Allocation and fair shares');
+    await page.fill('#perHead', '1135.41');
+    await page.fill('#allocation', '-10');
+    await page.click('button >> text=Show allocation');
+    expect(await page.locator('.nhsuk-error-summary').textContent()).toContain(
+      'must not be negative',
+    );
+    await expectAccessible(page);
+    await page.fill('#allocation', '700000000');
+    await page.click('button >> text=Show allocation');
+    expect(await page.content()).toContain('Distance from target');
+    expect(await page.locator('table').count()).toBe(2);
+    await expectAccessible(page);
+    await page.close();
+  });
+
   it('lets a clinical lead record a learning pair and follow it up, re-showing errors', async () => {
     const page = await browser.newPage();
     await signIn(page, 'lead@demo.flock.test');

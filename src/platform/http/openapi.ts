@@ -326,6 +326,18 @@ export const openApiDocument = {
       [monthQuery],
       'Savings by presentation, in pence',
     ),
+    '/api/v1/groups/{code}/finance/allocation': privateGet(
+      'The group’s registered and weighted population for an allocation year and formula component; given the national £ per weighted head and the allocation, its target, distance from target and per-head figures, and fair shares by PCN and practice (pence)',
+      [
+        query('year', 'Allocation year, e.g. 2024_2025 as held (default: latest)', {
+          type: 'string',
+        }),
+        query('component', 'Formula component (default core_services)', { type: 'string' }),
+        query('perHead', 'National £ per weighted head, e.g. 1135.41', { type: 'string' }),
+        query('allocation', 'The group’s allocation in £', { type: 'string' }),
+      ],
+      'Populations, target, distance from target, fair shares',
+    ),
     '/api/v1/groups/{code}/variation/attention': privateGet(
       'What stands out: funnel outliers at 99.8%, special causes in the last 6 months, assurance failures; each with a link and the reason',
       [],

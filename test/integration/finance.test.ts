@@ -1,0 +1,75 @@
+// Allocation against target and fair shares for the demo group, from the real weighted populations.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AppClient } from '../support/app-client.js';
+import { PASSWORD, seededApp, type Seeded } from '../support/seeded.js';
+import { engines } from '../support/stores.js';
+
+describe.each(engines())('finance: allocation on %s', (engine) => {
+  let seeded: Seeded;
+  let gp: AppClient;
+  beforeAll(async () => {
+    seeded = await seededApp(engine);
+    gp = new AppClient(seeded.app);
+    await gp.signIn('gp.coastal@example.nhs.uk', PASSWORD);
+  });
+  afterAll(() => seeded.close());
+
+  it('gives the target, distance from target and fair shares that add up to the penny', async () => {
+    const url =
+      '/api/v1/groups/09G/finance/allocation?year=2022%2F23&perHead=1135.41&allocation=700000000';
+    const response = await gp.get(url);
+    expect(response.status, await response.clone().text()).toBe(200);
+    const body = (await response.json()) as {
+      weightedPopulation: number;
+      rawPopulation: number;
+      result: {
+        targetPence: number;
+        allocationPence: number;
+        distancePence: number;
+        distancePercent: number;
+      };
+      practices: { weighted: number; fairSharePence: number }[];
+      pcns: { fairSharePence: number }[];
+    };
+    const weighted = body.practices.reduce((s, p) => s + p.weighted, 0);
+    expect(body.weightedPopulation).toBeCloseTo(weighted, 4);
+    expect(body.result.targetPence).toBe(Math.round(weighted * 113541));
+    expect(body.result.allocationPence).toBe(70_000_000_000);
+    expect(body.result.distancePence).toBe(70_000_000_000 - body.result.targetPence);
+    expect(body.result.distancePercent).toBeCloseTo(
+      (100 * body.result.distancePence) / body.result.targetPence,
+      3,
+    );
+    const sum = (xs: { fairSharePence: number }[]) => xs.reduce((s, x) => s + x.fairSharePence, 0);
+    expect(sum(body.practices)).toBe(body.result.targetPence);
+    expect(sum(body.pcns)).toBe(body.result.targetPence);
+
+    const page = await gp.get(url.replace('/api/v1', ''));
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('Distance from target');
+    const csv = await gp.get(
+      '/groups/09G/finance/allocation.csv?year=2022%2F23&perHead=1135.41&allocation=700000000',
+    );
+    expect(csv.headers.get('content-type')).toContain('text/csv');
+  });
+
+  it('refuses a negative allocation, half the inputs or an unknown year, with the field named', async () => {
+    const bad = async (query: string, field: string) => {
+      const api = await gp.get(`/api/v1/groups/09G/finance/allocation?${query}`);
+      expect(api.status, query).toBe(400);
+      const page = await gp.get(`/groups/09G/finance/allocation?${query}`);
+      expect(page.status, query).toBe(400);
+      const html = await page.text();
+      expect(html).toContain('There is a problem');
+      expect(html).toContain(`href="#${field}"`);
+    };
+    await bad('perHead=1135.41&allocation=-5', 'allocation');
+    await bad('perHead=1135.41', 'allocation');
+    await bad('year=1999%2F00', 'year');
+    await bad('component=nonsense', 'component');
+    await bad('perHead=abc&allocation=1', 'perHead');
+    const other = new AppClient(seeded.app);
+    await other.signIn('gp.brighton@example.nhs.uk', PASSWORD);
+    expect((await other.get('/api/v1/groups/09G/finance/allocation')).status).toBe(403);
+  });
+});
