@@ -182,6 +182,9 @@ process.stdout.write(await variation('national-generate', start.dataDir, nationa
 process.stdout.write(await variation('national', national));
 rmSync(national, { recursive: true, force: true });
 
+console.log('\nFinancial risk (its own process):');
+process.stdout.write(await runScript('bench/finance.ts', [start.dataDir]));
+
 console.log('\nPrescribing at national scale (each step its own process):');
 const epd = mkdtempSync(path.join(os.tmpdir(), 'flock-bench-epd-'));
 process.stdout.write(await runScript('bench/prescribing.ts', ['generate', start.dataDir, epd]));

@@ -2,6 +2,7 @@
 import type { Context, Hono } from 'hono';
 import type { GroupAccess } from '../organisations/group-access.js';
 import type { Group } from '../organisations/group.service.js';
+import type { DataCache } from '../platform/db/data-cache.js';
 import type { Db } from '../platform/db/schema.js';
 import { AppError } from '../platform/errors.js';
 import { toCsv } from '../platform/http/csv.js';
@@ -12,10 +13,14 @@ import { penceAsPounds } from '../platform/money.js';
 import { allocationComponents, allocationYears } from '../population/population.repository.js';
 import { thousandsOfPounds } from './allocation.js';
 import { groupAllocation, type AllocationQuery } from './allocation.service.js';
+import { defaultAssumptions } from './risk.js';
+import { groupRisk, riskFields } from './risk.service.js';
+import { spreadChartSvg } from '../web/charts/spread-chart.js';
 
 interface Deps {
   db: Db;
   page: PageRenderer;
+  cache: DataCache;
 }
 
 const source =
@@ -30,7 +35,11 @@ const queryOf = (c: Context<AppEnv>): AllocationQuery => ({
   allocation: c.req.query('allocation'),
 });
 
-export function registerFinanceRoutes(app: Hono<AppEnv>, { db, page }: Deps, access: GroupAccess) {
+export function registerFinanceRoutes(
+  app: Hono<AppEnv>,
+  { db, page, cache }: Deps,
+  access: GroupAccess,
+) {
   const { privateGroup, cachedPage, crumbs } = access;
 
   const view = (
@@ -118,6 +127,127 @@ export function registerFinanceRoutes(app: Hono<AppEnv>, { db, page }: Deps, acc
           { header: 'fair_share_pounds', value: (p) => penceAsPounds(p.fairSharePence) },
         ],
         r.practices,
+      ),
+    );
+  });
+
+  // ---- financial risk ---------------------------------------------------------------------------
+  const riskQuery = (c: Context<AppEnv>) =>
+    Object.fromEntries(riskFields.map((f) => [f.key, c.req.query(f.key)])) as Record<
+      string,
+      string | undefined
+    >;
+  const riskOf = (group: Group, q: Record<string, string | undefined>) =>
+    cache.memo(`risk|${group.code}|${JSON.stringify(q)}`, () => groupRisk(db, group, q));
+  const riskMethod =
+    'Each simulated year draws every practice’s spend: ordinary patients summed by the central limit theorem, high-cost patients (a Poisson number) drawn one by one from a lognormal when few. A PCN’s and the group’s spend are the sums of their practices’ in the same year. Budget = expected spend; overspend = spend ÷ budget − 1. Pooled: a practice shares its PCN’s overspend in proportion to budget. Stop-loss caps each patient’s cost to the budget (the premium is a fixed cost). Method: docs/methods.md, “Financial risk”.';
+  const riskView = (
+    group: Group,
+    q: Record<string, string | undefined>,
+    r: Awaited<ReturnType<typeof groupRisk>> | null,
+  ) => ({
+    title: `${group.name}: financial risk`,
+    group,
+    r,
+    fields: riskFields.map((f) => ({
+      ...f,
+      value: q[f.key] ?? '',
+      placeholder:
+        f.key === 'years'
+          ? '10000'
+          : f.key === 'seed'
+            ? '20110501'
+            : String((defaultAssumptions as unknown as Record<string, unknown>)[f.key] ?? ''),
+    })),
+    svg: r
+      ? spreadChartSvg(
+          [
+            ...r.sizes.map((s) => ({
+              people: s.people,
+              p5: s.p5,
+              p50: s.p50,
+              p95: s.p95,
+              label: s.label,
+            })),
+            {
+              people: r.group.people,
+              p5: r.group.p5,
+              p50: r.group.p50,
+              p95: r.group.p95,
+              label: group.code,
+              highlight: true,
+            },
+          ],
+          {
+            id: 'risk-spread',
+            title: 'How far a year’s spend can fall from budget by chance, by population size',
+            description: `5th to 95th percentile of spend against budget over ${r.years.toLocaleString('en-GB')} simulated years, for populations from 2,000 to 1 million; ${group.name} (red) has ${r.group.people.toLocaleString('en-GB')} patients. The tables below give every figure.`,
+            marker: { people: 100_000, text: 'King’s Fund: no full budgets below ~100,000' },
+          },
+        )
+      : '',
+    method: riskMethod,
+    breadcrumbs: crumbs(group, [
+      { text: 'Finance', href: `/groups/${group.code}/finance/allocation` },
+    ]),
+  });
+  app.get('/groups/:code/finance/risk', async (c) => {
+    const group = await privateGroup(c);
+    const q = riskQuery(c);
+    try {
+      return await cachedPage(c, async () => ({
+        template: 'finance-risk.njk',
+        data: riskView(group, q, await riskOf(group, q)),
+      }));
+    } catch (error) {
+      if (!(error instanceof AppError) || error.code !== 'invalid_input') throw error;
+      return page(
+        c,
+        'finance-risk.njk',
+        {
+          ...riskView(group, q, null),
+          errors: error.problems.map((p) => ({ text: p.message, href: `#${p.field}` })),
+          fieldErrors: Object.fromEntries(error.problems.map((p) => [p.field, p.message])),
+        },
+        400,
+      );
+    }
+  });
+  app.get('/api/v1/groups/:code/finance/risk', async (c) => {
+    const group = await privateGroup(c);
+    const r = await riskOf(group, riskQuery(c));
+    const { group: whole, ...rest } = r;
+    return sendJson(c, {
+      group: { code: group.code, name: group.name },
+      wholeGroup: whole,
+      ...rest,
+      method: riskMethod,
+      dataStatus: 'illustrative',
+    });
+  });
+  app.get('/groups/:code/finance/risk.csv', async (c) => {
+    const group = await privateGroup(c);
+    const r = await riskOf(group, riskQuery(c));
+    return sendCsv(
+      c,
+      `financial-risk-${group.code}.csv`,
+      toCsv(
+        [
+          { header: 'kind', value: (x) => x.kind },
+          { header: 'code', value: (x) => x.key },
+          { header: 'name', value: (x) => x.label },
+          { header: 'registered_patients', value: (x) => x.people },
+          { header: 'p_overspend_over_1pct', value: (x) => x.over1 },
+          { header: 'p_overspend_over_5pct', value: (x) => x.over5 },
+          { header: 'p_overspend_over_10pct', value: (x) => x.over10 },
+          { header: 'p_over_5pct_pooled_in_pcn', value: (x) => x.pooledOver5 ?? null },
+          { header: 'spend_vs_budget_p5_pct', value: (x) => x.p5 },
+          { header: 'spend_vs_budget_p50_pct', value: (x) => x.p50 },
+          { header: 'spend_vs_budget_p95_pct', value: (x) => x.p95 },
+          { header: 'years', value: () => r.years },
+          { header: 'seed', value: () => r.seed },
+        ],
+        [r.group, ...r.pcns, ...r.practices, ...r.sizes],
       ),
     );
   });

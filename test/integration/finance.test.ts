@@ -72,4 +72,34 @@ describe.each(engines())('finance: allocation on %s', (engine) => {
     await other.signIn('gp.brighton@example.nhs.uk', PASSWORD);
     expect((await other.get('/api/v1/groups/09G/finance/allocation')).status).toBe(403);
   });
+
+  it('simulates the group’s financial risk: smaller populations swing more, pooling and stop-loss narrow it', async () => {
+    const response = await gp.get('/api/v1/groups/09G/finance/risk?years=2000');
+    expect(response.status, await response.clone().text()).toBe(200);
+    const body = (await response.json()) as {
+      dataStatus: string;
+      wholeGroup: { people: number; over5: number };
+      practices: { people: number; over5: number; pooledOver5?: number }[];
+      sizes: { people: number; p5: number; p95: number }[];
+    };
+    expect(body.dataStatus).toBe('illustrative');
+    expect(body.practices.length).toBeGreaterThan(20);
+    expect(body.wholeGroup.people).toBe(body.practices.reduce((s, p) => s + p.people, 0));
+    const spread = body.sizes.map((s) => s.p95 - s.p5);
+    for (let i = 1; i < spread.length; i++) expect(spread[i]!).toBeLessThan(spread[i - 1]!);
+    const pooled = body.practices.filter((p) => p.pooledOver5 !== undefined);
+    expect(pooled.reduce((s, p) => s + p.pooledOver5!, 0)).toBeLessThan(
+      pooled.reduce((s, p) => s + p.over5, 0),
+    );
+    expect((await gp.get('/api/v1/groups/09G/finance/risk?years=2000')).status).toBe(200);
+    const page = await gp.get('/groups/09G/finance/risk?years=2000&stopLoss=50000');
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('Illustrative');
+    const bad = await gp.get('/groups/09G/finance/risk?years=5&highCostPer1000=abc');
+    expect(bad.status).toBe(400);
+    const html = await bad.text();
+    expect(html).toContain('href="#years"');
+    expect(html).toContain('href="#highCostPer1000"');
+    expect((await gp.get('/api/v1/groups/09G/finance/risk?years=1000000')).status).toBe(400);
+  });
 });

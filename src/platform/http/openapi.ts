@@ -338,6 +338,28 @@ export const openApiDocument = {
       ],
       'Populations, target, distance from target, fair shares',
     ),
+    '/api/v1/groups/{code}/finance/risk': privateGet(
+      'Financial risk by Monte Carlo (illustrative assumptions, each an input): for each practice (alone and pooled in its PCN), each PCN, the group and populations of other sizes, the chance of overspending a budget set at expected cost by more than 1%, 5% and 10%, and the 5th–95th percentile of spend against budget',
+      [
+        query('years', 'Years simulated, 100 to 100,000 (default 10,000)', { type: 'integer' }),
+        query('seed', 'Random seed (default 20110501)', { type: 'integer' }),
+        query('ordinaryMean', 'Mean annual cost of an ordinary patient, £ (default 900)', {
+          type: 'number',
+        }),
+        query('ordinaryCv', 'Its coefficient of variation (default 2.5)', { type: 'number' }),
+        query('highCostPer1000', 'High-cost patients per 1,000 a year (default 5)', {
+          type: 'number',
+        }),
+        query('highCostMean', 'Mean annual cost of a high-cost patient, £ (default 40,000)', {
+          type: 'number',
+        }),
+        query('highCostCv', 'Its coefficient of variation, lognormal (default 1)', {
+          type: 'number',
+        }),
+        query('stopLoss', 'Stop-loss threshold per patient, £ (default none)', { type: 'number' }),
+      ],
+      'Probabilities of overspending and the spread of spend against budget',
+    ),
     '/api/v1/groups/{code}/variation/attention': privateGet(
       'What stands out: funnel outliers at 99.8%, special causes in the last 6 months, assurance failures; each with a link and the reason',
       [],
