@@ -280,6 +280,15 @@ describe('Flock in Chromium', () => {
     expect(await page.content()).toContain('Distance from target');
     expect(await page.locator('table').count()).toBe(2);
     await expectAccessible(page);
+
+    await page.click('text=Financial risk');
+    expect(await page.locator('h1').textContent()).toBe('Financial risk');
+    expect(await page.locator('svg.app-chart').count()).toBe(1);
+    expect(await page.content()).toContain('Illustrative');
+    await page.fill('#stopLoss', '50000');
+    await page.click('button >> text=Simulate');
+    expect(new URL(page.url()).searchParams.get('stopLoss')).toBe('50000');
+    await expectAccessible(page);
     await page.close();
   });
 
