@@ -15,6 +15,8 @@ import { thousandsOfPounds } from './allocation.js';
 import { groupAllocation, type AllocationQuery } from './allocation.service.js';
 import { defaultAssumptions } from './risk.js';
 import { groupRisk, riskFields } from './risk.service.js';
+import { groupRules, planFields } from './business-rules.service.js';
+import { ruleLabels, type RuleKey } from './business-rules.js';
 import { spreadChartSvg } from '../web/charts/spread-chart.js';
 
 interface Deps {
@@ -248,6 +250,84 @@ export function registerFinanceRoutes(
           { header: 'seed', value: () => r.seed },
         ],
         [r.group, ...r.pcns, ...r.practices, ...r.sizes],
+      ),
+    );
+  });
+
+  // ---- business rules ---------------------------------------------------------------------------
+  const rulesQuery = (c: Context<AppEnv>) =>
+    Object.fromEntries(
+      ['year', ...planFields.map((f) => f.key)].map((k) => [k, c.req.query(k)]),
+    ) as Record<string, string | undefined>;
+  const rulesView = (
+    group: Group,
+    q: Record<string, string | undefined>,
+    r: Awaited<ReturnType<typeof groupRules>> | null,
+  ) => ({
+    title: `${group.name}: business rules`,
+    group,
+    r,
+    q,
+    ruleRows: r
+      ? Object.entries(r.rules.rules).map(([key, rule]) => ({
+          key,
+          label: ruleLabels[key as RuleKey],
+          ...rule,
+        }))
+      : [],
+    yearItems: (r?.years ?? []).map((y) => ({ value: y, text: y, selected: y === r?.rules.year })),
+    fields: planFields.map((f) => ({ ...f, value: q[f.key] ?? '' })),
+    breadcrumbs: crumbs(group, [
+      { text: 'Finance', href: `/groups/${group.code}/finance/allocation` },
+    ]),
+  });
+  app.get('/groups/:code/finance/rules', async (c) => {
+    const group = await privateGroup(c);
+    const q = rulesQuery(c);
+    try {
+      return await cachedPage(c, async () => ({
+        template: 'finance-rules.njk',
+        data: rulesView(group, q, await groupRules(db, group, q)),
+      }));
+    } catch (error) {
+      if (!(error instanceof AppError) || error.code !== 'invalid_input') throw error;
+      const years = (await groupRules(db, group, {}).catch(() => null))?.years ?? [];
+      return page(
+        c,
+        'finance-rules.njk',
+        {
+          ...rulesView(group, q, null),
+          yearItems: years.map((y) => ({ value: y, text: y, selected: y === q.year })),
+          errors: error.problems.map((p) => ({ text: p.message, href: `#${p.field}` })),
+          fieldErrors: Object.fromEntries(error.problems.map((p) => [p.field, p.message])),
+        },
+        400,
+      );
+    }
+  });
+  app.get('/api/v1/groups/:code/finance/rules', async (c) => {
+    const group = await privateGroup(c);
+    const r = await groupRules(db, group, rulesQuery(c));
+    return sendJson(c, { group: { code: group.code, name: group.name }, ...r });
+  });
+  app.get('/groups/:code/finance/rules.csv', async (c) => {
+    const group = await privateGroup(c);
+    const r = await groupRules(db, group, rulesQuery(c));
+    const rows = Object.entries(r.rules.rules).map(([key, rule]) => ({ key, ...rule }));
+    return sendCsv(
+      c,
+      `business-rules-${r.rules.year.replace('/', '-')}.csv`,
+      toCsv(
+        [
+          { header: 'year', value: () => r.rules.year },
+          { header: 'rule', value: (x) => x.key },
+          { header: 'kind', value: (x) => x.kind },
+          { header: 'comparison', value: (x) => x.comparison },
+          { header: 'value', value: (x) => x.value },
+          { header: 'confirmed', value: (x) => x.confirmed },
+          { header: 'source', value: (x) => x.source },
+        ],
+        rows,
       ),
     );
   });

@@ -102,4 +102,45 @@ describe.each(engines())('finance: allocation on %s', (engine) => {
     expect(html).toContain('href="#highCostPer1000"');
     expect((await gp.get('/api/v1/groups/09G/finance/risk?years=1000000')).status).toBe(400);
   });
+
+  it('shows the year’s rules with sources and checks a plan, every breach with its gap', async () => {
+    const rules = (await (
+      await gp.get('/api/v1/groups/09G/finance/rules?year=2014%2F15')
+    ).json()) as {
+      rules: { year: string; rules: Record<string, { confirmed: boolean; source: string }> };
+      checks: null;
+    };
+    expect(rules.rules.year).toBe('2014/15');
+    expect(rules.rules.rules.nonRecurrentHeadroom!.confirmed).toBe(false);
+    expect(rules.checks).toBeNull();
+    const url =
+      '/api/v1/groups/09G/finance/rules?year=2014%2F15&allocation=700000000&surplus=7000000&contingency=1000000&headroom=20000000&runningCosts=13500000';
+    const checked = (await (await gp.get(url)).json()) as {
+      registered: number;
+      breaches: number;
+      checks: {
+        key: string;
+        passes: boolean;
+        requiredPence: number;
+        plannedPence: number;
+        gapPence: number;
+      }[];
+    };
+    const by = Object.fromEntries(checked.checks.map((c) => [c.key, c]));
+    expect(by.plannedSurplus).toMatchObject({ passes: true, requiredPence: 700_000_000 });
+    expect(by.contingency).toMatchObject({
+      passes: false,
+      requiredPence: 350_000_000,
+      gapPence: 250_000_000,
+    });
+    expect(by.runningCostPerHead!.requiredPence).toBe(2473 * checked.registered);
+    expect(checked.breaches).toBe(checked.checks.filter((c) => !c.passes).length);
+    const page = await gp.get(url.replace('/api/v1', ''));
+    expect(await page.text()).toContain('Breach');
+    const bad = await gp.get('/groups/09G/finance/rules?allocation=-1&surplus=x');
+    expect(bad.status).toBe(400);
+    expect(await bad.text()).toContain('href="#allocation"');
+    expect((await gp.get('/api/v1/groups/09G/finance/rules?allocation=5')).status).toBe(400);
+    expect((await gp.get('/groups/09G/finance/rules.csv?year=2014%2F15')).status).toBe(200);
+  });
 });

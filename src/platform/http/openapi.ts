@@ -360,6 +360,16 @@ export const openApiDocument = {
       ],
       'Probabilities of overspending and the spread of spend against budget',
     ),
+    '/api/v1/groups/{code}/finance/rules': privateGet(
+      'The financial year’s business rules (planned surplus, contingency, non-recurrent headroom, running cost allowance) with the source of each figure and whether it is confirmed; given the plan’s figures in £, each rule checked with the amount it asks, the plan’s and the gap (pence)',
+      [
+        query('year', 'Financial year, e.g. 2014/15 (default: latest held)', { type: 'string' }),
+        ...['allocation', 'surplus', 'contingency', 'headroom', 'runningCosts'].map((k) =>
+          query(k, `The plan’s ${k} in £ (all five, or none)`, { type: 'string' }),
+        ),
+      ],
+      'Rules with sources, and the plan checked',
+    ),
     '/api/v1/groups/{code}/variation/attention': privateGet(
       'What stands out: funnel outliers at 99.8%, special causes in the last 6 months, assurance failures; each with a link and the reason',
       [],
