@@ -281,7 +281,20 @@ describe('Flock in Chromium', () => {
     expect(await page.locator('table').count()).toBe(2);
     await expectAccessible(page);
 
-    await page.click('text=Financial risk');
+    await page.click('main >> text=Business rules');
+    for (const [field, value] of [
+      ['#allocation', '700000000'],
+      ['#surplus', '7000000'],
+      ['#contingency', '1000000'],
+      ['#headroom', '20000000'],
+      ['#runningCosts', '13500000'],
+    ] as const)
+      await page.fill(field, value);
+    await page.click('button >> text=Check the plan');
+    expect(await page.locator('td >> text=Breach').count()).toBeGreaterThan(0);
+    await expectAccessible(page);
+
+    await page.click('main >> text=Financial risk');
     expect(await page.locator('h1').textContent()).toBe('Financial risk');
     expect(await page.locator('svg.app-chart').count()).toBe(1);
     expect(await page.content()).toContain('Illustrative');
