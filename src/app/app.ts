@@ -100,7 +100,7 @@ export function createApp({
   registerGroupRoutes(app, { db, clock, page, cache }, access);
   registerVariationRoutes(app, { db, facts, cache, page, clock }, access);
   registerPrescribingRoutes(app, { db, facts, cache }, access);
-  registerFinanceRoutes(app, { db, page, cache }, access);
+  registerFinanceRoutes(app, { db, facts, page, cache }, access);
   registerImportRoutes(app, { db, page });
   registerAuditRoutes(app, { db, page });
 

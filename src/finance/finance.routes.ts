@@ -4,6 +4,8 @@ import type { GroupAccess } from '../organisations/group-access.js';
 import type { Group } from '../organisations/group.service.js';
 import type { DataCache } from '../platform/db/data-cache.js';
 import type { Db } from '../platform/db/schema.js';
+import type { FactStore } from '../platform/facts/fact-store.js';
+import { practiceBudgets } from './practice-budgets.service.js';
 import { AppError } from '../platform/errors.js';
 import { toCsv } from '../platform/http/csv.js';
 import type { AppEnv } from '../platform/http/http.types.js';
@@ -21,6 +23,7 @@ import { spreadChartSvg } from '../web/charts/spread-chart.js';
 
 interface Deps {
   db: Db;
+  facts: FactStore;
   page: PageRenderer;
   cache: DataCache;
 }
@@ -39,7 +42,7 @@ const queryOf = (c: Context<AppEnv>): AllocationQuery => ({
 
 export function registerFinanceRoutes(
   app: Hono<AppEnv>,
-  { db, page, cache }: Deps,
+  { db, facts, page, cache }: Deps,
   access: GroupAccess,
 ) {
   const { privateGroup, cachedPage, crumbs } = access;
@@ -328,6 +331,77 @@ export function registerFinanceRoutes(
           { header: 'source', value: (x) => x.source },
         ],
         rows,
+      ),
+    );
+  });
+
+  // ---- practice indicative budgets ------------------------------------------------------------------
+  const budgetQuery = (c: Context<AppEnv>) => ({
+    year: c.req.query('year'),
+    budget: c.req.query('budget'),
+  });
+  const budgetsView = (
+    group: Group,
+    q: { year?: string; budget?: string },
+    r: Awaited<ReturnType<typeof practiceBudgets>> | null,
+  ) => ({
+    title: `${group.name}: practice prescribing budgets`,
+    group,
+    r,
+    q,
+    yearItems: (r?.years ?? []).map((y) => ({ value: y, text: y, selected: y === r?.year })),
+    breadcrumbs: crumbs(group, [
+      { text: 'Finance', href: `/groups/${group.code}/finance/allocation` },
+    ]),
+  });
+  app.get('/groups/:code/finance/practice-budgets', async (c) => {
+    const group = await privateGroup(c);
+    const q = budgetQuery(c);
+    try {
+      return await cachedPage(c, async () => ({
+        template: 'finance-practice-budgets.njk',
+        data: budgetsView(group, q, await practiceBudgets(db, facts, group, q)),
+      }));
+    } catch (error) {
+      if (!(error instanceof AppError) || error.code !== 'invalid_input') throw error;
+      const years = (await practiceBudgets(db, facts, group, {})).years;
+      return page(
+        c,
+        'finance-practice-budgets.njk',
+        {
+          ...budgetsView(group, q, null),
+          yearItems: years.map((y) => ({ value: y, text: y, selected: y === q.year })),
+          errors: error.problems.map((p) => ({ text: p.message, href: `#${p.field}` })),
+          fieldErrors: Object.fromEntries(error.problems.map((p) => [p.field, p.message])),
+        },
+        400,
+      );
+    }
+  });
+  app.get('/api/v1/groups/:code/finance/practice-budgets', async (c) => {
+    const group = await privateGroup(c);
+    const r = await practiceBudgets(db, facts, group, budgetQuery(c));
+    return sendJson(c, { group: { code: group.code, name: group.name }, ...r });
+  });
+  app.get('/groups/:code/finance/practice-budgets.csv', async (c) => {
+    const group = await privateGroup(c);
+    const r = await practiceBudgets(db, facts, group, budgetQuery(c));
+    return sendCsv(
+      c,
+      `practice-prescribing-budgets-${group.code}-${r.year ?? 'none'}.csv`,
+      toCsv(
+        [
+          { header: 'financial_year', value: () => r.year },
+          { header: 'practice_code', value: (x) => x.code },
+          { header: 'practice_name', value: (x) => x.name },
+          { header: 'weighted_population_prescribing', value: (x) => x.weighted },
+          { header: 'fair_share_pounds', value: (x) => penceAsPounds(x.fairSharePence) },
+          { header: 'actual_spend_pounds', value: (x) => penceAsPounds(x.actualPence) },
+          { header: 'difference_pounds', value: (x) => penceAsPounds(x.differencePence) },
+          { header: 'difference_percent', value: (x) => x.differencePercent },
+          { header: 'data', value: () => ('synthetic' in r && r.synthetic ? 'synthetic' : 'real') },
+        ],
+        r.rows,
       ),
     );
   });

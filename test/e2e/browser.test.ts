@@ -263,6 +263,7 @@ describe('Flock in Chromium', () => {
   }, 300_000);
 
   it('shows a finance officer the allocation against target, re-showing a bad amount with an error summary', async () => {
+    await server.demoPrescribing;
     const page = await browser.newPage();
     await signIn(page, 'finance@demo.flock.test');
     await page.goto(`${base}/groups/09G/overview`);
@@ -292,6 +293,12 @@ describe('Flock in Chromium', () => {
       await page.fill(field, value);
     await page.click('button >> text=Check the plan');
     expect(await page.locator('td >> text=Breach').count()).toBeGreaterThan(0);
+    await expectAccessible(page);
+
+    await page.click('main >> text=Practice budgets');
+    expect(await page.locator('h1').textContent()).toBe('Practice prescribing budgets');
+    expect(await page.content()).toContain('Synthetic data');
+    expect(await page.locator('tbody tr').count()).toBeGreaterThan(20);
     await expectAccessible(page);
 
     await page.click('main >> text=Financial risk');

@@ -143,4 +143,78 @@ describe.each(engines())('finance: allocation on %s', (engine) => {
     expect((await gp.get('/api/v1/groups/09G/finance/rules?allocation=5')).status).toBe(400);
     expect((await gp.get('/groups/09G/finance/rules.csv?year=2014%2F15')).status).toBe(200);
   });
+
+  it('sets each practice’s fair share of the prescribing budget against its actual spend, to the penny', async () => {
+    // The seeded samples have no 09G prescribing: import one synthetic month for its practices.
+    const { generatePrescribing } = await import('../../src/prescribing/synthetic-prescribing.js');
+    const { prescribingImporter } = await import('../../src/prescribing/prescribing.import.js');
+    const { runImport } = await import('../../src/platform/imports/import-runner.js');
+    const { systemActor } = await import('../../src/platform/audit/audit.service.js');
+    const { sharedDataDir } = await import('../support/subset-data.js');
+    const os = await import('node:os');
+    const path = await import('node:path');
+    const fs = await import('node:fs');
+    const members = (
+      await seeded.store.db
+        .selectFrom('organisation as p')
+        .innerJoin('organisation_relationship as r', 'r.child_id', 'p.id')
+        .innerJoin('organisation as g', 'g.id', 'r.parent_id')
+        .select('p.code')
+        .where('g.code', '=', '09G')
+        .execute()
+    ).map((r) => r.code);
+    const out = fs.mkdtempSync(path.join(os.tmpdir(), 'flock-budgets-'));
+    const generated = await generatePrescribing(seeded.store.db, seeded.facts, {
+      sharedDataDir,
+      outDir: out,
+      months: ['2018-05'],
+      practiceCodes: members,
+    });
+    await runImport(seeded.store.db, prescribingImporter(), generated.months[0]!.file, {
+      actor: systemActor('test'),
+      facts: seeded.facts,
+    });
+    const body = (await (
+      await gp.get('/api/v1/groups/09G/finance/practice-budgets?year=2018-19&budget=1000000')
+    ).json()) as {
+      months: number;
+      synthetic: boolean;
+      budgetPence: number;
+      sharesTotalPence: number;
+      actualTotalPence: number;
+      rows: {
+        code: string;
+        fairSharePence: number | null;
+        actualPence: number | null;
+        differencePence: number | null;
+      }[];
+    };
+    expect(body.synthetic).toBe(true);
+    expect(body.budgetPence).toBe(100_000_000);
+    expect(body.sharesTotalPence).toBe(100_000_000);
+    const [facts] = await seeded.facts.all<{ pence: number }>(
+      // Each practice's actual cost rounded to the penny, then added: the total is the sum of the rows.
+      `SELECT sum(pence)::BIGINT AS pence FROM (SELECT round(sum(actual_cost) * 100) AS pence FROM prescribing
+       WHERE month = DATE '2018-05-01' GROUP BY practice_code)`,
+    );
+    expect(body.actualTotalPence).toBe(facts!.pence);
+    for (const r of body.rows)
+      if (r.fairSharePence !== null && r.actualPence !== null)
+        expect(r.differencePence).toBe(r.actualPence - r.fairSharePence);
+    const shared = (await (
+      await gp.get('/api/v1/groups/09G/finance/practice-budgets?year=2018-19')
+    ).json()) as {
+      budgetPence: number;
+      actualTotalPence: number;
+    };
+    expect(shared.budgetPence).toBe(shared.actualTotalPence);
+    expect((await gp.get('/groups/09G/finance/practice-budgets')).status).toBe(200);
+    expect((await gp.get('/groups/09G/finance/practice-budgets?budget=-1')).status).toBe(400);
+    expect((await gp.get('/api/v1/groups/09G/finance/practice-budgets?year=1999-00')).status).toBe(
+      400,
+    );
+    expect((await gp.get('/groups/09G/finance/practice-budgets.csv?year=2018-19')).status).toBe(
+      200,
+    );
+  });
 });

@@ -370,6 +370,18 @@ export const openApiDocument = {
       ],
       'Rules with sources, and the plan checked',
     ),
+    '/api/v1/groups/{code}/finance/practice-budgets': privateGet(
+      'Practice indicative prescribing budgets for a financial year: each member practice’s fair share of the prescribing budget (by weighted population for prescribing) against its actual spend from the prescribing facts (pence); activity budgets marked not yet available',
+      [
+        query('year', 'Financial year with prescribing, e.g. 2018-19 (default: latest)', {
+          type: 'string',
+        }),
+        query('budget', 'The group’s prescribing budget in £ (default: its actual spend)', {
+          type: 'string',
+        }),
+      ],
+      'Fair shares, actual spend and differences',
+    ),
     '/api/v1/groups/{code}/variation/attention': privateGet(
       'What stands out: funnel outliers at 99.8%, special causes in the last 6 months, assurance failures; each with a link and the reason',
       [],
