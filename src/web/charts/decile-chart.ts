@@ -1,5 +1,5 @@
 // OpenPrescribing-style chart: national deciles by month as dashed lines, with the group's and practices' lines over them.
-import { escapeXml, linear, niceTicks, px } from './svg.js';
+import { escapeXml, linear, niceTicks, px, svgOpen } from './svg.js';
 
 export interface DecileMonth {
   month: string;
@@ -32,9 +32,13 @@ export function decileChartSvg(
     [margin.left + 16, width - margin.right - 16],
   );
   const parts = [
-    `<svg xmlns="http://www.w3.org/2000/svg" class="app-chart" viewBox="0 0 ${width} ${height}" role="img" aria-labelledby="${options.id}-title ${options.id}-desc">`,
-    `<title id="${options.id}-title">${escapeXml(options.title)}</title>`,
-    `<desc id="${options.id}-desc">${escapeXml(options.description)}</desc>`,
+    ...svgOpen({
+      id: options.id,
+      title: options.title,
+      description: options.description,
+      width,
+      height,
+    }),
   ];
   for (const t of ticks) {
     parts.push(

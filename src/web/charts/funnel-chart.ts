@@ -1,5 +1,5 @@
 // Funnel plot as SVG: each area a point (hover or tab to read it), 95% and 99.8% limits, the average.
-import { escapeXml, linear, niceTicks, px } from './svg.js';
+import { escapeXml, linear, niceTicks, px, svgOpen } from './svg.js';
 
 export interface FunnelPoint {
   label: string;
@@ -51,9 +51,15 @@ export function funnelChartSvg(
   const inside = (p: { x: number; y: number }) =>
     p.x >= 0 && p.x <= xTicks.at(-1)! && p.y >= yFloor && p.y <= Math.max(yTop, yTicks.at(-1)!);
   const parts = [
-    `<svg xmlns="http://www.w3.org/2000/svg" class="app-chart app-funnel" viewBox="0 0 ${width} ${height}" role="group" aria-labelledby="${options.id}-title ${options.id}-desc">`,
-    `<title id="${options.id}-title">${escapeXml(options.title)}</title>`,
-    `<desc id="${options.id}-desc">${escapeXml(options.description)}</desc>`,
+    ...svgOpen({
+      id: options.id,
+      title: options.title,
+      description: options.description,
+      width,
+      height,
+      className: 'app-chart app-funnel',
+      role: 'group',
+    }),
   ];
   for (const t of yTicks) {
     parts.push(

@@ -1,5 +1,5 @@
 // Dot-and-whisker chart as SVG: one row per item, its value with a confidence interval, and comparators.
-import { escapeXml, linear, niceTicks, px } from './svg.js';
+import { escapeXml, linear, niceTicks, px, svgOpen } from './svg.js';
 
 export interface IntervalRow {
   label: string;
@@ -25,9 +25,13 @@ export function intervalChartSvg(
   const x = linear([0, ticks[ticks.length - 1]!], [labelWidth, width - 16]);
   const height = top + rows.length * rowHeight + 40;
   const parts = [
-    `<svg xmlns="http://www.w3.org/2000/svg" class="app-chart" viewBox="0 0 ${width} ${height}" role="img" aria-labelledby="${options.id}-title ${options.id}-desc">`,
-    `<title id="${options.id}-title">${escapeXml(options.title)}</title>`,
-    `<desc id="${options.id}-desc">${escapeXml(options.description)}</desc>`,
+    ...svgOpen({
+      id: options.id,
+      title: options.title,
+      description: options.description,
+      width,
+      height,
+    }),
   ];
   const bottom = top + rows.length * rowHeight;
   for (const t of ticks) {

@@ -1,5 +1,5 @@
 // Line chart as SVG for short yearly series (e.g. payments per patient), one line per series.
-import { escapeXml, linear, niceTicks, px } from './svg.js';
+import { escapeXml, linear, niceTicks, px, svgOpen } from './svg.js';
 
 export interface Series {
   name: string;
@@ -24,9 +24,13 @@ export function lineChartSvg(
     [margin.left + 20, width - margin.right - 20],
   );
   const parts = [
-    `<svg xmlns="http://www.w3.org/2000/svg" class="app-chart" viewBox="0 0 ${width} ${height}" role="img" aria-labelledby="${options.id}-title ${options.id}-desc">`,
-    `<title id="${options.id}-title">${escapeXml(options.title)}</title>`,
-    `<desc id="${options.id}-desc">${escapeXml(options.description)}</desc>`,
+    ...svgOpen({
+      id: options.id,
+      title: options.title,
+      description: options.description,
+      width,
+      height,
+    }),
   ];
   for (const t of ticks) {
     parts.push(

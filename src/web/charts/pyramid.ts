@@ -1,5 +1,5 @@
 // Population pyramid as SVG: the practice's bars by sex and age band, the group and England as outlines.
-import { escapeXml, linear, niceTicks, px } from './svg.js';
+import { escapeXml, linear, niceTicks, px, svgOpen } from './svg.js';
 
 export interface PyramidBand {
   band: string;
@@ -46,9 +46,13 @@ export function pyramidSvg(bands: readonly PyramidBand[], labels: PyramidLabels)
   const y = (i: number) => top + i * rowHeight;
   const parts: string[] = [];
   parts.push(
-    `<svg xmlns="http://www.w3.org/2000/svg" class="app-chart" viewBox="0 0 ${width} ${height}" role="img" aria-labelledby="pyramid-title pyramid-desc">`,
-    `<title id="pyramid-title">${escapeXml(labels.title)}</title>`,
-    `<desc id="pyramid-desc">${escapeXml(labels.description)}</desc>`,
+    ...svgOpen({
+      id: 'pyramid',
+      title: labels.title,
+      description: labels.description,
+      width,
+      height,
+    }),
     `<text x="${px(side / 2)}" y="16" text-anchor="middle" class="app-chart__heading">Male</text>`,
     `<text x="${px(side + middleGap + side / 2)}" y="16" text-anchor="middle" class="app-chart__heading">Female</text>`,
   );

@@ -1,5 +1,5 @@
 // Statistical process control (XmR) chart as SVG, coloured as NHS "Making Data Count" charts are.
-import { escapeXml, linear, px } from './svg.js';
+import { escapeXml, linear, px, svgOpen } from './svg.js';
 
 export interface SpcChartPoint {
   label: string;
@@ -59,9 +59,14 @@ export function spcChartSvg(
   );
   const every = options.labelEvery ?? Math.max(1, Math.ceil(points.length / 8));
   const parts = [
-    `<svg xmlns="http://www.w3.org/2000/svg" class="app-chart app-spc" viewBox="0 0 ${width} ${height}" role="img" aria-labelledby="${options.id}-title ${options.id}-desc">`,
-    `<title id="${options.id}-title">${escapeXml(options.title)}</title>`,
-    `<desc id="${options.id}-desc">${escapeXml(options.description)}</desc>`,
+    ...svgOpen({
+      id: options.id,
+      title: options.title,
+      description: options.description,
+      width,
+      height,
+      className: 'app-chart app-spc',
+    }),
   ];
   for (const t of ticks) {
     parts.push(

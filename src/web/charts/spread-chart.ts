@@ -1,5 +1,5 @@
 // Spread of a budget's outturn against population size: a 5th–95th percentile bar per size, log scale.
-import { escapeXml, linear, px } from './svg.js';
+import { escapeXml, linear, px, svgOpen } from './svg.js';
 
 export interface SpreadPoint {
   people: number;
@@ -32,9 +32,13 @@ export function spreadChartSvg(
     [margin.left, width - margin.right],
   );
   const parts = [
-    `<svg xmlns="http://www.w3.org/2000/svg" class="app-chart" viewBox="0 0 ${width} ${height}" role="img" aria-labelledby="${options.id}-title ${options.id}-desc">`,
-    `<title id="${options.id}-title">${escapeXml(options.title)}</title>`,
-    `<desc id="${options.id}-desc">${escapeXml(options.description)}</desc>`,
+    ...svgOpen({
+      id: options.id,
+      title: options.title,
+      description: options.description,
+      width,
+      height,
+    }),
   ];
   for (let t = -top; t <= top; t += top / 4) {
     parts.push(

@@ -22,3 +22,20 @@ export function niceTicks(max: number, count = 4): number[] {
     ticks.push(Math.round((ticks[ticks.length - 1]! + step) * 1e6) / 1e6);
   return ticks;
 }
+
+/** The opening of an accessible chart: the svg element, then its title and description for screen readers. */
+export function svgOpen(o: {
+  id: string;
+  title: string;
+  description: string;
+  width: number;
+  height: number;
+  className?: string;
+  role?: 'img' | 'group';
+}): string[] {
+  return [
+    `<svg xmlns="http://www.w3.org/2000/svg" class="${o.className ?? 'app-chart'}" viewBox="0 0 ${o.width} ${o.height}" role="${o.role ?? 'img'}" aria-labelledby="${o.id}-title ${o.id}-desc">`,
+    `<title id="${o.id}-title">${escapeXml(o.title)}</title>`,
+    `<desc id="${o.id}-desc">${escapeXml(o.description)}</desc>`,
+  ];
+}
