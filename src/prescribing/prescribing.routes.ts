@@ -17,6 +17,7 @@ import {
   groupMeasure,
   groupMeasures,
   groupPricePerUnit,
+  requireMeasure,
   practicePrescribing,
   practicesByMeasures,
   MIN_GROUP_SAVING_PENCE,
@@ -168,10 +169,12 @@ export function registerPrescribingRoutes(
   });
 
   // ---- one measure ----------------------------------------------------------------------------
-  const measureOf = (group: Group, id: string, month: string | undefined) =>
-    memo(`rx-measure|${group.code}|${id}|${month ?? ''}`, () =>
-      groupMeasure(db, facts, group, id, month),
+  const measureOf = async (group: Group, id: string, month: string | undefined) => {
+    const measure = requireMeasure(id);
+    return memo(`rx-measure|${group.code}|${id}|${month ?? ''}`, async () =>
+      groupMeasure(facts, await dashboardOf(group, month), measure),
     );
+  };
   app.get('/groups/:code/prescribing/measures/:measure', async (c) => {
     const group = await privateGroup(c);
     return cachedPage(c, async () => {
@@ -180,10 +183,10 @@ export function registerPrescribingRoutes(
       const svg = decileChartSvg(
         r.decileMonths,
         [
-          ...[...r.byPractice].map(([code, series]) => ({
+          ...[...r.byPractice].map(([code, values]) => ({
             name: code,
             kind: 'practice' as const,
-            values: r.months.map((m) => series.get(m) ?? null),
+            values,
           })),
           {
             name: `${group.name} (all practices)`,
@@ -314,8 +317,8 @@ export function registerPrescribingRoutes(
 
   // ---- one practice ---------------------------------------------------------------------------
   const practiceOf = (group: Group, code: string, month: string | undefined) =>
-    memo(`rx-practice|${group.code}|${code}|${month ?? ''}`, () =>
-      practicePrescribing(db, facts, group, code.toUpperCase(), month),
+    memo(`rx-practice|${group.code}|${code}|${month ?? ''}`, async () =>
+      practicePrescribing(facts, group, await dashboardOf(group, month), code.toUpperCase()),
     );
   app.get('/groups/:code/prescribing/practices/:practice', async (c) => {
     const group = await privateGroup(c);

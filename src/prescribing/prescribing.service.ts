@@ -3,23 +3,14 @@ import { listMembers } from '../organisations/group.repository.js';
 import type { Group } from '../organisations/group.service.js';
 import type { Db } from '../platform/db/schema.js';
 import { AppError } from '../platform/errors.js';
-import type { FactStore } from '../platform/facts/fact-store.js';
+import { sqlTextList, type FactStore } from '../platform/facts/fact-store.js';
 import { MIN_PRACTICE_SAVING_PENCE } from './compute.service.js';
 import { findMeasure, measures, unitLabel, unitScale, type Measure } from './measures.js';
 
 /** A group lists a presentation's price-per-unit saving from £200 (practices' from £10), as OpenPrescribing does. */
 export const MIN_GROUP_SAVING_PENCE = 20000;
 
-const inList = (codes: readonly string[]) =>
-  codes.map((c) => `'${c.replaceAll("'", "''")}'`).join(', ') || "''";
-
-export async function prescribingMonths(facts: FactStore): Promise<string[]> {
-  return (
-    await facts.all<{ month: string }>(
-      "SELECT DISTINCT strftime(month, '%Y-%m') AS month FROM measure_decile ORDER BY 1",
-    )
-  ).map((r) => r.month);
-}
+const inList = sqlTextList;
 
 /** The month asked for (YYYY-MM), else the latest with figures for the group. */
 function chooseMonth(months: readonly string[], asked: string | undefined) {
@@ -234,30 +225,29 @@ export async function groupMeasures(db: Db, facts: FactStore, group: Group, aske
   return { ...ctx, month, measures: summaries, practiceSeries };
 }
 
-/** One measure: every member practice in the chosen month, and all of them by month for the chart. */
-export async function groupMeasure(
-  db: Db,
-  facts: FactStore,
-  group: Group,
-  measureId: string,
-  askedMonth?: string,
-) {
+export type GroupMeasures = Awaited<ReturnType<typeof groupMeasures>>;
+
+/** A shipped measure, or a 404 naming the id asked for. */
+export function requireMeasure(measureId: string): Measure {
   const measure = findMeasure(measureId);
   if (!measure) throw new AppError('not_found', `No measure "${measureId}"`);
-  const ctx = await groupContext(db, facts, group);
-  const month = chooseMonth(ctx.months, askedMonth);
-  const rows = await facts.all<MeasureValueRow & { month: string }>(
-    `SELECT practice_code, strftime(month, '%Y-%m') AS month, numerator, denominator, ratio, percentile, saving_pence
-     FROM measure_value WHERE measure = ? AND practice_code IN (${inList(ctx.codes)}) ORDER BY month, practice_code`,
-    [measure.id],
+  return measure;
+}
+
+/**
+ * One measure: every member practice in the dashboard's month, worst first, with the group's series
+ * and every practice's by month (both taken from the dashboard, which has already read them).
+ */
+export async function groupMeasure(facts: FactStore, dashboard: GroupMeasures, measure: Measure) {
+  const { month, codes, members } = dashboard;
+  const rows = await facts.all<MeasureValueRow>(
+    `SELECT practice_code, numerator, denominator, ratio, percentile, saving_pence
+     FROM measure_value WHERE measure = ? AND month = ?::DATE AND practice_code IN (${inList(codes)})
+     ORDER BY practice_code`,
+    [measure.id, `${month ?? '1900-01'}-01`],
   );
-  const decileRows = await facts.all<DecileRow>(
-    `SELECT measure, strftime(month, '%Y-%m') AS month, * EXCLUDE (measure, month) FROM measure_decile WHERE measure = ? ORDER BY month`,
-    [measure.id],
-  );
-  const names = new Map(ctx.members.map((m) => [m.code, m.name]));
+  const names = new Map(members.map((m) => [m.code, m.name]));
   const practices = rows
-    .filter((r) => r.month === month)
     .map((r) => ({
       code: r.practice_code,
       name: names.get(r.practice_code) ?? r.practice_code,
@@ -277,26 +267,25 @@ export async function groupMeasure(
             ? b.value - a.value
             : a.value - b.value,
     );
-  const summary = (await groupMeasures(db, facts, group, month)).measures.find(
-    (m) => m.id === measure.id,
-  )!;
-  const byPractice = new Map<string, Map<string, number | null>>();
-  for (const r of rows) {
-    const series = byPractice.get(r.practice_code) ?? new Map<string, number | null>();
-    series.set(r.month, r.ratio);
-    byPractice.set(r.practice_code, series);
-  }
-  const decileMonths = ctx.months.map((mo) => {
-    const d = decileRows.find((x) => x.month === mo);
-    return { month: mo, deciles: deciles.map((k) => d?.[k] ?? null) };
-  });
+  const summary = dashboard.measures.find((m) => m.id === measure.id)!;
   const savingTotal = measure.costBased
     ? practices.reduce(
         (s, p) => s + (p.savingPence !== null && p.savingPence > 0 ? p.savingPence : 0),
         0,
       )
     : null;
-  return { ...ctx, month, measure, summary, practices, byPractice, decileMonths, savingTotal };
+  return {
+    months: dashboard.months,
+    month,
+    dataStatus: dashboard.dataStatus,
+    measure,
+    summary,
+    practices,
+    /** Practice code → value by month, aligned with `months`. */
+    byPractice: dashboard.practiceSeries.get(measure.id) ?? new Map<string, (number | null)[]>(),
+    decileMonths: summary.months.map((m) => ({ month: m.month, deciles: m.deciles })),
+    savingTotal,
+  };
 }
 
 export interface PpuRow {
@@ -354,32 +343,23 @@ export async function groupPricePerUnit(
 
 /** One practice: its measures, its price-per-unit savings and its spend by BNF chapter against a fair share. */
 export async function practicePrescribing(
-  db: Db,
   facts: FactStore,
   group: Group,
+  dashboard: GroupMeasures,
   practiceCode: string,
-  askedMonth?: string,
 ) {
-  const ctx = await groupContext(db, facts, group);
+  const ctx = dashboard;
   const member = ctx.members.find((m) => m.code === practiceCode);
   if (!member)
     throw new AppError('not_found', `${practiceCode} is not a member practice of ${group.name}`);
-  const month = chooseMonth(ctx.months, askedMonth);
+  const month = ctx.month;
   const monthDate = `${month ?? '1900-01'}-01`;
-  const values = await facts.all<{
-    measure: string;
-    numerator: number;
-    denominator: number;
-    ratio: number | null;
-    percentile: number | null;
-    saving_pence: number | null;
-  }>(
-    `SELECT measure, numerator, denominator, ratio, percentile, saving_pence FROM measure_value WHERE month = ?::DATE AND practice_code = ?`,
+  const values = await facts.all<MeasureValueRow & { measure: string }>(
+    `SELECT measure, practice_code, numerator, denominator, ratio, percentile, saving_pence FROM measure_value WHERE month = ?::DATE AND practice_code = ?`,
     [monthDate, practiceCode],
   );
-  const group_ = await groupMeasures(db, facts, group, month);
   const valueOf = new Map(values.map((v) => [v.measure, v]));
-  const measureRows = group_.measures.map((s) => {
+  const measureRows = dashboard.measures.map((s) => {
     const v = valueOf.get(s.id);
     const m = findMeasure(s.id)!;
     return {
@@ -444,7 +424,8 @@ export async function practicePrescribing(
     };
   });
   return {
-    ...ctx,
+    months: ctx.months,
+    dataStatus: ctx.dataStatus,
     month,
     practice: member,
     measures: measureRows,
