@@ -5,7 +5,7 @@ import type { Group } from '../organisations/group.service.js';
 import type { DataCache } from '../platform/db/data-cache.js';
 import type { Db } from '../platform/db/schema.js';
 import type { FactStore } from '../platform/facts/fact-store.js';
-import { practiceBudgets } from './practice-budgets.service.js';
+import { practiceBudgets, prescribingYears } from './practice-budgets.service.js';
 import { AppError } from '../platform/errors.js';
 import { toCsv } from '../platform/http/csv.js';
 import type { AppEnv } from '../platform/http/http.types.js';
@@ -18,7 +18,7 @@ import { groupAllocation, type AllocationQuery } from './allocation.service.js';
 import { defaultAssumptions } from './risk.js';
 import { groupRisk, riskFields } from './risk.service.js';
 import { groupRules, planFields } from './business-rules.service.js';
-import { ruleLabels, type RuleKey } from './business-rules.js';
+import { ruleLabels, ruleSets, type RuleKey } from './business-rules.js';
 import { spreadChartSvg } from '../web/charts/spread-chart.js';
 
 interface Deps {
@@ -46,6 +46,33 @@ export function registerFinanceRoutes(
   access: GroupAccess,
 ) {
   const { privateGroup, cachedPage, crumbs } = access;
+
+  /**
+   * A page with a GET form: served from the cache when the inputs are good; when they are not, the
+   * form again with what was typed and an NHS error summary (400).
+   */
+  const formPage = async (
+    c: Context<AppEnv>,
+    template: string,
+    build: () => Promise<Record<string, unknown>>,
+    whenInvalid: () => Promise<Record<string, unknown>>,
+  ) => {
+    try {
+      return await cachedPage(c, async () => ({ template, data: await build() }));
+    } catch (error) {
+      if (!(error instanceof AppError) || error.code !== 'invalid_input') throw error;
+      return page(
+        c,
+        template,
+        {
+          ...(await whenInvalid()),
+          errors: error.problems.map((p) => ({ text: p.message, href: `#${p.field}` })),
+          fieldErrors: Object.fromEntries(error.problems.map((p) => [p.field, p.message])),
+        },
+        400,
+      );
+    }
+  };
 
   const view = (
     group: Group,
@@ -85,21 +112,12 @@ export function registerFinanceRoutes(
   app.get('/groups/:code/finance/allocation', async (c) => {
     const group = await privateGroup(c);
     const q = queryOf(c);
-    try {
-      return await cachedPage(c, async () => ({
-        template: 'finance-allocation.njk',
-        data: view(group, q, await groupAllocation(db, group, q)),
-      }));
-    } catch (error) {
-      if (!(error instanceof AppError) || error.code !== 'invalid_input') throw error;
-      // The form again, with what was typed and an NHS error summary.
-      const data = {
-        ...view(group, q, null, await allocationYears(db)),
-        errors: error.problems.map((p) => ({ text: p.message, href: `#${p.field}` })),
-        fieldErrors: Object.fromEntries(error.problems.map((p) => [p.field, p.message])),
-      };
-      return page(c, 'finance-allocation.njk', data, 400);
-    }
+    return formPage(
+      c,
+      'finance-allocation.njk',
+      async () => view(group, q, await groupAllocation(db, group, q)),
+      async () => view(group, q, null, await allocationYears(db)),
+    );
   });
 
   app.get('/api/v1/groups/:code/finance/allocation', async (c) => {
@@ -199,24 +217,12 @@ export function registerFinanceRoutes(
   app.get('/groups/:code/finance/risk', async (c) => {
     const group = await privateGroup(c);
     const q = riskQuery(c);
-    try {
-      return await cachedPage(c, async () => ({
-        template: 'finance-risk.njk',
-        data: riskView(group, q, await riskOf(group, q)),
-      }));
-    } catch (error) {
-      if (!(error instanceof AppError) || error.code !== 'invalid_input') throw error;
-      return page(
-        c,
-        'finance-risk.njk',
-        {
-          ...riskView(group, q, null),
-          errors: error.problems.map((p) => ({ text: p.message, href: `#${p.field}` })),
-          fieldErrors: Object.fromEntries(error.problems.map((p) => [p.field, p.message])),
-        },
-        400,
-      );
-    }
+    return formPage(
+      c,
+      'finance-risk.njk',
+      async () => riskView(group, q, await riskOf(group, q)),
+      async () => riskView(group, q, null),
+    );
   });
   app.get('/api/v1/groups/:code/finance/risk', async (c) => {
     const group = await privateGroup(c);
@@ -287,26 +293,19 @@ export function registerFinanceRoutes(
   app.get('/groups/:code/finance/rules', async (c) => {
     const group = await privateGroup(c);
     const q = rulesQuery(c);
-    try {
-      return await cachedPage(c, async () => ({
-        template: 'finance-rules.njk',
-        data: rulesView(group, q, await groupRules(db, group, q)),
-      }));
-    } catch (error) {
-      if (!(error instanceof AppError) || error.code !== 'invalid_input') throw error;
-      const years = (await groupRules(db, group, {}).catch(() => null))?.years ?? [];
-      return page(
-        c,
-        'finance-rules.njk',
-        {
-          ...rulesView(group, q, null),
-          yearItems: years.map((y) => ({ value: y, text: y, selected: y === q.year })),
-          errors: error.problems.map((p) => ({ text: p.message, href: `#${p.field}` })),
-          fieldErrors: Object.fromEntries(error.problems.map((p) => [p.field, p.message])),
-        },
-        400,
-      );
-    }
+    return formPage(
+      c,
+      'finance-rules.njk',
+      async () => rulesView(group, q, await groupRules(db, group, q)),
+      async () => ({
+        ...rulesView(group, q, null),
+        yearItems: ruleSets().map((s) => ({
+          value: s.year,
+          text: s.year,
+          selected: s.year === q.year,
+        })),
+      }),
+    );
   });
   app.get('/api/v1/groups/:code/finance/rules', async (c) => {
     const group = await privateGroup(c);
@@ -357,26 +356,19 @@ export function registerFinanceRoutes(
   app.get('/groups/:code/finance/practice-budgets', async (c) => {
     const group = await privateGroup(c);
     const q = budgetQuery(c);
-    try {
-      return await cachedPage(c, async () => ({
-        template: 'finance-practice-budgets.njk',
-        data: budgetsView(group, q, await practiceBudgets(db, facts, group, q)),
-      }));
-    } catch (error) {
-      if (!(error instanceof AppError) || error.code !== 'invalid_input') throw error;
-      const years = (await practiceBudgets(db, facts, group, {})).years;
-      return page(
-        c,
-        'finance-practice-budgets.njk',
-        {
-          ...budgetsView(group, q, null),
-          yearItems: years.map((y) => ({ value: y, text: y, selected: y === q.year })),
-          errors: error.problems.map((p) => ({ text: p.message, href: `#${p.field}` })),
-          fieldErrors: Object.fromEntries(error.problems.map((p) => [p.field, p.message])),
-        },
-        400,
-      );
-    }
+    return formPage(
+      c,
+      'finance-practice-budgets.njk',
+      async () => budgetsView(group, q, await practiceBudgets(db, facts, group, q)),
+      async () => ({
+        ...budgetsView(group, q, null),
+        yearItems: (await prescribingYears(db, facts, group)).years.map((y) => ({
+          value: y,
+          text: y,
+          selected: y === q.year,
+        })),
+      }),
+    );
   });
   app.get('/api/v1/groups/:code/finance/practice-budgets', async (c) => {
     const group = await privateGroup(c);

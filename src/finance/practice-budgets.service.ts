@@ -4,7 +4,7 @@ import { listMembers } from '../organisations/group.repository.js';
 import type { Group } from '../organisations/group.service.js';
 import type { Db } from '../platform/db/schema.js';
 import { AppError, type FieldProblem } from '../platform/errors.js';
-import type { FactStore } from '../platform/facts/fact-store.js';
+import { sqlTextList, type FactStore } from '../platform/facts/fact-store.js';
 import { poundsToPence } from '../platform/money.js';
 import { allocationYears } from '../population/population.repository.js';
 import { fairShares } from './allocation.js';
@@ -14,6 +14,22 @@ const financialYear = (month: string) => {
   const start = m >= 4 ? y : y - 1;
   return `${start}-${String((start + 1) % 100).padStart(2, '0')}`;
 };
+
+/** The group's members and the financial years for which their prescribing is held. */
+export async function prescribingYears(db: Db, facts: FactStore, group: Group) {
+  const members = await listMembers(db, group.id, group.as_at);
+  const quoted = sqlTextList(members.map((m) => m.code));
+  const months = await facts.all<{ month: string; synthetic: boolean }>(
+    `SELECT strftime(month, '%Y-%m') AS month, bool_or(synthetic) AS synthetic FROM prescribing_source
+     WHERE practice_code IN (${quoted}) GROUP BY 1 ORDER BY 1`,
+  );
+  return {
+    members,
+    quoted,
+    months,
+    years: [...new Set(months.map((m) => financialYear(m.month)))],
+  };
+}
 
 /**
  * For a financial year with prescribing: each member practice's fair share of the prescribing budget
@@ -27,14 +43,7 @@ export async function practiceBudgets(
   group: Group,
   q: { year?: string | undefined; budget?: string | undefined },
 ) {
-  const members = await listMembers(db, group.id, group.as_at);
-  const codes = members.map((m) => m.code);
-  const quoted = codes.map((c) => `'${c.replaceAll("'", "''")}'`).join(', ') || "''";
-  const months = await facts.all<{ month: string; synthetic: boolean }>(
-    `SELECT strftime(month, '%Y-%m') AS month, bool_or(synthetic) AS synthetic FROM prescribing_source
-       WHERE practice_code IN (${quoted}) GROUP BY 1 ORDER BY 1`,
-  );
-  const years = [...new Set(months.map((m) => financialYear(m.month)))];
+  const { members, quoted, months, years } = await prescribingYears(db, facts, group);
   const problems: FieldProblem[] = [];
   const year = q.year || years.at(-1);
   if (year === undefined) return { years, year: null, rows: [], months: 0 };

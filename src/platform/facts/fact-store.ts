@@ -51,6 +51,13 @@ function queue() {
 
 const DAY_MS = 86_400_000;
 
+/**
+ * Text values as a SQL list for `IN (…)`, quotes doubled: for lists of codes too long to bind one by
+ * one (a group's practices). An empty list matches nothing.
+ */
+export const sqlTextList = (values: readonly string[]) =>
+  values.map((v) => `'${v.replaceAll("'", "''")}'`).join(', ') || "''";
+
 /** FLOCK_TRACE_FACTS=1 prints each statement's time to standard error (for tuning imports). */
 const trace = process.env.FLOCK_TRACE_FACTS === '1';
 
@@ -137,8 +144,6 @@ export interface FactStoreOptions {
   /** Folder for `facts.duckdb`, or 'memory' for a throwaway store. */
   dataDir: string | 'memory';
   migrations?: Migration[];
-  /** DuckDB's memory limit, e.g. '2GB'. */
-  memoryLimit?: string;
 }
 
 export async function openFactStore(options: FactStoreOptions): Promise<FactStore> {
@@ -154,7 +159,7 @@ export async function openFactStore(options: FactStoreOptions): Promise<FactStor
       ? path.join(os.tmpdir(), `flock-duckdb-${process.pid}`)
       : path.join(options.dataDir, 'duckdb-spill');
   const instance = await DuckDBInstance.create(file, {
-    memory_limit: options.memoryLimit ?? process.env.FLOCK_FACTS_MEMORY ?? '2GB',
+    memory_limit: process.env.FLOCK_FACTS_MEMORY ?? '2GB',
     temp_directory: spill,
   }).catch((error: Error) => {
     if (/lock/i.test(error.message)) {
