@@ -33,6 +33,7 @@ import {
   generatePrescribing,
 } from '../prescribing/synthetic-prescribing.js';
 import { startServer } from './server.js';
+import { reverseLoad } from '../finance/ledger.service.js';
 
 const cliActor = () => systemActor(`cli:${process.env.USER ?? process.env.LOGNAME ?? 'unknown'}`);
 
@@ -309,6 +310,42 @@ export function buildProgram(config: () => Config): Command {
             ).map((r) => r.month);
         for (const month of months)
           console.log((await computeMonth(store.db, facts, month)).summary);
+      });
+    });
+
+  program
+    .command('ledger')
+    .description('finance ledger controls')
+    .command('reverse')
+    .description(
+      'reverse a wrongly imported month of actuals (the rows are kept but no longer count), so a corrected file can be imported',
+    )
+    .argument('<import>', 'the import number (from flock import or the ledger page)')
+    .requiredOption('--reason <text>', 'why the import is reversed')
+    .action(async (importId: string, options: { reason: string }) => {
+      const cfg = config();
+      await withStore(cfg, async (store) => {
+        const id = Number(importId);
+        const load = Number.isSafeInteger(id)
+          ? await store.db
+              .selectFrom('ledger_load')
+              .innerJoin('organisation', 'organisation.id', 'ledger_load.group_id')
+              .select(['organisation.code'])
+              .where('ledger_load.import_id', '=', id)
+              .executeTakeFirst()
+          : undefined;
+        if (!load) throw new CliError(`Import ${importId} is not a ledger import`, 2);
+        const group = await requireGroup(store.db, load.code, isoDate(new Date()));
+        const reversed = await reverseLoad(
+          store.db,
+          { system: cliActor().label },
+          group,
+          id,
+          options.reason,
+        );
+        console.log(
+          `Import ${id} (${group.code} ${reversed.period}) reversed; its rows are kept but no longer count.`,
+        );
       });
     });
 

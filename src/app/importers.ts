@@ -5,6 +5,7 @@ import {
   pcnMembershipImporter,
   practiceMappingImporter,
 } from '../organisations/organisation.import.js';
+import { ledgerImporter } from '../finance/ledger.import.js';
 import { nhsTrustsImporter } from '../organisations/trusts.import.js';
 import { paymentsImporter } from '../payments/payments.import.js';
 import type { BulkImporter, Importer } from '../platform/imports/import-runner.js';
@@ -44,6 +45,7 @@ export const importers: Record<string, () => AnyImporter> = {
   'bnf-codes': bnfCodesImporter,
   'formulation-swaps': formulationSwapsImporter,
   prescribing: prescribingImporter,
+  ledger: ledgerImporter,
 };
 
 export const importKinds = Object.keys(importers);

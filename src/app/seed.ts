@@ -11,6 +11,7 @@ import type { Database } from '../platform/db/schema.js';
 import type { FactStore } from '../platform/facts/fact-store.js';
 import { runImport, type ImportResult } from '../platform/imports/import-runner.js';
 import { requireGroup } from '../organisations/group.service.js';
+import { seedDemoFinance } from '../finance/demo-finance.js';
 import { seedSyntheticActivity } from '../variation/synthetic-seed.js';
 import { importers } from './importers.js';
 
@@ -103,6 +104,16 @@ export async function seedDemoActivity(
   return seedSyntheticActivity(db, facts, group, outDir, systemActor('seed'));
 }
 
+/** The demo group's illustrative financial plan, QIPP schemes and six months of ledger (once). */
+export async function seedDemoPlan(
+  db: Kysely<Database>,
+  facts: FactStore,
+  outDir: string,
+  today: string,
+): Promise<boolean> {
+  return seedDemoFinance(db, facts, await requireGroup(db, DEMO_GROUP, today), outDir);
+}
+
 export interface DemoSignIn {
   email: string;
   role: Role;
@@ -128,6 +139,13 @@ export const demoSignIns: DemoSignIn[] = [
     role: 'finance',
     organisation: DEMO_GROUP,
     description: 'Finance officer, Coastal West Sussex',
+  },
+  {
+    email: 'lay@demo.flock.test',
+    role: 'lay_member',
+    organisation: DEMO_GROUP,
+    description:
+      'Lay member of the governing body, Coastal West Sussex (reads the plan and ledger)',
   },
   {
     email: 'admin@demo.flock.test',

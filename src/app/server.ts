@@ -16,6 +16,7 @@ import {
   demoSignIns,
   ensureDemoUsers,
   seedDemoActivity,
+  seedDemoPlan,
   seedPublishedData,
 } from './seed.js';
 
@@ -47,6 +48,8 @@ export async function startServer(
     if (synthetic?.status === 'imported') {
       logger.info({ rows: synthetic.rowsLoaded }, 'seeded synthetic practice activity');
     }
+    if (await seedDemoPlan(store.db, facts, path.join(generatedDir, 'ledger'), isoDate(new Date())))
+      logger.info('seeded the illustrative financial plan and ledger');
     const password = await ensureDemoUsers(store.db, config.dataDir);
     logger.info({ seconds: +((performance.now() - started) / 1000).toFixed(1) }, 'demo data ready');
     console.log('\nDemo sign-ins (password for all: ' + password + '):');

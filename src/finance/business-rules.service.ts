@@ -3,8 +3,8 @@ import { listMembers } from '../organisations/group.repository.js';
 import type { Group } from '../organisations/group.service.js';
 import type { Db } from '../platform/db/schema.js';
 import { AppError, type FieldProblem } from '../platform/errors.js';
-import { poundsToPence } from '../platform/money.js';
 import { latestListSizes } from '../population/population.repository.js';
+import { readPounds } from './inputs.js';
 import { checkPlan, ruleSets, type PlanFigures } from './business-rules.js';
 
 export const planFields = [
@@ -15,7 +15,15 @@ export const planFields = [
   { key: 'runningCosts', label: 'Running costs (£)' },
 ] as const;
 
-const amount = /^\d{1,12}(\.\d{1,2})?$/;
+/** The group's registered patients: each member's latest list size, added up. */
+export async function registeredPopulation(db: Db, group: Group): Promise<number> {
+  const members = await listMembers(db, group.id, group.as_at);
+  const sizes = await latestListSizes(
+    db,
+    members.map((m) => m.id),
+  );
+  return sizes.reduce((s, l) => s + l.patients, 0);
+}
 
 export async function groupRules(db: Db, group: Group, q: Record<string, string | undefined>) {
   const sets = ruleSets();
@@ -27,18 +35,7 @@ export async function groupRules(db: Db, group: Group, q: Record<string, string 
       message: `Choose a year with rules: ${sets.map((s) => s.year).join(', ')}`,
     });
   const values: Record<string, bigint | undefined> = {};
-  for (const f of planFields) {
-    const text = (q[f.key] ?? '').replaceAll(',', '').replace(/^£/, '').trim();
-    if (text === '') continue;
-    if (text.startsWith('-'))
-      problems.push({ field: f.key, message: `${f.label} must not be negative` });
-    else if (!amount.test(text))
-      problems.push({
-        field: f.key,
-        message: `${f.label} must be an amount in pounds, like 2193070`,
-      });
-    else values[f.key] = poundsToPence(text);
-  }
+  for (const f of planFields) values[f.key] = readPounds(q[f.key], f.key, f.label, problems);
   const given = planFields.filter((f) => values[f.key] !== undefined).length;
   if (given > 0 && given < planFields.length && !problems.length)
     for (const f of planFields)
@@ -50,13 +47,7 @@ export async function groupRules(db: Db, group: Group, q: Record<string, string 
   if (values.allocation === 0n)
     problems.push({ field: 'allocation', message: 'The allocation must be more than £0' });
   if (problems.length) throw new AppError('invalid_input', problems[0]!.message, problems);
-  const members = await listMembers(db, group.id, group.as_at);
-  const registered = (
-    await latestListSizes(
-      db,
-      members.map((m) => m.id),
-    )
-  ).reduce((s, l) => s + l.patients, 0);
+  const registered = await registeredPopulation(db, group);
   let checks = null;
   if (given === planFields.length) {
     const plan: PlanFigures = {

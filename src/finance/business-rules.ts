@@ -136,3 +136,47 @@ export function checkPlan(rules: RuleSet, plan: PlanFigures): RuleCheck[] {
     ];
   });
 }
+
+/**
+ * The rule set for a financial year. When none is held for it, each rule is carried forward from the
+ * latest earlier year that sets it, and marked so (the pages say which year each figure is from).
+ * Undefined when there is no earlier year either.
+ */
+export function rulesForYear(
+  year: string,
+):
+  | { rules: RuleSet; carriedForward: boolean; ruleYears: Partial<Record<RuleKey, string>> }
+  | undefined {
+  const sets = ruleSets();
+  const exact = sets.find((s) => s.year === year);
+  if (exact)
+    return {
+      rules: exact,
+      carriedForward: false,
+      ruleYears: Object.fromEntries(ruleKeys.filter((k) => exact.rules[k]).map((k) => [k, year])),
+    };
+  const earlier = sets.filter((s) => s.year < year);
+  const latest = earlier.at(-1);
+  if (!latest) return undefined;
+  const rules: RuleSet['rules'] = {};
+  const ruleYears: Partial<Record<RuleKey, string>> = {};
+  for (const key of ruleKeys) {
+    const from = [...earlier].reverse().find((s) => s.rules[key]);
+    if (from) {
+      rules[key] = from.rules[key];
+      ruleYears[key] = from.year;
+    }
+  }
+  return {
+    rules: {
+      year: latest.year,
+      note: `No rules are held for ${year}: each figure is the latest held (${ruleKeys
+        .filter((k) => ruleYears[k])
+        .map((k) => `${ruleLabels[k].replace(/ \(.*\)$/, '').toLowerCase()} ${ruleYears[k]}`)
+        .join(', ')}).`,
+      rules,
+    },
+    carriedForward: true,
+    ruleYears,
+  };
+}

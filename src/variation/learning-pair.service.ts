@@ -1,6 +1,6 @@
 // Learning pairs: suggest similar low-referring practices for each high outlier, and record the pairing.
 import type { Group } from '../organisations/group.service.js';
-import { audit } from '../platform/audit/audit.service.js';
+import { audit, userActor } from '../platform/audit/audit.service.js';
 import type { Principal } from '../platform/auth/principal.js';
 import { isRealDate } from '../platform/imports/fields.js';
 import { systemClock, type Clock } from '../platform/clock.js';
@@ -117,12 +117,6 @@ async function practiceIds(db: Db, grid: StandardisedGrid) {
 
 export const listGroupPairs = (db: Db, group: Group) => listPairs(db, group.id);
 
-const actorOf = (principal: Principal, clientAddress: string | null) => ({
-  userId: principal.userId,
-  label: principal.email,
-  clientAddress,
-});
-
 export interface PairInput {
   high: string;
   low: string;
@@ -205,7 +199,7 @@ export async function recordPair(
     }
     await audit(
       tx,
-      actorOf(principal, clientAddress),
+      userActor(principal, clientAddress),
       {
         action: 'learning_pair.created',
         entityType: 'learning_pair',
@@ -267,7 +261,7 @@ export async function followUpPair(
     await updatePair(tx, id, change);
     await audit(
       tx,
-      actorOf(principal, clientAddress),
+      userActor(principal, clientAddress),
       {
         action: 'learning_pair.updated',
         entityType: 'learning_pair',

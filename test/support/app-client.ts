@@ -55,6 +55,21 @@ export class AppClient {
     });
   }
 
+  /** Uploads a file through a multipart form, with the CSRF token from a GET of `formPage`. */
+  async upload(
+    formPage: string,
+    action: string,
+    fields: Record<string, string>,
+    file: { field: string; name: string; content: string },
+  ) {
+    const html = await (await this.get(formPage)).text();
+    const body = new FormData();
+    body.set('_csrf', /name="_csrf" value="([^"]+)"/.exec(html)?.[1] ?? '');
+    for (const [k, v] of Object.entries(fields)) body.set(k, v);
+    body.set(file.field, new File([file.content], file.name, { type: 'text/csv' }));
+    return this.request(action, { method: 'POST', body });
+  }
+
   async signIn(email: string, password: string) {
     const response = await this.submit('/sign-in', '/sign-in', { email, password, next: '/' });
     if (response.status !== 303)

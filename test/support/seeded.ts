@@ -1,8 +1,10 @@
 // A store seeded with the demo practices' real rows and a few users, plus the app over it.
 import type { Hono } from 'hono';
 import { createApp } from '../../src/app/app.js';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { seedDemoActivity, seedPublishedData } from '../../src/app/seed.js';
+import { seedDemoActivity, seedDemoPlan, seedPublishedData } from '../../src/app/seed.js';
 import { systemActor } from '../../src/platform/audit/audit.service.js';
 import { createUser, grantRole } from '../../src/platform/auth/user.service.js';
 import type { Role } from '../../src/platform/auth/user.table.js';
@@ -28,6 +30,8 @@ export const users: {
     organisation: '09G',
     type: 'group',
   },
+  { email: 'finance.coastal@example.nhs.uk', role: 'finance', organisation: '09G', type: 'group' },
+  { email: 'lay.coastal@example.nhs.uk', role: 'lay_member', organisation: '09G', type: 'group' },
   { email: 'gp.brighton@example.nhs.uk', role: 'member', organisation: '09D', type: 'group' },
   { email: 'oversight@example.nhs.uk', role: 'oversight', organisation: 'ENG', type: 'nation' },
 ];
@@ -47,6 +51,9 @@ export async function seededApp(engine: Engine): Promise<Seeded> {
   const facts = await openFactStore({ dataDir: 'memory' });
   await seedPublishedData(store.db, facts, subsetData());
   await seedDemoActivity(store.db, facts, path.join(subsetData(), 'generated'), '2026-11-22');
+  // Each store gets its own folder for the demo ledger files: test files seed in parallel.
+  const ledgerDir = mkdtempSync(path.join(tmpdir(), 'flock-test-ledger-'));
+  await seedDemoPlan(store.db, facts, ledgerDir, '2026-11-22');
   const actor = systemActor('test');
   for (const u of users) {
     const created = await createUser(store.db, actor, {

@@ -12,6 +12,12 @@ export interface Actor {
 
 export const systemActor = (label: string): Actor => ({ userId: null, label });
 
+/** A signed-in user acting from a browser or API client. */
+export const userActor = (
+  principal: { userId: number; email: string },
+  clientAddress: string | null,
+): Actor => ({ userId: principal.userId, label: principal.email, clientAddress });
+
 export interface AuditRecord {
   action: string;
   entityType: string;

@@ -16,6 +16,17 @@ import type {
   WeightedPopulationTable,
 } from '../../population/population.table.js';
 import type { GpPaymentTable } from '../../payments/payment.table.js';
+import type {
+  FinanceCommitmentTable,
+  FinanceCostCentreTable,
+  FinancePlanTable,
+  LedgerEntryTable,
+  LedgerJournalTable,
+  LedgerLoadTable,
+  LedgerPeriodCloseTable,
+  QippMonthTable,
+  QippSchemeTable,
+} from '../../finance/finance.table.js';
 import type { LearningPairTable } from '../../variation/learning-pair.table.js';
 
 export interface Database {
@@ -34,6 +45,15 @@ export interface Database {
   user_session: UserSessionTable;
   audit_event: AuditEventTable;
   learning_pair: LearningPairTable;
+  finance_plan: FinancePlanTable;
+  finance_cost_centre: FinanceCostCentreTable;
+  qipp_scheme: QippSchemeTable;
+  qipp_month: QippMonthTable;
+  ledger_load: LedgerLoadTable;
+  ledger_journal: LedgerJournalTable;
+  ledger_entry: LedgerEntryTable;
+  ledger_period_close: LedgerPeriodCloseTable;
+  finance_commitment: FinanceCommitmentTable;
 }
 
 /** The database handle or an open transaction: repositories accept either. */

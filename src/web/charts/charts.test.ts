@@ -75,6 +75,22 @@ describe('charts', () => {
     );
     golden('lines.svg', svg);
   });
+  it('puts zero inside the axis when a line goes below it', () => {
+    const svg = lineChartSvg(
+      ['Apr', 'May', 'Jun'],
+      [{ name: 'Variance', kind: 'group', values: [-30, 10, 45] }],
+      { id: 'v', title: 'V', description: 'D', format: (v) => `£${v}` },
+    );
+    const ticks = [...svg.matchAll(/class="app-chart__tick">£(-?\d+)</g)].map((m) => Number(m[1]));
+    expect(Math.min(...ticks)).toBeLessThanOrEqual(-30);
+    expect(Math.max(...ticks)).toBeGreaterThanOrEqual(45);
+    expect(ticks).toContain(0);
+    // Every point is drawn inside the plot.
+    for (const m of svg.matchAll(/<circle cx="[\d.]+" cy="([\d.]+)"/g)) {
+      expect(Number(m[1])).toBeGreaterThanOrEqual(16);
+      expect(Number(m[1])).toBeLessThanOrEqual(260 - 56);
+    }
+  });
   it('draws an SPC chart with limits, special causes and a target', () => {
     const values = [91, 93, 92, 94, 90, 92, 93, 91, 95, 96, 97, 98, 99, 97, 84, 92];
     const chart = xmrChart(values, { improvementDirection: 'increase', target: 95 });

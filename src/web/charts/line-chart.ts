@@ -7,6 +7,23 @@ export interface Series {
   values: (number | null)[];
 }
 
+/** Axis ticks from 0 up, or, when some values are negative, on both sides of 0 with one step. */
+function ticksFor(values: readonly number[]): number[] {
+  const lo = Math.min(0, ...values);
+  if (lo >= 0) return niceTicks(Math.max(1, ...values), 4);
+  const hi = Math.max(0, ...values);
+  const base = niceTicks(hi - lo, 4);
+  const step = base[1]! - base[0]!;
+  const ticks: number[] = [];
+  for (
+    let v = Math.floor(lo / step) * step;
+    v <= Math.ceil(hi / step) * step + step * 1e-9;
+    v += step
+  )
+    ticks.push(Math.round(v * 1e6) / 1e6);
+  return ticks;
+}
+
 const width = 640;
 const height = 260;
 const margin = { left: 64, right: 16, top: 16, bottom: 56 };
@@ -17,8 +34,8 @@ export function lineChartSvg(
   options: { id: string; title: string; description: string; format: (v: number) => string },
 ): string {
   const all = series.flatMap((s) => s.values).filter((v): v is number => v !== null);
-  const ticks = niceTicks(Math.max(1, ...all), 4);
-  const y = linear([0, ticks[ticks.length - 1]!], [height - margin.bottom, margin.top]);
+  const ticks = ticksFor(all);
+  const y = linear([ticks[0]!, ticks[ticks.length - 1]!], [height - margin.bottom, margin.top]);
   const x = linear(
     [0, Math.max(1, categories.length - 1)],
     [margin.left + 20, width - margin.right - 20],
