@@ -55,7 +55,11 @@ async function runScript(script: string, args: string[] = []) {
   return out;
 }
 
-async function signIn(base: string, password: string): Promise<string> {
+async function signIn(
+  base: string,
+  password: string,
+  email = 'gp@demo.flock.test',
+): Promise<string> {
   const form = await fetch(`${base}/sign-in`);
   const csrfCookie = form.headers
     .getSetCookie()
@@ -66,7 +70,7 @@ async function signIn(base: string, password: string): Promise<string> {
     method: 'POST',
     redirect: 'manual',
     headers: { cookie: csrfCookie, 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ _csrf: token, email: 'gp@demo.flock.test', password, next: '/' }),
+    body: new URLSearchParams({ _csrf: token, email, password, next: '/' }),
   });
   const session = response.headers
     .getSetCookie()
@@ -167,6 +171,73 @@ for (const [url, target] of pages) {
   const r = await latency(base, cookie, url, 1000, 50);
   console.log(
     `${url.padEnd(54)} cold ${coldMs.toFixed(0).padStart(4)} ms; 1000 requests, 50 concurrent: p50 ${r.p50.toFixed(1)} ms, p95 ${r.p95.toFixed(1)} ms, max ${r.max.toFixed(1)} ms, ${r.perSecond.toFixed(0)} req/s${target}`,
+  );
+}
+// Budget against actual with a full year of ledger: the demo has April to September; the finance
+// officer uploads October to March through the ledger page, as a user would.
+const financeCookie = await signIn(base, password, 'finance@demo.flock.test');
+const plan = (await (
+  await fetch(`${base}/api/v1/groups/09G/finance/plan?year=2022%2F23`, {
+    headers: { cookie: financeCookie },
+  })
+).json()) as { programmes: { costCentres: { code: string; budgetPence: number }[] }[] };
+const centres = plan.programmes
+  .flatMap((p) => p.costCentres)
+  .filter((c) => !c.code.startsWith('RES'));
+for (const [i, period] of [
+  '2022-10',
+  '2022-11',
+  '2022-12',
+  '2023-01',
+  '2023-02',
+  '2023-03',
+].entries()) {
+  const rows = ['Entity,Period,Cost Centre,Subjective,Amount,Description'];
+  for (const c of centres) {
+    const monthly = Math.round((c.budgetPence / 12) * (1 + 0.01 * ((i % 3) - 1)));
+    for (const part of [0.7, 0.3])
+      rows.push(
+        `09G,${period},${c.code},51000,${(Math.round(monthly * part) / 100).toFixed(2)},Benchmark posting`,
+      );
+  }
+  const ledgerHtml = await (
+    await fetch(`${base}/groups/09G/finance/ledger?year=2022%2F23`, {
+      headers: { cookie: financeCookie },
+    })
+  ).text();
+  const form = new FormData();
+  form.set('_csrf', /name="_csrf" value="([^"]+)"/.exec(ledgerHtml)![1]!);
+  form.set('year', '2022/23');
+  form.set(
+    'file',
+    new File([rows.join('\n') + '\n'], `bench-ledger-09G-${period}.csv`, { type: 'text/csv' }),
+  );
+  const uploaded = await fetch(`${base}/groups/09G/finance/ledger/upload`, {
+    method: 'POST',
+    body: form,
+    redirect: 'manual',
+    headers: { cookie: financeCookie },
+  });
+  if (uploaded.status !== 303) throw new Error(`ledger upload ${period}: ${uploaded.status}`);
+}
+for (const url of [
+  '/groups/09G/finance/budget?year=2022%2F23',
+  '/api/v1/groups/09G/finance/budget?year=2022%2F23',
+]) {
+  const coldStart = performance.now();
+  const cold = await fetch(`${base}${url}`, { headers: { cookie: financeCookie } });
+  const body = await cold.text();
+  const coldMs = performance.now() - coldStart;
+  if (cold.status !== 200) throw new Error(`${url}: ${cold.status}`);
+  if (
+    url.startsWith('/api') &&
+    (JSON.parse(body) as { monthsElapsed: number }).monthsElapsed !== 12
+  )
+    throw new Error('the budget page does not have 12 months of ledger');
+  await latency(base, financeCookie, url, 500, 50);
+  const r = await latency(base, financeCookie, url, 1000, 50);
+  console.log(
+    `${url.padEnd(54)} cold ${coldMs.toFixed(0).padStart(4)} ms; 1000 requests, 50 concurrent: p50 ${r.p50.toFixed(1)} ms, p95 ${r.p95.toFixed(1)} ms, max ${r.max.toFixed(1)} ms, ${r.perSecond.toFixed(0)} req/s  [target p95 < 150 ms, 12 months of ledger]`,
   );
 }
 console.log(`server peak RSS after load: ${peakRssMb(start.child.pid!).toFixed(0)} MB`);

@@ -8,6 +8,8 @@ import { registerGroupRoutes } from '../organisations/group.routes.js';
 import { registerVariationRoutes } from '../variation/variation.routes.js';
 import { registerPrescribingRoutes } from '../prescribing/prescribing.routes.js';
 import { registerFinanceRoutes } from '../finance/finance.routes.js';
+import { createFinancePages } from '../finance/finance-pages.js';
+import { registerLedgerRoutes } from '../finance/ledger.routes.js';
 import { registerPlanRoutes } from '../finance/plan.routes.js';
 import { registerAuditRoutes } from '../platform/audit/audit.routes.js';
 import { registerAuthRoutes } from '../platform/auth/auth.routes.js';
@@ -102,7 +104,9 @@ export function createApp({
   registerVariationRoutes(app, { db, facts, cache, page, clock }, access);
   registerPrescribingRoutes(app, { db, facts, cache }, access);
   registerFinanceRoutes(app, { db, facts, page, cache }, access);
-  registerPlanRoutes(app, { db, facts, page, cache, clock }, access);
+  const financePages = createFinancePages({ db, cache }, access);
+  registerPlanRoutes(app, { db, facts, page, cache, clock }, financePages);
+  registerLedgerRoutes(app, { db, facts, page, cache, clock }, financePages);
   registerImportRoutes(app, { db, page });
   registerAuditRoutes(app, { db, page });
 

@@ -312,6 +312,89 @@ describe('Flock in Chromium', () => {
     await page.close();
   });
 
+  it('takes a finance officer through the plan, a ledger import, the forecast and month-end close', async () => {
+    const page = await browser.newPage();
+    await signIn(page, 'finance@demo.flock.test');
+    await page.goto(`${base}/groups/09G/finance/allocation`);
+    await page.click('main >> text=Plan');
+    expect(await page.locator('h1').textContent()).toBe('Financial plan 2022/23');
+    expect(await page.content()).toContain('Illustrative figures');
+    expect(await page.content()).toContain('Every rule met');
+    await expectAccessible(page);
+    // Budgets that do not add up are refused with the error summary, and nothing changes.
+    const acute = await page.inputValue('#budget-ACU01');
+    await page.fill('#budget-ACU01', '1');
+    await page.click('button >> text=Save the plan');
+    expect(await page.locator('.nhsuk-error-summary').textContent()).toContain(
+      'must match to the penny',
+    );
+    await expectAccessible(page);
+    await page.goto(`${base}/groups/09G/finance/plan`);
+    expect(await page.inputValue('#budget-ACU01')).toBe(acute);
+
+    await page.click('main >> text=Ledger');
+    const upload = async (name: string, rows: string[]) => {
+      await page.setInputFiles('#file', {
+        name,
+        mimeType: 'text/csv',
+        buffer: Buffer.from(
+          ['Entity,Period,Cost Centre,Subjective,Amount', ...rows].join('\n') + '\n',
+        ),
+      });
+      await page.click('button >> text=Import');
+    };
+    await upload('october-wrong.csv', [
+      '09G,2022-10,ACU01,51210,24000000',
+      '09G,2022-10,XYZ,51210,10',
+    ]);
+    expect(await page.locator('.nhsuk-error-summary').textContent()).toContain(
+      'october-wrong.csv, row 3, column "Cost Centre"',
+    );
+    await expectAccessible(page);
+    await upload('october.csv', [
+      '09G,2022-10,ACU01,51210,24000000',
+      '09G,2022-10,PRE01,53110,10500000.50',
+    ]);
+    expect(
+      await page.locator('.nhsuk-error-summary').count(),
+      (await page.locator('main').textContent()) ?? '',
+    ).toBe(0);
+    expect(await page.locator('.nhsuk-inset-text').first().textContent()).toContain(
+      'Imported october.csv',
+    );
+    await page.selectOption('#closePeriod', '2022-09');
+    await page.click('button >> text=Close the month');
+    expect(await page.content()).toContain('closed by finance@demo.flock.test');
+    await expectAccessible(page);
+
+    await page.click('main >> text=Budget and forecast');
+    expect(await page.content()).toContain('7 months of actuals');
+    expect(await page.locator('figure svg[aria-labelledby*="budget-chart"]').count()).toBe(1);
+    expect(await page.content()).toContain('Why the forecasts differ from budget');
+    await expectAccessible(page);
+    await page.click('main >> text=QIPP');
+    expect(await page.locator('figure svg[aria-labelledby*="qipp-chart"]').count()).toBe(1);
+    await expectAccessible(page);
+    await page.click('main >> text=Running costs');
+    expect(await page.content()).toContain('per head');
+    await expectAccessible(page);
+    await page.close();
+
+    // A lay member reads the plan but has nothing to edit; a GP member sees running costs only.
+    const lay = await browser.newPage();
+    await signIn(lay, 'lay@demo.flock.test');
+    await lay.goto(`${base}/groups/09G/finance/plan`);
+    expect(await lay.locator('h1').textContent()).toBe('Financial plan 2022/23');
+    expect(await lay.locator('button >> text=Save the plan').count()).toBe(0);
+    await lay.close();
+    const gp = await browser.newPage();
+    await signIn(gp, 'gp@demo.flock.test');
+    expect((await gp.goto(`${base}/groups/09G/finance/budget`))!.status()).toBe(403);
+    expect((await gp.goto(`${base}/groups/09G/finance/running-costs`))!.status()).toBe(200);
+    await expectAccessible(gp);
+    await gp.close();
+  });
+
   it('lets a clinical lead record a learning pair and follow it up, re-showing errors', async () => {
     const page = await browser.newPage();
     await signIn(page, 'lead@demo.flock.test');

@@ -228,7 +228,8 @@ describe.each(engines())('API and CSV on %s', (engine) => {
     const body = (await (await new AppClient(seeded.app).get('/api/v1/imports')).json()) as {
       imports: { sha256: string }[];
     };
-    // Every published seed file, plus the demo group's generated synthetic activity.
+    // Every published seed file, plus the demo group's generated synthetic activity; the demo
+    // group's ledger imports are private to it and not listed.
     expect(body.imports.length).toBe(seedFiles.length + 1);
     expect(body.imports.every((i) => /^[0-9a-f]{64}$/.test(i.sha256))).toBe(true);
   });

@@ -70,6 +70,14 @@ const specialtyQuery = query('specialty', 'Treatment function code (3 digits) or
   type: 'string',
   pattern: '^(\\d{3}|all)$',
 });
+const yearQuery = query(
+  'year',
+  'Financial year of the plan, e.g. 2022/23 (default: the latest plan)',
+  {
+    type: 'string',
+    pattern: '^\\d{4}/\\d{2}$',
+  },
+);
 /** A private GET under a group: summary, extra parameters, 400 when any parameter can be bad. */
 const privateGet = (summary: string, parameters: object[], description: string) => ({
   get: {
@@ -381,6 +389,31 @@ export const openApiDocument = {
         }),
       ],
       'Fair shares, actual spend and differences',
+    ),
+    '/api/v1/groups/{code}/finance/plan': privateGet(
+      'The group’s financial plan for a year (officers, governing body and lay members; 403 for member practices): allocation, committed spend and growth, budgets by programme and cost centre (adding up to the allocation), the plan checked against the year’s business rules (carried forward rule by rule when none are held for the year), and the QIPP requirement with its derivation (pence). Finance officers change the plan through the page’s forms',
+      [yearQuery],
+      'Plan, rule checks and QIPP requirement',
+    ),
+    '/api/v1/groups/{code}/finance/qipp': privateGet(
+      'QIPP schemes for a year: owner, cost centre, risk, planned saving and delivery by month, totals by month and risk, and the requirement not yet covered by any scheme (pence)',
+      [yearQuery],
+      'Schemes and delivery',
+    ),
+    '/api/v1/groups/{code}/finance/budget': privateGet(
+      'Budget against actual for a year by programme and cost centre, with forecast outturn by run-rate and by phased plan plus known commitments; each variance split into the variance to date and the rest of the year, with the explanation in words; cumulative figures by month (pence). Actuals count every ledger import not reversed and every journal',
+      [yearQuery],
+      'Budget, actual and forecasts',
+    ),
+    '/api/v1/groups/{code}/finance/ledger': privateGet(
+      'The ledger by month: the import that counts (file, rows, total, who), reversed imports with who and why, journals with reasons, whether the month is closed; and the known commitments',
+      [yearQuery],
+      'Months, imports, journals, commitments',
+    ),
+    '/api/v1/groups/{code}/finance/running-costs': privateGet(
+      'Running costs by category against the running cost allowance (£ per registered patient × registered patients; the figure’s year and source), budget, actual to date and forecast (pence). Open to member practices',
+      [yearQuery],
+      'Running cost allowance and its use',
     ),
     '/api/v1/groups/{code}/variation/attention': privateGet(
       'What stands out: funnel outliers at 99.8%, special causes in the last 6 months, assurance failures; each with a link and the reason',

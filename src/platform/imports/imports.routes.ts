@@ -6,6 +6,9 @@ import type { AppEnv } from '../http/http.types.js';
 import { sendCsv, sendJson } from '../http/json.js';
 import type { PageRenderer } from '../http/pages.js';
 
+/** Imports private to one group (its finance ledger): listed on that group's own pages, not here. */
+const privateKinds = ['ledger'];
+
 async function listImports(db: Db) {
   const rows = await db
     .selectFrom('import_log')
@@ -21,6 +24,7 @@ async function listImports(db: Db) {
       'notes',
       'finished_at',
     ])
+    .where('kind', 'not in', privateKinds)
     .orderBy('id', 'desc')
     .execute();
   return rows.map((r) => ({

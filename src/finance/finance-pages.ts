@@ -1,0 +1,125 @@
+// What every finance page shares: who may see it, the cached plan and budget, the forms' error
+// handling, and the label saying where the figures come from.
+import type { Context } from 'hono';
+import { sql } from 'kysely';
+import type { GroupAccess } from '../organisations/group-access.js';
+import type { Group } from '../organisations/group.service.js';
+import type { DataCache } from '../platform/db/data-cache.js';
+import type { Db } from '../platform/db/schema.js';
+import { AppError, type FieldProblem } from '../platform/errors.js';
+import type { AppEnv } from '../platform/http/http.types.js';
+import { budgetVsActual } from './ledger.service.js';
+import type { PlanRow } from './plan.repository.js';
+import { canReadPlan, planSummary, requirePlan, type Editor } from './plan.service.js';
+
+export const planSource = (plan: PlanRow) =>
+  plan.illustrative
+    ? `Illustrative plan and ledger, generated for the demo from NHS England practice weighted populations with stated £-per-head assumptions: not real figures. ${plan.basis ?? ''}`.trim()
+    : `The group’s financial plan for ${plan.financial_year}, entered by its finance officers (last changed by ${plan.updated_by}); actuals imported from the finance ledger.`;
+
+/** The signed-in user making a change (routes that write are behind sign-in and CSRF checks). */
+export const editorOf = (c: Context<AppEnv>): Editor => ({
+  principal: c.get('principal')!,
+  clientAddress: c.get('clientAddress'),
+});
+
+export type FinancePages = ReturnType<typeof createFinancePages>;
+
+export function createFinancePages(
+  { db, cache }: { db: Db; cache: DataCache },
+  access: GroupAccess,
+) {
+  const { privateGroup, crumbs, ancestors } = access;
+
+  /** The group, checked for this page's audience: the plan pages are not for member practices. */
+  const financeGroup = async (c: Context<AppEnv>, audience: 'officers' | 'members') => {
+    const group = await privateGroup(c);
+    if (audience === 'officers' && !canReadPlan(c.get('principal'), group, await ancestors(group)))
+      throw new AppError(
+        'forbidden',
+        `The plan, ledger and QIPP of ${group.name} are for its officers, governing body and lay members; member practices see practice budgets and running costs`,
+      );
+    return group;
+  };
+
+  /** Everything written to the plan or ledger is audited: the newest audit event versions the cache. */
+  /**
+   * Versions the cached plan and budget: every change to them is audited against the group, and every
+   * ledger import adds a load; either moves this on, so a change shows at once (not after the data
+   * cache's next check of the imports log).
+   */
+  const financeVersion = async (group: Group) => {
+    const r = await sql<{ a: number | null; l: number | null }>`
+      SELECT (SELECT max(id) FROM audit_event WHERE organisation_id = ${group.id}) AS a,
+             (SELECT max(import_id) FROM ledger_load WHERE group_id = ${group.id}) AS l`.execute(
+      db,
+    );
+    return `${r.rows[0]?.a ?? 0}.${r.rows[0]?.l ?? 0}`;
+  };
+
+  const loadPlan = async (c: Context<AppEnv>, group: Group) =>
+    requirePlan(db, group, c.req.query('year') ?? undefined);
+
+  const summaryOf = async (group: Group, plan: PlanRow) =>
+    cache.memo(`plan|${group.id}|${plan.id}|${await financeVersion(group)}`, () =>
+      planSummary(db, group, plan),
+    );
+  const budgetOf = async (group: Group, plan: PlanRow) =>
+    cache.memo(`budget|${group.id}|${plan.id}|${await financeVersion(group)}`, () =>
+      budgetVsActual(db, group, plan),
+    );
+
+  const financeCrumbs = (group: Group) =>
+    crumbs(group, [{ text: 'Finance', href: `/groups/${group.code}/finance/plan` }]);
+
+  const problemsView = (problems: FieldProblem[]) => ({
+    errors: problems.map((p) => ({ text: p.message, href: `#${p.field}` })),
+    fieldErrors: Object.fromEntries(problems.map((p) => [p.field, p.message])),
+  });
+
+  /**
+   * Runs a form's change; on success back to the page (303), on bad input the page again with what was
+   * typed and the NHS error summary (400).
+   */
+  const postForm = async (
+    c: Context<AppEnv>,
+    change: () => Promise<string>,
+    rerender: (problems: FieldProblem[], values: Record<string, string>) => Promise<Response>,
+    values: Record<string, string>,
+  ) => {
+    try {
+      return c.redirect(await change(), 303);
+    } catch (error) {
+      if (error instanceof AppError && error.code === 'invalid_input')
+        return rerender(
+          error.problems.length ? error.problems : [{ field: 'form', message: error.message }],
+          values,
+        );
+      throw error;
+    }
+  };
+
+  const formValues = async (c: Context<AppEnv>) => {
+    const form = await c.req.parseBody();
+    return Object.fromEntries(
+      Object.entries(form)
+        .filter(([k, v]) => typeof v === 'string' && k !== '_csrf')
+        .map(([k, v]) => [k, (v as string).trim()]),
+    );
+  };
+
+  const yearItems = (years: readonly string[], current: string) =>
+    years.map((y) => ({ value: y, text: y, selected: y === current }));
+
+  return {
+    financeGroup,
+    loadPlan,
+    summaryOf,
+    budgetOf,
+    financeCrumbs,
+    problemsView,
+    postForm,
+    formValues,
+    yearItems,
+  };
+}
