@@ -20,6 +20,77 @@ export interface AllocationQuery {
   perHead?: string | undefined;
   /** The group's actual allocation in £, as typed. */
   allocation?: string | undefined;
+  /** Custom groupings of practices (localities or any other), one per line: "Name: CODE, CODE". */
+  groupings?: string | undefined;
+}
+
+export interface Grouping {
+  name: string;
+  codes: string[];
+}
+
+/**
+ * Reads custom groupings, one per line as "Name: CODE, CODE …" (commas or spaces between codes).
+ * Each code must be a member practice in the year's file, in one grouping only.
+ */
+export function parseGroupings(
+  text: string | undefined,
+  practiceCodes: ReadonlySet<string>,
+  problems: FieldProblem[],
+): Grouping[] {
+  const groupings: Grouping[] = [];
+  const seen = new Map<string, string>();
+  const lines = (text ?? '')
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .filter(Boolean);
+  if (lines.length > 50) {
+    problems.push({ field: 'groupings', message: 'Enter at most 50 groupings' });
+    return [];
+  }
+  for (const [i, line] of lines.entries()) {
+    const m = /^([^:]{1,80}):(.*)$/.exec(line);
+    const where = `Grouping on line ${i + 1}`;
+    if (!m) {
+      problems.push({
+        field: 'groupings',
+        message: `${where}: write it as "Name: practice codes"`,
+      });
+      continue;
+    }
+    const name = m[1]!.trim();
+    const codes = m[2]!
+      .split(/[\s,;]+/)
+      .filter(Boolean)
+      .map((c) => c.toUpperCase());
+    if (!name || codes.length === 0) {
+      problems.push({
+        field: 'groupings',
+        message: `${where}: give a name and at least one practice code`,
+      });
+      continue;
+    }
+    if (groupings.some((g) => g.name === name))
+      problems.push({
+        field: 'groupings',
+        message: `${where}: there is already a grouping called ${name}`,
+      });
+    for (const code of codes) {
+      if (!practiceCodes.has(code))
+        problems.push({
+          field: 'groupings',
+          message: `${where}: ${code} is not a member practice in this year's file`,
+        });
+      else if (seen.has(code) && seen.get(code) !== name)
+        problems.push({
+          field: 'groupings',
+          message: `${where}: ${code} is already in ${seen.get(code)}`,
+        });
+      seen.set(code, name);
+    }
+    groupings.push({ name, codes: [...new Set(codes)] });
+  }
+  return groupings;
 }
 
 const amount = /^\d{1,12}(\.\d{1,2})?$/;
@@ -123,6 +194,14 @@ export async function groupAllocation(db: Db, group: Group, query: AllocationQue
       listSizesUsed += 1;
     }
   }
+  const groupingProblems: FieldProblem[] = [];
+  const groupings = parseGroupings(
+    query.groupings,
+    new Set(practices.map((p) => p.code)),
+    groupingProblems,
+  );
+  if (groupingProblems.length)
+    throw new AppError('invalid_input', groupingProblems[0]!.message, groupingProblems);
   const raw = practices.reduce((s, p) => s + (p.registered_patients ?? 0), 0);
   // Summed exactly, in millionths, as the target is computed from it.
   const weightedMillionths = practices.reduce((s, p) => s + millionths(p.weighted ?? 0), 0n);
@@ -161,23 +240,51 @@ export async function groupAllocation(db: Db, group: Group, query: AllocationQue
       fairSharePence: bigint | null;
     }
   >();
-  for (const p of practiceRows) {
-    const key = p.pcn_code ?? '';
-    const row = pcns.get(key) ?? {
-      code: p.pcn_code,
-      name: p.pcn_name ?? 'Not in a PCN',
-      practices: 0,
-      registered: 0,
-      weighted: 0,
-      fairSharePence: result ? 0n : null,
-    };
-    row.practices += 1;
-    row.registered += p.registered_patients ?? 0;
-    row.weighted += p.weighted ?? 0;
-    if (row.fairSharePence !== null && p.fairSharePence !== null)
-      row.fairSharePence += p.fairSharePence;
-    pcns.set(key, row);
-  }
+  /** Practices added up by a key: every practice in exactly one row, so the rows add up to the target. */
+  const rollUp = (
+    keyOf: (p: (typeof practiceRows)[number]) => { code: string | null; name: string },
+  ) => {
+    const rows = new Map<
+      string,
+      {
+        code: string | null;
+        name: string;
+        practices: number;
+        registered: number;
+        weighted: number;
+        fairSharePence: bigint | null;
+      }
+    >();
+    for (const p of practiceRows) {
+      const { code, name } = keyOf(p);
+      const row = rows.get(name) ?? {
+        code,
+        name,
+        practices: 0,
+        registered: 0,
+        weighted: 0,
+        fairSharePence: result ? 0n : null,
+      };
+      row.practices += 1;
+      row.registered += p.registered_patients ?? 0;
+      row.weighted += p.weighted ?? 0;
+      if (row.fairSharePence !== null && p.fairSharePence !== null)
+        row.fairSharePence += p.fairSharePence;
+      rows.set(name, row);
+    }
+    return [...rows.values()];
+  };
+  for (const row of rollUp((p) => ({ code: p.pcn_code, name: p.pcn_name ?? 'Not in a PCN' })))
+    pcns.set(row.code ?? '', row);
+  const groupingOf = new Map(groupings.flatMap((g) => g.codes.map((c) => [c, g.name])));
+  const groupingRows = groupings.length
+    ? rollUp((p) => ({ code: null, name: groupingOf.get(p.code) ?? 'Not in a grouping' })).sort(
+        (a, b) =>
+          (a.name === 'Not in a grouping' ? 1 : 0) - (b.name === 'Not in a grouping' ? 1 : 0) ||
+          groupings.findIndex((g) => g.name === a.name) -
+            groupings.findIndex((g) => g.name === b.name),
+      )
+    : [];
   return {
     years,
     year: parsed.year,
@@ -193,6 +300,7 @@ export async function groupAllocation(db: Db, group: Group, query: AllocationQue
     weightedPopulation: weighted,
     result,
     pcns: [...pcns.values()],
-    practices: practiceRows,
+    groupings: groupingRows,
+    practices: practiceRows.map((p) => ({ ...p, grouping: groupingOf.get(p.code) ?? null })),
   };
 }

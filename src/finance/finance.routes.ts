@@ -19,7 +19,16 @@ import { defaultAssumptions } from './risk.js';
 import { groupRisk, riskFields } from './risk.service.js';
 import { groupRules, planFields } from './business-rules.service.js';
 import { ruleLabels, ruleSets, type RuleKey } from './business-rules.js';
+import { pairedBarChartSvg } from '../web/charts/bar-chart.js';
 import { spreadChartSvg } from '../web/charts/spread-chart.js';
+
+/** £ for chart axes: £12.3m, £450k, £900. */
+export const poundsShort = (v: number) =>
+  Math.abs(v) >= 1e6
+    ? `£${(v / 1e6).toFixed(1)}m`
+    : Math.abs(v) >= 1e3
+      ? `£${(v / 1e3).toFixed(0)}k`
+      : `£${v.toFixed(0)}`;
 
 interface Deps {
   db: Db;
@@ -38,6 +47,7 @@ const queryOf = (c: Context<AppEnv>): AllocationQuery => ({
   component: c.req.query('component'),
   perHead: c.req.query('perHead'),
   allocation: c.req.query('allocation'),
+  groupings: c.req.query('groupings'),
 });
 
 export function registerFinanceRoutes(
@@ -94,6 +104,32 @@ export function registerFinanceRoutes(
       text: c.label,
       selected: c.key === (r?.component ?? q.component ?? 'core_services'),
     })),
+    chart: r?.result
+      ? pairedBarChartSvg(
+          [
+            {
+              label: `${group.code}: the whole group`,
+              values: [
+                Number(r.result.targetPerHeadPence) / 100,
+                Number(r.result.allocationPerHeadPence) / 100,
+              ],
+            },
+            ...r.pcns
+              .filter((p) => p.fairSharePence !== null && p.registered > 0)
+              .map((p) => ({
+                label: p.name,
+                values: [Number(p.fairSharePence!) / 100 / p.registered, null] as [number, null],
+              })),
+          ],
+          {
+            id: 'allocation-chart',
+            title: `Allocation against target per registered patient, ${r.year}`,
+            description: `The group’s target and actual allocation per registered patient, then each PCN’s fair share of the target per registered patient (needs differ by PCN). The tables below give every figure.`,
+            names: ['Target or fair share per patient', 'Allocation per patient'],
+            format: (v) => `£${v.toFixed(0)}`,
+          },
+        )
+      : '',
     thousands: r?.result
       ? {
           target: thousandsOfPounds(r.result.targetPence),
@@ -142,6 +178,7 @@ export function registerFinanceRoutes(
           { header: 'allocation_year', value: () => r.year },
           { header: 'component', value: () => r.component },
           { header: 'pcn_code', value: (p) => p.pcn_code },
+          { header: 'grouping', value: (p) => p.grouping },
           { header: 'pcn_name', value: (p) => p.pcn_name },
           { header: 'practice_code', value: (p) => p.code },
           { header: 'practice_name', value: (p) => p.name },
@@ -348,6 +385,26 @@ export function registerFinanceRoutes(
     group,
     r,
     q,
+    chart:
+      r?.year && r.rows.length
+        ? pairedBarChartSvg(
+            r.rows.map((p) => ({
+              label: p.name,
+              values: [
+                p.fairSharePence === null ? null : Number(p.fairSharePence) / 100,
+                p.actualPence === null ? null : Number(p.actualPence) / 100,
+              ],
+            })),
+            {
+              id: 'practice-budgets-chart',
+              title: `Prescribing: each practice’s fair share against its actual spend, ${r.year}`,
+              description:
+                'One pair of bars per practice, most over its share first: grey the fair share, blue the actual spend. The table below gives every figure.',
+              names: ['Fair share', 'Actual spend'],
+              format: poundsShort,
+            },
+          )
+        : '',
     yearItems: (r?.years ?? []).map((y) => ({ value: y, text: y, selected: y === r?.year })),
     breadcrumbs: crumbs(group, [
       { text: 'Finance', href: `/groups/${group.code}/finance/allocation` },

@@ -26,7 +26,9 @@ import {
   savePlan,
   standardCostCentres,
 } from './plan.service.js';
+import { pairedBarChartSvg } from '../web/charts/bar-chart.js';
 import { editorOf, planSource, type FinancePages } from './finance-pages.js';
+import { poundsShort } from './finance.routes.js';
 
 interface Deps {
   db: Db;
@@ -125,6 +127,23 @@ export function registerPlanRoutes(
             selected: values.ccReserveKind === k,
           })),
         ],
+        rulesChart:
+          s && s.checks.length
+            ? pairedBarChartSvg(
+                s.checks.map((c) => ({
+                  label: c.label.replace(/ \(.*\)$/, ''),
+                  values: [Number(c.requiredPence) / 100, Number(c.plannedPence) / 100],
+                })),
+                {
+                  id: 'rules-chart',
+                  title: `The plan against the business rules, ${plan!.financial_year}`,
+                  description:
+                    'For each rule, grey what it asks and blue what the plan has; running costs are an upper limit, the others a minimum. The table below gives every figure and the gap.',
+                  names: ['Rule asks', 'Plan has'],
+                  format: poundsShort,
+                },
+              )
+            : '',
         source: plan ? planSource(plan) : null,
         breadcrumbs: financeCrumbs(group),
         ...problemsView(problems),

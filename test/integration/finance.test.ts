@@ -53,6 +53,32 @@ describe.each(engines())('finance: allocation on %s', (engine) => {
     expect(csv.headers.get('content-type')).toContain('text/csv');
   });
 
+  it('gives fair shares for custom groupings of practices that add up to the target', async () => {
+    const base =
+      '/api/v1/groups/09G/finance/allocation?year=2022%2F23&perHead=1135.41&allocation=700000000';
+    const all = (await (await gp.get(base)).json()) as { practices: { code: string }[] };
+    const [a, b, c] = all.practices.map((p) => p.code);
+    const groupings = `North: ${a}, ${b}\nSouth: ${c}`;
+    const response = await gp.get(`${base}&groupings=${encodeURIComponent(groupings)}`);
+    expect(response.status, await response.clone().text()).toBe(200);
+    const body = (await response.json()) as {
+      result: { targetPence: number };
+      groupings: { name: string; practices: number; fairSharePence: number }[];
+      practices: { code: string; grouping: string | null; fairSharePence: number }[];
+    };
+    expect(body.groupings.map((g) => [g.name, g.practices])).toEqual([
+      ['North', 2],
+      ['South', 1],
+      ['Not in a grouping', body.practices.length - 3],
+    ]);
+    expect(body.groupings.reduce((s, g) => s + g.fairSharePence, 0)).toBe(body.result.targetPence);
+    const north = body.practices.filter((p) => p.grouping === 'North');
+    expect(north.reduce((s, p) => s + p.fairSharePence, 0)).toBe(body.groupings[0]!.fairSharePence);
+    const twice = await gp.get(`${base}&groupings=${encodeURIComponent(`A: ${a}\nB: ${a}`)}`);
+    expect(twice.status).toBe(400);
+    expect(await twice.text()).toContain(`${a} is already in A`);
+  });
+
   it('refuses a negative allocation, half the inputs or an unknown year, with the field named', async () => {
     const bad = async (query: string, field: string) => {
       const api = await gp.get(`/api/v1/groups/09G/finance/allocation?${query}`);
@@ -68,6 +94,8 @@ describe.each(engines())('finance: allocation on %s', (engine) => {
     await bad('year=1999%2F00', 'year');
     await bad('component=nonsense', 'component');
     await bad('perHead=abc&allocation=1', 'perHead');
+    await bad(`groupings=${encodeURIComponent('North: NOTAPRACTICE')}`, 'groupings');
+    await bad(`groupings=${encodeURIComponent('no colon here')}`, 'groupings');
     const other = new AppClient(seeded.app);
     await other.signIn('gp.brighton@example.nhs.uk', PASSWORD);
     expect((await other.get('/api/v1/groups/09G/finance/allocation')).status).toBe(403);

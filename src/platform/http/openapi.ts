@@ -343,6 +343,11 @@ export const openApiDocument = {
         query('component', 'Formula component (default core_services)', { type: 'string' }),
         query('perHead', 'National £ per weighted head, e.g. 1135.41', { type: 'string' }),
         query('allocation', 'The group’s allocation in £', { type: 'string' }),
+        query(
+          'groupings',
+          'Custom groupings of practices (localities or any other), one per line: "Name: CODE, CODE"; each practice in one grouping at most',
+          { type: 'string' },
+        ),
       ],
       'Populations, target, distance from target, fair shares',
     ),

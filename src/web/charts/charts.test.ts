@@ -9,6 +9,7 @@ import { chartSignal, signalOf } from '../../variation/signals.js';
 import { funnelChartSvg, type FunnelCurve } from './funnel-chart.js';
 import { intervalChartSvg } from './interval-chart.js';
 import { lineChartSvg } from './line-chart.js';
+import { pairedBarChartSvg } from './bar-chart.js';
 import { pyramidSvg } from './pyramid.js';
 import { spcChartSvg } from './spc-chart.js';
 
@@ -74,6 +75,29 @@ describe('charts', () => {
       { id: 'l', title: 'L', description: 'D', format: (v) => `£${v}` },
     );
     golden('lines.svg', svg);
+  });
+  it('draws paired bars to scale, one row each, with both names in the legend', () => {
+    const svg = pairedBarChartSvg(
+      [
+        { label: 'Contingency', values: [50, 100] },
+        { label: 'Surplus', values: [100, null] },
+      ],
+      {
+        id: 'b',
+        title: 'B',
+        description: 'D',
+        names: ['Rule asks', 'Plan has'],
+        format: (v) => `£${v}`,
+      },
+    );
+    const widths = [...svg.matchAll(/<rect x="220" y="[\d.]+" width="([\d.]+)" height="12"/g)].map(
+      (m) => Number(m[1]),
+    );
+    expect(widths).toHaveLength(3);
+    expect(widths[1]).toBeCloseTo(2 * widths[0]!, 0);
+    expect(widths[2]).toBeCloseTo(widths[1]!, 0);
+    expect(svg).toContain('Rule asks');
+    expect(svg).toContain('Plan has');
   });
   it('puts zero inside the axis when a line goes below it', () => {
     const svg = lineChartSvg(
