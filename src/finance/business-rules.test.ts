@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { poundsToPence } from '../platform/money.js';
-import { checkPlan, ruleSets } from './business-rules.js';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { checkPlan, loadRuleSets, rulesForYear, ruleSets } from './business-rules.js';
 
 describe('business rules as versioned data', () => {
   it('ships each year with a source for every figure and says which are not confirmed', () => {
@@ -35,5 +38,37 @@ describe('business rules as versioned data', () => {
       requiredPence: poundsToPence('5001790.88'),
       gapPence: poundsToPence('98209.12'),
     });
+  });
+
+  it('refuses a rule file with a percentage out of range, naming the file and field', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'flock-rules-'));
+    const rule = {
+      kind: 'percent',
+      comparison: 'at least',
+      value: '150',
+      source: 'A source of ten or more characters',
+      confirmed: true,
+    };
+    writeFileSync(
+      path.join(dir, '2030-31.json'),
+      JSON.stringify({ year: '2030/31', note: '', rules: { contingency: rule } }),
+    );
+    expect(() => loadRuleSets(dir)).toThrow(
+      'finance-rules/2030-31.json: rules.contingency.value: a percentage must be between 0 and 100',
+    );
+  });
+
+  it('carries each rule forward from the latest year that sets it when a year has none', () => {
+    const r = rulesForYear('2022/23')!;
+    expect(r.carriedForward).toBe(true);
+    expect(r.ruleYears).toEqual({
+      plannedSurplus: '2016/17',
+      contingency: '2016/17',
+      nonRecurrentHeadroom: '2016/17',
+      runningCostPerHead: '2015/16',
+    });
+    expect(r.rules.rules.runningCostPerHead?.value).toBe('22.07');
+    expect(rulesForYear('2014/15')!.carriedForward).toBe(false);
+    expect(rulesForYear('2000/01')).toBeUndefined();
   });
 });

@@ -18,7 +18,11 @@ const rule = z
     source: z.string().min(10),
     confirmed: z.boolean(),
   })
-  .strict();
+  .strict()
+  .refine((r) => r.kind !== 'percent' || Number(r.value) <= 100, {
+    message: 'a percentage must be between 0 and 100',
+    path: ['value'],
+  });
 
 export const ruleKeys = [
   'plannedSurplus',
