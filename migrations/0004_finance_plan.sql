@@ -105,3 +105,6 @@ CREATE TABLE finance_commitment (
   created_by text NOT NULL,
   created_at timestamptz NOT NULL
 );
+
+-- Finance pages are cached until the group's newest audit event changes: find it without a scan.
+CREATE INDEX audit_event_organisation_id ON audit_event (organisation_id, id);

@@ -104,7 +104,7 @@ export function createApp({
   registerVariationRoutes(app, { db, facts, cache, page, clock }, access);
   registerPrescribingRoutes(app, { db, facts, cache }, access);
   registerFinanceRoutes(app, { db, facts, page, cache }, access);
-  const financePages = createFinancePages({ db, cache }, access);
+  const financePages = createFinancePages({ db, cache, page }, access);
   registerPlanRoutes(app, { db, facts, page, cache, clock }, financePages);
   registerLedgerRoutes(app, { db, facts, page, cache, clock }, financePages);
   registerImportRoutes(app, { db, page });

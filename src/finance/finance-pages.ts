@@ -8,6 +8,7 @@ import type { DataCache } from '../platform/db/data-cache.js';
 import type { Db } from '../platform/db/schema.js';
 import { AppError, type FieldProblem } from '../platform/errors.js';
 import type { AppEnv } from '../platform/http/http.types.js';
+import { pageCacheKey, type PageRenderer } from '../platform/http/pages.js';
 import { budgetVsActual } from './ledger.service.js';
 import type { PlanRow } from './plan.repository.js';
 import { canReadPlan, planSummary, requirePlan, type Editor } from './plan.service.js';
@@ -26,7 +27,7 @@ export const editorOf = (c: Context<AppEnv>): Editor => ({
 export type FinancePages = ReturnType<typeof createFinancePages>;
 
 export function createFinancePages(
-  { db, cache }: { db: Db; cache: DataCache },
+  { db, cache, page }: { db: Db; cache: DataCache; page: PageRenderer },
   access: GroupAccess,
 ) {
   const { privateGroup, crumbs, ancestors } = access;
@@ -42,7 +43,6 @@ export function createFinancePages(
     return group;
   };
 
-  /** Everything written to the plan or ledger is audited: the newest audit event versions the cache. */
   /**
    * Versions the cached plan and budget: every change to them is audited against the group, and every
    * ledger import adds a load; either moves this on, so a change shows at once (not after the data
@@ -57,8 +57,40 @@ export function createFinancePages(
     return `${r.rows[0]?.a ?? 0}.${r.rows[0]?.l ?? 0}`;
   };
 
-  const loadPlan = async (c: Context<AppEnv>, group: Group) =>
-    requirePlan(db, group, c.req.query('year') ?? undefined);
+  /** The version once per request: a page asks for it more than once. */
+  const perRequest = new WeakMap<Request, Promise<string>>();
+  const versionFor = (c: Context<AppEnv>, group: Group) => {
+    let v = perRequest.get(c.req.raw);
+    if (!v) perRequest.set(c.req.raw, (v = financeVersion(group)));
+    return v;
+  };
+
+  /** The plan for the year asked (or the latest), read once per version of the group's finance. */
+  const loadPlan = async (c: Context<AppEnv>, group: Group) => {
+    const year = c.req.query('year') ?? '';
+    const version = await versionFor(c, group);
+    return cache.memo(`plan-row|${group.id}|${year}|${version}`, () =>
+      requirePlan(db, group, year || undefined),
+    );
+  };
+
+  /**
+   * A page without forms that write, served from the cache while the group's finance is unchanged
+   * (per user, as the page depends on who is signed in).
+   */
+  const cachedFinancePage = async (
+    c: Context<AppEnv>,
+    group: Group,
+    build: () => Promise<{ template: string; data: Record<string, unknown> }>,
+  ) => {
+    const version = await versionFor(c, group);
+    return c.html(
+      await cache.memo(`${pageCacheKey(c)}|finance@${version}`, async () => {
+        const { template, data } = await build();
+        return page.html(c, template, data);
+      }),
+    );
+  };
 
   const summaryOf = async (group: Group, plan: PlanRow) =>
     cache.memo(`plan|${group.id}|${plan.id}|${await financeVersion(group)}`, () =>
@@ -114,6 +146,7 @@ export function createFinancePages(
   return {
     financeGroup,
     loadPlan,
+    cachedFinancePage,
     summaryOf,
     budgetOf,
     financeCrumbs,

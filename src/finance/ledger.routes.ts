@@ -51,6 +51,7 @@ export function registerLedgerRoutes(
   const {
     financeGroup,
     loadPlan,
+    cachedFinancePage,
     summaryOf,
     budgetOf,
     financeCrumbs,
@@ -66,47 +67,54 @@ export function registerLedgerRoutes(
   app.get('/groups/:code/finance/budget', async (c) => {
     const group = await financeGroup(c, 'officers');
     const { plan, years } = await loadPlan(c, group);
-    const b = await budgetOf(group, plan);
-    // Cumulative variance against the phased budget, in pounds (display only): the differences are a
-    // few per cent of the budget, invisible on a chart of cumulative spend.
-    const against = (p: bigint | null, budget: bigint) =>
-      p === null ? null : Number(p - budget) / 100;
-    const chart = lineChartSvg(
-      b.byMonth.map((m) => m.label.slice(0, 3)),
-      [
+    return cachedFinancePage(c, group, async () => {
+      const b = await budgetOf(group, plan);
+      // Cumulative variance against the phased budget, in pounds (display only): the differences are a
+      // few per cent of the budget, invisible on a chart of cumulative spend.
+      const against = (p: bigint | null, budget: bigint) =>
+        p === null ? null : Number(p - budget) / 100;
+      const chart = lineChartSvg(
+        b.byMonth.map((m) => m.label.slice(0, 3)),
+        [
+          {
+            name: 'Actual',
+            kind: 'group',
+            values: b.byMonth.map((m) => against(m.actualCumulativePence, m.budgetCumulativePence)),
+          },
+          {
+            name: 'Run-rate forecast',
+            kind: 'practice',
+            values: b.byMonth.map((m) =>
+              against(m.runRateCumulativePence, m.budgetCumulativePence),
+            ),
+          },
+          {
+            name: 'Phased + commitments',
+            kind: 'england',
+            values: b.byMonth.map((m) => against(m.phasedCumulativePence, m.budgetCumulativePence)),
+          },
+        ],
         {
-          name: 'Actual',
-          kind: 'group',
-          values: b.byMonth.map((m) => against(m.actualCumulativePence, m.budgetCumulativePence)),
+          id: 'budget-chart',
+          title: `Cumulative over (+) or under (−) spend against the phased budget, ${plan.financial_year}`,
+          description: `Actual spend less the phased budget, cumulative to ${b.lastPeriod ? periodLabel(b.lastPeriod) : 'date'}, then each forecast less the budget to March. Above zero is an overspend. The table below has every figure.`,
+          format: (v) => `${v < 0 ? '−' : ''}£${Math.abs(v / 1e6).toFixed(1)}m`,
         },
-        {
-          name: 'Run-rate forecast',
-          kind: 'practice',
-          values: b.byMonth.map((m) => against(m.runRateCumulativePence, m.budgetCumulativePence)),
+      );
+      return {
+        template: 'finance-budget.njk',
+        data: {
+          title: `${group.name}: budget and forecast ${plan.financial_year}`,
+          group,
+          plan,
+          b,
+          chart,
+          yearItems: yearItems(years, plan.financial_year),
+          source: planSource(plan),
+          method: forecastMethod,
+          breadcrumbs: financeCrumbs(group),
         },
-        {
-          name: 'Phased + commitments',
-          kind: 'england',
-          values: b.byMonth.map((m) => against(m.phasedCumulativePence, m.budgetCumulativePence)),
-        },
-      ],
-      {
-        id: 'budget-chart',
-        title: `Cumulative over (+) or under (−) spend against the phased budget, ${plan.financial_year}`,
-        description: `Actual spend less the phased budget, cumulative to ${b.lastPeriod ? periodLabel(b.lastPeriod) : 'date'}, then each forecast less the budget to March. Above zero is an overspend. The table below has every figure.`,
-        format: (v) => `${v < 0 ? '−' : ''}£${Math.abs(v / 1e6).toFixed(1)}m`,
-      },
-    );
-    return page(c, 'finance-budget.njk', {
-      title: `${group.name}: budget and forecast ${plan.financial_year}`,
-      group,
-      plan,
-      b,
-      chart,
-      yearItems: yearItems(years, plan.financial_year),
-      source: planSource(plan),
-      method: forecastMethod,
-      breadcrumbs: financeCrumbs(group),
+      };
     });
   });
 

@@ -19,6 +19,7 @@ import { programmeLabels, programmes } from './finance.table.js';
 import { requirePounds } from './inputs.js';
 import {
   actualsByMonth,
+  findCostCentre,
   isClosed,
   listCloses,
   listCommitments,
@@ -313,9 +314,7 @@ export async function postJournal(
   const problems: FieldProblem[] = [];
   if (!monthsOfYear(plan.financial_year).includes(input.period))
     problems.push({ field: 'journalPeriod', message: `Choose a month of ${plan.financial_year}` });
-  const centre = (await listCostCentres(db, plan.id)).find(
-    (c) => c.code === input.costCentre.trim().toUpperCase(),
-  );
+  const centre = await findCostCentre(db, plan.id, input.costCentre);
   if (!centre)
     problems.push({ field: 'journalCostCentre', message: 'Choose a cost centre of the plan' });
   const subjective = input.subjective.trim();
@@ -396,9 +395,7 @@ export async function addCommitment(
 ) {
   requireEditor(editor, group, 'record commitments');
   const problems: FieldProblem[] = [];
-  const centre = (await listCostCentres(db, plan.id)).find(
-    (c) => c.code === input.costCentre.trim().toUpperCase(),
-  );
+  const centre = await findCostCentre(db, plan.id, input.costCentre);
   if (!centre)
     problems.push({ field: 'commitmentCostCentre', message: 'Choose a cost centre of the plan' });
   const description = input.description.trim();

@@ -30,6 +30,10 @@ export const listCostCentres = (db: Db, planId: number) =>
     .orderBy('code')
     .execute();
 
+/** A cost centre of the plan by its code as typed (case and spaces ignored), or undefined. */
+export const findCostCentre = async (db: Db, planId: number, code: string) =>
+  (await listCostCentres(db, planId)).find((c) => c.code === code.trim().toUpperCase());
+
 export type CostCentreRow = Awaited<ReturnType<typeof listCostCentres>>[number];
 
 export const listSchemes = (db: Db, planId: number) =>

@@ -48,6 +48,7 @@ export function registerPlanRoutes(
   const {
     financeGroup,
     loadPlan,
+    cachedFinancePage,
     summaryOf,
     budgetOf,
     financeCrumbs,
@@ -526,16 +527,18 @@ export function registerPlanRoutes(
   app.get('/groups/:code/finance/running-costs', async (c) => {
     const group = await financeGroup(c, 'members');
     const { plan, years } = await loadPlan(c, group);
-    const r = await runningCosts(group, plan);
-    return page(c, 'finance-running-costs.njk', {
-      title: `${group.name}: running costs ${plan.financial_year}`,
-      group,
-      plan,
-      r,
-      yearItems: yearItems(years, plan.financial_year),
-      source: planSource(plan),
-      breadcrumbs: financeCrumbs(group),
-    });
+    return cachedFinancePage(c, group, async () => ({
+      template: 'finance-running-costs.njk',
+      data: {
+        title: `${group.name}: running costs ${plan.financial_year}`,
+        group,
+        plan,
+        r: await runningCosts(group, plan),
+        yearItems: yearItems(years, plan.financial_year),
+        source: planSource(plan),
+        breadcrumbs: financeCrumbs(group),
+      },
+    }));
   });
   app.get('/api/v1/groups/:code/finance/running-costs', async (c) => {
     const group = await financeGroup(c, 'members');

@@ -21,6 +21,7 @@ import {
 } from './finance.table.js';
 import { requirePounds } from './inputs.js';
 import {
+  findCostCentre,
   findPlan,
   listCostCentres,
   listSchemeMonths,
@@ -491,8 +492,7 @@ export async function addScheme(
       field: 'schemeOwner',
       message: 'Enter who owns the scheme (up to 120 characters)',
     });
-  const centres = await listCostCentres(db, plan.id);
-  const centre = centres.find((c) => c.code === input.costCentre.trim().toUpperCase());
+  const centre = await findCostCentre(db, plan.id, input.costCentre);
   if (!centre)
     problems.push({
       field: 'schemeCostCentre',
