@@ -60,6 +60,19 @@ describe('flock CLI (embedded database)', () => {
     );
   });
 
+  it('imports ledger actuals only for a group with a plan, and reverses only ledger imports', async () => {
+    const file = path.join(dataDir, 'ledger-ZZZ-2022-04.csv');
+    writeFileSync(file, 'Entity,Period,Cost Centre,Subjective,Amount\nZZZ,2022-04,ACU01,51210,100.00\n');
+    const imported = await flock(['import', 'ledger', file]);
+    expect(imported.code).toBe(3);
+    expect(imported.stderr).toContain(
+      'ledger-ZZZ-2022-04.csv, row 2, column "Entity": there is no commissioning group with code ZZZ',
+    );
+    const reversed = await flock(['ledger', 'reverse', '1', '--reason', 'Exported twice']);
+    expect(reversed.code).toBe(2);
+    expect(reversed.stderr).toContain('Import 1 is not a ledger import');
+  });
+
   it('rejects an unknown import kind with exit code 2', async () => {
     const result = await flock(['import', 'nonsense', 'x.csv']);
     expect(result.code).toBe(2);
