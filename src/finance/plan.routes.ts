@@ -24,6 +24,7 @@ import {
   recordDelivery,
   requirePlan,
   savePlan,
+  updateScheme,
   standardCostCentres,
 } from './plan.service.js';
 import { pairedBarChartSvg } from '../web/charts/bar-chart.js';
@@ -356,6 +357,18 @@ export function registerPlanRoutes(
           text: periodLabel(m),
           selected: values.schemeFirstMonth === String(i + 1),
         })),
+        changeSchemeItems: [
+          { value: '', text: 'Choose a scheme' },
+          ...s.qipp.schemes.map((r) => ({
+            value: String(r.id),
+            text: `${r.name} (${r.owner}, ${r.risk} risk)`,
+            selected: values.changeScheme === String(r.id),
+          })),
+        ],
+        changeRiskItems: [
+          { value: '', text: 'Choose a rating' },
+          ...riskRatings.map((r) => ({ value: r, text: r, selected: values.changeRisk === r })),
+        ],
         riskItems: riskRatings.map((r) => ({
           value: r,
           text: r,
@@ -427,6 +440,32 @@ export function registerPlanRoutes(
             scheme: values.deliveryScheme ?? '',
             month: values.deliveryMonth ?? '',
             delivered: values.deliveryAmount ?? '',
+          },
+          clock,
+        );
+        return `/groups/${group.code}/finance/qipp?year=${encodeURIComponent(plan.financial_year)}`;
+      },
+      (problems, v) => qippPage(c, group, problems, v),
+      values,
+    );
+  });
+
+  app.post('/groups/:code/finance/qipp/scheme', async (c) => {
+    const group = await financeGroup(c, 'officers');
+    const values = await formValues(c);
+    const { plan } = await requirePlan(db, group, values.year);
+    return postForm(
+      c,
+      async () => {
+        await updateScheme(
+          db,
+          editorOf(c),
+          group,
+          plan,
+          {
+            scheme: values.changeScheme ?? '',
+            owner: values.changeOwner ?? '',
+            risk: values.changeRisk ?? '',
           },
           clock,
         );

@@ -590,6 +590,51 @@ export async function saveScheme(
   });
 }
 
+/** Changes a scheme's owner or risk rating as the year goes on; audited with both before and after. */
+export async function updateScheme(
+  db: Db,
+  editor: Editor,
+  group: Group,
+  plan: PlanRow,
+  input: { scheme: string; owner: string; risk: string },
+  clock: Clock = systemClock,
+) {
+  requireEditor(editor, group, 'change QIPP schemes');
+  const problems: FieldProblem[] = [];
+  const scheme = (await listSchemes(db, plan.id)).find((s) => String(s.id) === input.scheme);
+  if (!scheme) problems.push({ field: 'changeScheme', message: 'Choose a scheme' });
+  const owner = input.owner.trim();
+  if (!owner || owner.length > 120)
+    problems.push({
+      field: 'changeOwner',
+      message: 'Enter who owns the scheme (up to 120 characters)',
+    });
+  const risk = riskRatings.find((r) => r === input.risk);
+  if (!risk) problems.push({ field: 'changeRisk', message: 'Choose a risk rating' });
+  invalid(problems);
+  await db.transaction().execute(async (tx) => {
+    await tx
+      .updateTable('qipp_scheme')
+      .set({ owner, risk: risk! })
+      .where('id', '=', scheme!.id)
+      .where('plan_id', '=', plan.id)
+      .execute();
+    await audit(
+      tx,
+      actorOf(editor),
+      {
+        action: 'qipp_scheme.updated',
+        entityType: 'qipp_scheme',
+        entityId: String(scheme!.id),
+        organisationId: group.id,
+        before: { owner: scheme!.owner, risk: scheme!.risk },
+        after: { owner, risk },
+      },
+      clock,
+    );
+  });
+}
+
 /** Records (or corrects) a scheme's delivered saving for one month; audited with the figure before. */
 export async function recordDelivery(
   db: Db,

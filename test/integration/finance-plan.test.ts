@@ -418,7 +418,38 @@ describe.each(engines())('finance: plan, ledger and forecast on %s', (engine) =>
       deliveryAmount: '9000',
     });
     expect(delivered.status).toBe(303);
+    const noOwner = await finance.submit(qippPage, `${qippPage}/scheme`, {
+      year: '2022/23',
+      changeScheme: String(scheme.id),
+      changeOwner: '',
+      changeRisk: 'high',
+    });
+    expect(noOwner.status).toBe(400);
+    const changed = await finance.submit(qippPage, `${qippPage}/scheme`, {
+      year: '2022/23',
+      changeScheme: String(scheme.id),
+      changeOwner: 'Falls lead',
+      changeRisk: 'high',
+    });
+    expect(changed.status).toBe(303);
+    const latest = (await json(finance, '/api/v1/groups/09G/finance/qipp?year=2022%2F23')) as {
+      schemes: { id: number; owner: string; risk: string }[];
+    };
+    expect(latest.schemes.find((s) => s.id === scheme.id)).toMatchObject({
+      owner: 'Falls lead',
+      risk: 'high',
+    });
     expect((await lay.submit(qippPage, qippPage, { year: '2022/23' })).status).toBe(403);
+    expect(
+      (
+        await lay.submit(qippPage, `${qippPage}/scheme`, {
+          year: '2022/23',
+          changeScheme: String(scheme.id),
+          changeOwner: 'X',
+          changeRisk: 'low',
+        })
+      ).status,
+    ).toBe(403);
   });
 
   it('shows the plan to officers, running costs to members, and nothing to other groups', async () => {
