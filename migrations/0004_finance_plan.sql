@@ -103,7 +103,12 @@ CREATE TABLE finance_commitment (
   description text NOT NULL,
   amount_pence bigint NOT NULL,
   created_by text NOT NULL,
-  created_at timestamptz NOT NULL
+  created_at timestamptz NOT NULL,
+  -- Released when the spend has arrived in the actuals or will not happen; kept, no longer counted.
+  released_at timestamptz,
+  released_by text,
+  release_reason text,
+  CHECK ((released_at IS NULL) = (release_reason IS NULL))
 );
 
 -- Finance pages are cached until the group's newest audit event changes: find it without a scan.

@@ -24,6 +24,9 @@ export interface AllocationQuery {
   groupings?: string | undefined;
 }
 
+/** The row for practices in no grouping. */
+const notGrouped = 'Not in a grouping';
+
 export interface Grouping {
   name: string;
   codes: string[];
@@ -40,17 +43,18 @@ export function parseGroupings(
 ): Grouping[] {
   const groupings: Grouping[] = [];
   const seen = new Map<string, string>();
+  // Numbered as typed (blank lines count), so that an error names the line the person sees.
   const lines = (text ?? '')
     .split(/\r?\n/)
-    .map((l) => l.trim())
-    .filter(Boolean);
+    .map((l, i) => ({ text: l.trim(), number: i + 1 }))
+    .filter((l) => l.text);
   if (lines.length > 50) {
     problems.push({ field: 'groupings', message: 'Enter at most 50 groupings' });
     return [];
   }
-  for (const [i, line] of lines.entries()) {
+  for (const { text: line, number } of lines) {
     const m = /^([^:]{1,80}):(.*)$/.exec(line);
-    const where = `Grouping on line ${i + 1}`;
+    const where = `Grouping on line ${number}`;
     if (!m) {
       problems.push({
         field: 'groupings',
@@ -70,6 +74,11 @@ export function parseGroupings(
       });
       continue;
     }
+    if (name.toLowerCase() === notGrouped.toLowerCase())
+      problems.push({
+        field: 'groupings',
+        message: `${where}: choose another name than “${notGrouped}”`,
+      });
     if (groupings.some((g) => g.name === name))
       problems.push({
         field: 'groupings',
@@ -257,7 +266,8 @@ export async function groupAllocation(db: Db, group: Group, query: AllocationQue
     >();
     for (const p of practiceRows) {
       const { code, name } = keyOf(p);
-      const row = rows.get(name) ?? {
+      const key = code ?? name;
+      const row = rows.get(key) ?? {
         code,
         name,
         practices: 0,
@@ -270,7 +280,7 @@ export async function groupAllocation(db: Db, group: Group, query: AllocationQue
       row.weighted += p.weighted ?? 0;
       if (row.fairSharePence !== null && p.fairSharePence !== null)
         row.fairSharePence += p.fairSharePence;
-      rows.set(name, row);
+      rows.set(key, row);
     }
     return [...rows.values()];
   };
@@ -278,9 +288,9 @@ export async function groupAllocation(db: Db, group: Group, query: AllocationQue
     pcns.set(row.code ?? '', row);
   const groupingOf = new Map(groupings.flatMap((g) => g.codes.map((c) => [c, g.name])));
   const groupingRows = groupings.length
-    ? rollUp((p) => ({ code: null, name: groupingOf.get(p.code) ?? 'Not in a grouping' })).sort(
+    ? rollUp((p) => ({ code: null, name: groupingOf.get(p.code) ?? notGrouped })).sort(
         (a, b) =>
-          (a.name === 'Not in a grouping' ? 1 : 0) - (b.name === 'Not in a grouping' ? 1 : 0) ||
+          (a.name === notGrouped ? 1 : 0) - (b.name === notGrouped ? 1 : 0) ||
           groupings.findIndex((g) => g.name === a.name) -
             groupings.findIndex((g) => g.name === b.name),
       )

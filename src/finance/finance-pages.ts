@@ -44,17 +44,14 @@ export function createFinancePages(
   };
 
   /**
-   * Versions the cached plan and budget: every change to them is audited against the group, and every
-   * ledger import adds a load; either moves this on, so a change shows at once (not after the data
-   * cache's next check of the imports log).
+   * Versions the cached plan and budget: every change to them, ledger imports included, adds an audit
+   * event against the group, so the number of those events moves on with each committed change (a
+   * count, not the newest id: ids are taken before commit, so a later id can commit first).
    */
   const financeVersion = async (group: Group) => {
-    const r = await sql<{ a: number | null; l: number | null }>`
-      SELECT (SELECT max(id) FROM audit_event WHERE organisation_id = ${group.id}) AS a,
-             (SELECT max(import_id) FROM ledger_load WHERE group_id = ${group.id}) AS l`.execute(
-      db,
-    );
-    return `${r.rows[0]?.a ?? 0}.${r.rows[0]?.l ?? 0}`;
+    const r = await sql<{ n: number }>`
+      SELECT count(*)::int AS n FROM audit_event WHERE organisation_id = ${group.id}`.execute(db);
+    return String(r.rows[0]?.n ?? 0);
   };
 
   /** The version once per request: a page asks for it more than once. */
@@ -124,7 +121,9 @@ export function createFinancePages(
     } catch (error) {
       if (error instanceof AppError && error.code === 'invalid_input')
         return rerender(
-          error.problems.length ? error.problems : [{ field: 'form', message: error.message }],
+          error.problems.length
+            ? error.problems
+            : [{ field: 'maincontent', message: error.message }],
           values,
         );
       throw error;

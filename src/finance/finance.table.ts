@@ -116,4 +116,7 @@ export interface FinanceCommitmentTable {
   amount_pence: bigint;
   created_by: string;
   created_at: Date;
+  released_at: Date | null;
+  released_by: string | null;
+  release_reason: string | null;
 }

@@ -1,12 +1,13 @@
 // Importer for a month of actuals from the finance system: one group, one month, one row per posting
 // (cost centre, subjective code, amount). Checked against the group's plan and closed months.
 import { z } from 'zod';
+import { audit } from '../platform/audit/audit.service.js';
 import { bulkInsert } from '../platform/db/bulk.js';
 import { optionalText, text } from '../platform/imports/fields.js';
 import type { Importer } from '../platform/imports/import-runner.js';
 import { penceAsPounds, poundsToPence } from '../platform/money.js';
 import { periodLabel, yearOfPeriod } from './budget.js';
-import { findPlan, isClosed, listCostCentres, liveLoad } from './plan.repository.js';
+import { findPlan, isClosed, listCostCentres, liveLoad, lockPeriod } from './plan.repository.js';
 
 /** "2022-05", "202205" or "2022/05" → "2022-05". */
 const period = z
@@ -54,7 +55,11 @@ const ledgerRow = z.object({
 });
 type LedgerRow = z.infer<typeof ledgerRow>;
 
-export const ledgerImporter = (): Importer<LedgerRow> => {
+/**
+ * A ledger importer. From a group's own page it is given that group, and a file for any other is
+ * refused; from the command line (an operator) the file's Entity says which group.
+ */
+export const ledgerImporter = (only?: { groupCode: string }): Importer<LedgerRow> => {
   let target:
     | { groupId: number; entity: string; period: string; costCentres: Map<string, number> }
     | undefined;
@@ -72,6 +77,12 @@ export const ledgerImporter = (): Importer<LedgerRow> => {
     async load(ctx, rows) {
       if (!target && rows[0]) {
         const { row, line } = rows[0];
+        if (only && row.Entity !== only.groupCode.toUpperCase())
+          return ctx.fail(
+            line,
+            'Entity',
+            `this file is ${row.Entity}'s ledger; only ${only.groupCode}'s can be imported here`,
+          );
         const group = await ctx.tx
           .selectFrom('organisation')
           .select(['id', 'code'])
@@ -92,6 +103,7 @@ export const ledgerImporter = (): Importer<LedgerRow> => {
             'Period',
             `${group.code} has no financial plan for ${year}: enter the plan first`,
           );
+        await lockPeriod(ctx.tx, group.id, row.Period);
         if (await isClosed(ctx.tx, group.id, row.Period))
           ctx.fail(
             line,
@@ -111,7 +123,9 @@ export const ledgerImporter = (): Importer<LedgerRow> => {
           period: row.Period,
           costCentres: new Map((await listCostCentres(ctx.tx, plan.id)).map((c) => [c.code, c.id])),
         };
-        await ctx.tx
+        // Two imports of the same month at once: the second waits for the first and then finds the
+        // month loaded (the partial unique index), and says so instead of failing.
+        const inserted = await ctx.tx
           .insertInto('ledger_load')
           .values({
             import_id: ctx.importId,
@@ -122,7 +136,17 @@ export const ledgerImporter = (): Importer<LedgerRow> => {
             reversed_by: null,
             reversal_reason: null,
           })
-          .execute();
+          .onConflict((oc) =>
+            oc.columns(['group_id', 'period']).where('reversed_at', 'is', null).doNothing(),
+          )
+          .returning('import_id')
+          .executeTakeFirst();
+        if (!inserted)
+          return ctx.fail(
+            line,
+            'Period',
+            `${group.code}'s actuals for ${periodLabel(row.Period)} were loaded by another import at the same time; reverse that import first`,
+          );
       }
       const t = target!;
       const values = rows.map(({ row, line }) => {
@@ -181,6 +205,14 @@ export const ledgerImporter = (): Importer<LedgerRow> => {
         .where('import_id', '=', ctx.importId)
         .execute();
       ctx.note(`${target.entity} ${periodLabel(target.period)}: total £${penceAsPounds(total)}`);
+      // Recorded against the group too, so its administrators see it and its finance pages refresh.
+      await audit(ctx.tx, ctx.actor, {
+        action: 'ledger_import.loaded',
+        entityType: 'ledger_load',
+        entityId: String(ctx.importId),
+        organisationId: target.groupId,
+        after: { file: ctx.file, period: target.period, total: penceAsPounds(total) },
+      });
     },
   };
 };

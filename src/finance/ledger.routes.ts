@@ -26,6 +26,7 @@ import {
   budgetVsActual,
   closePeriod,
   postJournal,
+  releaseCommitment,
   reverseLoad,
 } from './ledger.service.js';
 import { type PlanRow } from './plan.repository.js';
@@ -259,11 +260,24 @@ export function registerLedgerRoutes(
             text: `${m.label} (import ${m.load!.import_id})`,
             selected: values.reverseImport === String(m.load!.import_id),
           })),
-        periodItems: b.byMonth.map((m) => ({
-          value: m.period,
-          text: `${m.label}${m.closed ? ' (closed)' : ''}`,
-          selected: values.journalPeriod === m.period,
-        })),
+        periodItems: [
+          { value: '', text: 'Choose a month' },
+          ...b.byMonth.map((m) => ({
+            value: m.period,
+            text: `${m.label}${m.closed ? ' (closed)' : ''}`,
+            selected: values.journalPeriod === m.period,
+          })),
+        ],
+        releaseItems: [
+          { value: '', text: 'Choose a commitment' },
+          ...b.commitments
+            .filter((k) => k.released_at === null)
+            .map((k) => ({
+              value: String(k.id),
+              text: `${k.cost_centre_code}: ${k.description}`,
+              selected: values.releaseCommitment === String(k.id),
+            })),
+        ],
         costCentreItems: (field: string) => [
           { value: '', text: 'Choose a cost centre' },
           ...s.costCentres.map((cc) => ({
@@ -314,7 +328,7 @@ export function registerLedgerRoutes(
   );
   ledgerAction('reverse', (c, group, _plan, v) => {
     const id = Number(v.reverseImport);
-    if (!Number.isSafeInteger(id))
+    if (!v.reverseImport || !Number.isSafeInteger(id) || id <= 0 || id >= 2 ** 31)
       throw new AppError('invalid_input', 'Choose the import to reverse', [
         { field: 'reverseImport', message: 'Choose the import to reverse' },
       ]);
@@ -333,6 +347,16 @@ export function registerLedgerRoutes(
         amount: v.journalAmount ?? '',
         reason: v.journalReason ?? '',
       },
+      clock,
+    ),
+  );
+  ledgerAction('release', (c, group, plan, v) =>
+    releaseCommitment(
+      db,
+      editorOf(c),
+      group,
+      plan,
+      { commitment: v.releaseCommitment ?? '', reason: v.releaseReason ?? '' },
       clock,
     ),
   );
@@ -370,7 +394,7 @@ export function registerLedgerRoutes(
     try {
       const filePath = path.join(dir, name);
       await writeFile(filePath, Buffer.from(await file.arrayBuffer()));
-      const result = await runImport(db, ledgerImporter(), filePath, {
+      const result = await runImport(db, ledgerImporter({ groupCode: group.code }), filePath, {
         actor: userActor(principal, c.get('clientAddress')),
         facts,
         clock,

@@ -26,6 +26,7 @@ import {
   listCostCentres,
   listJournals,
   listLoads,
+  lockPeriod,
   type PlanRow,
 } from './plan.repository.js';
 import { actorOf, requireEditor, type Editor } from './plan.service.js';
@@ -70,9 +71,14 @@ export async function budgetVsActual(db: Db, group: Group, plan: PlanRow) {
     listJournals(db, group.id, months),
   ]);
   const monthIndex = new Map(months.map((m, i) => [m, i]));
-  const withActuals = new Set(actuals.map((a) => a.period));
-  const elapsed = months.reduce((last, m, i) => (withActuals.has(m) ? i + 1 : last), 0);
-  const missing = months.slice(0, elapsed).filter((m) => !withActuals.has(m));
+  // The year so far runs to the last month with an import that counts: a journal alone (an accrual)
+  // does not make a month part of it. Months before that without an import are named on the page.
+  const loaded = new Set(loads.filter((l) => l.reversed_at === null).map((l) => l.period));
+  const elapsed = months.reduce((last, m, i) => (loaded.has(m) ? i + 1 : last), 0);
+  const missing = months.slice(0, elapsed).filter((m) => !loaded.has(m));
+  // Commitments are for the months still to come: released ones, and all of them once the year's
+  // twelve months are in, no longer count.
+  const live = elapsed < 12 ? commitments.filter((c) => c.released_at === null) : [];
 
   const lines = costCentres.map((cc) => {
     const monthly = Array<bigint>(12).fill(0n);
@@ -81,7 +87,7 @@ export async function budgetVsActual(db: Db, group: Group, plan: PlanRow) {
       if (i !== undefined) monthly[i] = (monthly[i] ?? 0n) + a.amountPence;
     }
     const commitmentsPence = sum(
-      commitments.filter((c) => c.cost_centre_id === cc.id).map((c) => c.amount_pence),
+      live.filter((c) => c.cost_centre_id === cc.id).map((c) => c.amount_pence),
     );
     const f = forecast({
       annualBudgetPence: cc.annual_budget_pence,
@@ -209,17 +215,20 @@ export async function closePeriod(
 ) {
   requireEditor(editor, group, 'close a month');
   periodOfYear(plan, period, 'closePeriod');
-  if (await isClosed(db, group.id, period))
-    refuse('closePeriod', `${periodLabel(period)} is already closed`);
   const months = monthsOfYear(plan.financial_year);
-  const live = (await listLoads(db, group.id, [period])).find((l) => l.reversed_at === null);
-  if (!live) refuse('closePeriod', `${periodLabel(period)} has no imported actuals to close`);
-  const earlier = months.slice(0, months.indexOf(period));
-  const closed = new Set((await listCloses(db, group.id, earlier)).map((c) => c.period));
-  const open = earlier.filter((m) => !closed.has(m));
-  if (open.length)
-    refuse('closePeriod', `Close ${periodLabel(open[0]!)} first: months close in order`);
+  // Checked and written under the month's lock, so a close, a reversal and an import of the same
+  // month cannot interleave.
   await db.transaction().execute(async (tx) => {
+    await lockPeriod(tx, group.id, period);
+    if (await isClosed(tx, group.id, period))
+      refuse('closePeriod', `${periodLabel(period)} is already closed`);
+    const live = (await listLoads(tx, group.id, [period])).find((l) => l.reversed_at === null);
+    if (!live) refuse('closePeriod', `${periodLabel(period)} has no imported actuals to close`);
+    const earlier = months.slice(0, months.indexOf(period));
+    const closed = new Set((await listCloses(tx, group.id, earlier)).map((c) => c.period));
+    const open = earlier.filter((m) => !closed.has(m));
+    if (open.length)
+      refuse('closePeriod', `Close ${periodLabel(open[0]!)} first: months close in order`);
     await tx
       .insertInto('ledger_period_close')
       .values({ group_id: group.id, period, closed_by: actorOf(editor).label, closed_at: clock() })
@@ -252,28 +261,34 @@ export async function reverseLoad(
   clock: Clock = systemClock,
 ) {
   requireEditor(editor, group, 'reverse an import');
-  const load = await db
-    .selectFrom('ledger_load')
-    .selectAll()
-    .where('import_id', '=', importId)
-    .where('group_id', '=', group.id)
-    .executeTakeFirst();
-  if (!load)
-    throw new AppError('not_found', `Import ${importId} is not a ledger import of ${group.name}`);
   const why = reason.trim();
+  const find = (db: Db) =>
+    db
+      .selectFrom('ledger_load')
+      .selectAll()
+      .where('import_id', '=', importId)
+      .where('group_id', '=', group.id)
+      .executeTakeFirst();
+  const found =
+    Number.isSafeInteger(importId) && importId > 0 && importId < 2 ** 31
+      ? await find(db)
+      : undefined;
+  if (!found)
+    throw new AppError('not_found', `Import ${importId} is not a ledger import of ${group.name}`);
   if (why.length < 5 || why.length > 500)
     refuse('reverseReason', 'Say why the import is reversed (5 to 500 characters)');
-  if (load.reversed_at) refuse('reverseReason', `Import ${importId} was already reversed`);
-  if (await isClosed(db, group.id, load.period))
-    refuse(
-      'reverseReason',
-      `${periodLabel(load.period)} is closed: correct it with a journal instead of reversing the import`,
-    );
-  await db.transaction().execute(async (tx) => {
-    const at = clock();
+  return db.transaction().execute(async (tx) => {
+    await lockPeriod(tx, group.id, found.period);
+    const load = (await find(tx))!;
+    if (load.reversed_at) refuse('reverseReason', `Import ${importId} was already reversed`);
+    if (await isClosed(tx, group.id, load.period))
+      refuse(
+        'reverseReason',
+        `${periodLabel(load.period)} is closed: correct it with a journal instead of reversing the import`,
+      );
     await tx
       .updateTable('ledger_load')
-      .set({ reversed_at: at, reversed_by: actorOf(editor).label, reversal_reason: why })
+      .set({ reversed_at: clock(), reversed_by: actorOf(editor).label, reversal_reason: why })
       .where('import_id', '=', importId)
       .execute();
     await audit(
@@ -289,8 +304,8 @@ export async function reverseLoad(
       },
       clock,
     );
+    return load;
   });
-  return load;
 }
 
 export interface JournalInput {
@@ -312,8 +327,24 @@ export async function postJournal(
 ) {
   requireEditor(editor, group, 'post journals');
   const problems: FieldProblem[] = [];
-  if (!monthsOfYear(plan.financial_year).includes(input.period))
+  const months = monthsOfYear(plan.financial_year);
+  if (!months.includes(input.period))
     problems.push({ field: 'journalPeriod', message: `Choose a month of ${plan.financial_year}` });
+  else {
+    // A journal adjusts a month with actuals; one for a later month would count nowhere.
+    const imported = (await listLoads(db, group.id, months)).filter((l) => l.reversed_at === null);
+    const last = imported
+      .map((l) => l.period)
+      .sort()
+      .at(-1);
+    if (!last || input.period > last)
+      problems.push({
+        field: 'journalPeriod',
+        message: last
+          ? `A journal adjusts a month with actuals: the last month imported is ${periodLabel(last)}`
+          : 'A journal adjusts a month with actuals: no month has been imported yet',
+      });
+  }
   const centre = await findCostCentre(db, plan.id, input.costCentre);
   if (!centre)
     problems.push({ field: 'journalCostCentre', message: 'Choose a cost centre of the plan' });
@@ -434,6 +465,58 @@ export async function addCommitment(
           description,
           amount: penceAsPounds(amount!),
         },
+      },
+      clock,
+    );
+  });
+}
+
+/** Releases a commitment (the spend has arrived in the actuals, or will not happen): kept, no longer counted. */
+export async function releaseCommitment(
+  db: Db,
+  editor: Editor,
+  group: Group,
+  plan: PlanRow,
+  input: { commitment: string; reason: string },
+  clock: Clock = systemClock,
+) {
+  requireEditor(editor, group, 'release commitments');
+  const problems: FieldProblem[] = [];
+  const commitment = (await listCommitments(db, plan.id)).find(
+    (c) => String(c.id) === input.commitment && c.released_at === null,
+  );
+  if (!commitment)
+    problems.push({ field: 'releaseCommitment', message: 'Choose a commitment still counted' });
+  const reason = input.reason.trim();
+  if (reason.length < 5 || reason.length > 500)
+    problems.push({
+      field: 'releaseReason',
+      message: 'Say why it is released (5 to 500 characters)',
+    });
+  if (problems.length) throw new AppError('invalid_input', problems[0]!.message, problems);
+  await db.transaction().execute(async (tx) => {
+    const at = clock();
+    const updated = await tx
+      .updateTable('finance_commitment')
+      .set({ released_at: at, released_by: actorOf(editor).label, release_reason: reason })
+      .where('id', '=', commitment!.id)
+      .where('released_at', 'is', null)
+      .executeTakeFirst();
+    if (updated.numUpdatedRows === 0n)
+      refuse('releaseCommitment', 'That commitment was released already');
+    await audit(
+      tx,
+      actorOf(editor),
+      {
+        action: 'finance_commitment.released',
+        entityType: 'finance_commitment',
+        entityId: String(commitment!.id),
+        organisationId: group.id,
+        before: {
+          amount: penceAsPounds(commitment!.amount_pence),
+          description: commitment!.description,
+        },
+        after: { released: true, reason },
       },
       clock,
     );

@@ -147,6 +147,9 @@ export const listCommitments = (db: Db, planId: number) =>
       'finance_commitment.amount_pence',
       'finance_commitment.created_by',
       'finance_commitment.created_at',
+      'finance_commitment.released_at',
+      'finance_commitment.released_by',
+      'finance_commitment.release_reason',
     ])
     .where('cc.plan_id', '=', planId)
     .orderBy('finance_commitment.id')
@@ -168,3 +171,11 @@ export const liveLoad = (db: Db, groupId: number, period: string) =>
     .where('period', '=', period)
     .where('reversed_at', 'is', null)
     .executeTakeFirst();
+
+/**
+ * Serialises everything that changes one group's month of ledger (import, reversal, close) until the
+ * transaction ends, so that their checks and writes cannot interleave.
+ */
+export async function lockPeriod(db: Db, groupId: number, period: string) {
+  await sql`SELECT pg_advisory_xact_lock(${groupId}, hashtext(${period}))`.execute(db);
+}

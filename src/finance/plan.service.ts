@@ -126,8 +126,10 @@ export async function planSummary(db: Db, group: Group, plan: PlanRow) {
         registeredPopulation: registered,
       })
     : [];
+  // What the rules set aside from the allocation: the surplus, contingency and headroom they ask.
+  const setAside: readonly string[] = ['plannedSurplus', 'contingency', 'nonRecurrentHeadroom'];
   const rulesPence = sum(
-    checks.filter((c) => c.rule.kind === 'percent').map((c) => c.requiredPence),
+    checks.filter((c) => setAside.includes(c.key)).map((c) => c.requiredPence),
   );
   const requirementPence = qippRequirement({
     committedSpendPence: plan.committed_spend_pence,
@@ -199,6 +201,7 @@ export async function qippTracker(db: Db, plan: PlanRow, requirementPence: bigin
     plannedPence,
     plannedToDatePence: sum(rows.map((r) => r.plannedToDatePence)),
     deliveredToDatePence: sum(rows.map((r) => r.deliveredToDatePence)),
+    shortfallToDatePence: sum(rows.map((r) => r.shortfallToDatePence)),
     requirementPence,
     /** Requirement not covered by any scheme's plan (0 when schemes cover it). */
     unidentifiedPence: requirementPence > plannedPence ? requirementPence - plannedPence : 0n,

@@ -189,6 +189,11 @@ describe.each(engines())('finance: plan, ledger and forecast on %s', (engine) =>
       /no financial plan for 2024\/25/,
     );
     await bad('header-only.csv', csv([]), /header but no rows/);
+    await bad(
+      'other-group.csv',
+      csv([['09D', '2022-10', 'ACU01', '51210', '1.00', '']]),
+      /row 2, column "Entity": this file is 09D's ledger; only 09G's can be imported here/,
+    );
 
     const good = csv([
       ['09G', '2022-10', 'ACU01', '51210', '24000000.00', 'October contract'],
@@ -282,6 +287,24 @@ describe.each(engines())('finance: plan, ledger and forecast on %s', (engine) =>
 
     const before = ((await json(finance, '/api/v1/groups/09G/finance/budget')) as BudgetBody).total
       .actualToDatePence;
+    const future = await finance.submit(ledgerPage, `${ledgerPage}/journal`, {
+      year: '2022/23',
+      journalPeriod: '2023-02',
+      journalCostCentre: 'MH03',
+      journalSubjective: '52530',
+      journalAmount: '1000',
+      journalReason: 'Accrual for a month not yet imported',
+    });
+    expect(future.status).toBe(400);
+    expect(await future.text()).toContain(
+      'A journal adjusts a month with actuals: the last month imported is Oct 2022',
+    );
+    const noChoice = await finance.submit(ledgerPage, `${ledgerPage}/reverse`, {
+      year: '2022/23',
+      reverseImport: '',
+      reverseReason: 'No import chosen',
+    });
+    expect(noChoice.status).toBe(400);
     const noReason = await finance.submit(ledgerPage, `${ledgerPage}/journal`, {
       year: '2022/23',
       journalPeriod: '2022-09',
@@ -311,6 +334,46 @@ describe.each(engines())('finance: plan, ledger and forecast on %s', (engine) =>
     expect(actions).toContain('ledger_import.reversed');
     expect(actions).toContain('ledger_period.closed');
     expect(actions.at(-1)).toBe('ledger_journal.posted');
+  });
+
+  it('counts known commitments in the phased forecast until they are released', async () => {
+    const forecastOf = async () =>
+      ((await json(finance, '/api/v1/groups/09G/finance/budget?year=2022%2F23')) as BudgetBody)
+        .total;
+    const before = await forecastOf();
+    const added = await finance.submit(ledgerPage, `${ledgerPage}/commitment`, {
+      year: '2022/23',
+      commitmentCostCentre: 'CHC01',
+      commitmentDescription: 'New complex care package from January',
+      commitmentAmount: '120000.50',
+    });
+    expect(added.status).toBe(303);
+    const withIt = await forecastOf();
+    expect(withIt.phasedPence - before.phasedPence).toBe(12_000_050);
+    expect(withIt.runRatePence).toBe(before.runRatePence);
+    const ledger = (await json(finance, '/api/v1/groups/09G/finance/ledger?year=2022%2F23')) as {
+      commitments: { id: number; description: string; released_at: string | null }[];
+    };
+    const id = ledger.commitments.find((k) => k.description.startsWith('New complex care'))!.id;
+    const noWhy = await finance.submit(ledgerPage, `${ledgerPage}/release`, {
+      year: '2022/23',
+      releaseCommitment: String(id),
+      releaseReason: '',
+    });
+    expect(noWhy.status).toBe(400);
+    const released = await finance.submit(ledgerPage, `${ledgerPage}/release`, {
+      year: '2022/23',
+      releaseCommitment: String(id),
+      releaseReason: 'Package now in the October actuals',
+    });
+    expect(released.status).toBe(303);
+    expect((await forecastOf()).phasedPence).toBe(before.phasedPence);
+    const again = await finance.submit(ledgerPage, `${ledgerPage}/release`, {
+      year: '2022/23',
+      releaseCommitment: String(id),
+      releaseReason: 'Released twice',
+    });
+    expect(again.status).toBe(400);
   });
 
   it('refuses a plan whose budgets do not add up, or a negative allocation, with nothing saved', async () => {

@@ -48,6 +48,8 @@ export interface ImportContext {
   note(message: string): void;
   /** The fact store, for importers of bulk facts (DuckDB); throws when the caller gave none. */
   readonly facts: FactStore;
+  /** Who is importing, for importers that audit what they change in an organisation's own records. */
+  readonly actor: Actor;
   /** Throws a file/row/column error that aborts the whole import. */
   fail(line: number | undefined, column: string | undefined, reason: string): never;
 }
@@ -282,6 +284,7 @@ export async function runImport<Row>(
         note(message) {
           otherNotes.push(message);
         },
+        actor: options.actor,
         get facts(): FactStore {
           if (!options.facts) throw new Error(`the ${importer.kind} importer needs the fact store`);
           return options.facts;
