@@ -62,7 +62,10 @@ describe('flock CLI (embedded database)', () => {
 
   it('imports ledger actuals only for a group with a plan, and reverses only ledger imports', async () => {
     const file = path.join(dataDir, 'ledger-ZZZ-2022-04.csv');
-    writeFileSync(file, 'Entity,Period,Cost Centre,Subjective,Amount\nZZZ,2022-04,ACU01,51210,100.00\n');
+    writeFileSync(
+      file,
+      'Entity,Period,Cost Centre,Subjective,Amount\nZZZ,2022-04,ACU01,51210,100.00\n',
+    );
     const imported = await flock(['import', 'ledger', file]);
     expect(imported.code).toBe(3);
     expect(imported.stderr).toContain(
