@@ -11,6 +11,7 @@ import { registerFinanceRoutes } from '../finance/finance.routes.js';
 import { createFinancePages } from '../finance/finance-pages.js';
 import { registerLedgerRoutes } from '../finance/ledger.routes.js';
 import { registerPlanRoutes } from '../finance/plan.routes.js';
+import { registerGovernanceRoutes } from '../governance/governance.routes.js';
 import { registerAuditRoutes } from '../platform/audit/audit.routes.js';
 import { registerAuthRoutes } from '../platform/auth/auth.routes.js';
 import { createSessionResolver } from '../platform/auth/session.service.js';
@@ -107,6 +108,7 @@ export function createApp({
   const financePages = createFinancePages({ db, cache, page }, access);
   registerPlanRoutes(app, { db, facts, page, cache, clock }, financePages);
   registerLedgerRoutes(app, { db, facts, page, cache, clock }, financePages);
+  registerGovernanceRoutes(app, { db, page, cache }, access);
   registerImportRoutes(app, { db, page });
   registerAuditRoutes(app, { db, page });
 

@@ -12,6 +12,7 @@ import type { FactStore } from '../platform/facts/fact-store.js';
 import { runImport, type ImportResult } from '../platform/imports/import-runner.js';
 import { requireGroup } from '../organisations/group.service.js';
 import { seedDemoFinance } from '../finance/demo-finance.js';
+import { seedDemoGovernance } from '../governance/demo-governance.js';
 import { seedSyntheticActivity } from '../variation/synthetic-seed.js';
 import { importers } from './importers.js';
 
@@ -112,6 +113,11 @@ export async function seedDemoPlan(
   today: string,
 ): Promise<boolean> {
   return seedDemoFinance(db, facts, await requireGroup(db, DEMO_GROUP, today), outDir);
+}
+
+/** The demo group's illustrative governing body and register of interests (once). */
+export async function seedDemoGovernanceRecords(db: Kysely<Database>, today: string) {
+  return seedDemoGovernance(db, await requireGroup(db, DEMO_GROUP, today), today);
 }
 
 export interface DemoSignIn {

@@ -17,6 +17,7 @@ import {
   ensureDemoUsers,
   seedDemoActivity,
   seedDemoPlan,
+  seedDemoGovernanceRecords,
   seedPublishedData,
 } from './seed.js';
 
@@ -50,6 +51,8 @@ export async function startServer(
     }
     if (await seedDemoPlan(store.db, facts, path.join(generatedDir, 'ledger'), isoDate(new Date())))
       logger.info('seeded the illustrative financial plan and ledger');
+    if (await seedDemoGovernanceRecords(store.db, isoDate(new Date())))
+      logger.info('seeded the illustrative governing body and register of interests');
     const password = await ensureDemoUsers(store.db, config.dataDir);
     logger.info({ seconds: +((performance.now() - started) / 1000).toFixed(1) }, 'demo data ready');
     console.log('\nDemo sign-ins (password for all: ' + password + '):');

@@ -4,7 +4,13 @@ import { createApp } from '../../src/app/app.js';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { seedDemoActivity, seedDemoPlan, seedPublishedData } from '../../src/app/seed.js';
+import { isoDate } from '../../src/platform/clock.js';
+import {
+  seedDemoActivity,
+  seedDemoGovernanceRecords,
+  seedDemoPlan,
+  seedPublishedData,
+} from '../../src/app/seed.js';
 import { systemActor } from '../../src/platform/audit/audit.service.js';
 import { createUser, grantRole } from '../../src/platform/auth/user.service.js';
 import type { Role } from '../../src/platform/auth/user.table.js';
@@ -54,6 +60,7 @@ export async function seededApp(engine: Engine): Promise<Seeded> {
   // Each store gets its own folder for the demo ledger files: test files seed in parallel.
   const ledgerDir = mkdtempSync(path.join(tmpdir(), 'flock-test-ledger-'));
   await seedDemoPlan(store.db, facts, ledgerDir, '2026-11-22');
+  await seedDemoGovernanceRecords(store.db, isoDate(new Date()));
   const actor = systemActor('test');
   for (const u of users) {
     const created = await createUser(store.db, actor, {

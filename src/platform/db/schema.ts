@@ -27,6 +27,13 @@ import type {
   QippMonthTable,
   QippSchemeTable,
 } from '../../finance/finance.table.js';
+import type {
+  GovAppointmentTable,
+  GovInterestTable,
+  GovInterestVersionTable,
+  GovNilReturnTable,
+  GovPersonTable,
+} from '../../governance/governance.table.js';
 import type { LearningPairTable } from '../../variation/learning-pair.table.js';
 
 export interface Database {
@@ -54,6 +61,11 @@ export interface Database {
   ledger_entry: LedgerEntryTable;
   ledger_period_close: LedgerPeriodCloseTable;
   finance_commitment: FinanceCommitmentTable;
+  gov_person: GovPersonTable;
+  gov_appointment: GovAppointmentTable;
+  gov_interest: GovInterestTable;
+  gov_interest_version: GovInterestVersionTable;
+  gov_nil_return: GovNilReturnTable;
 }
 
 /** The database handle or an open transaction: repositories accept either. */

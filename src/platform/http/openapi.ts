@@ -430,6 +430,26 @@ export const openApiDocument = {
       [podQuery],
       'Suggestions and recorded pairs',
     ),
+    '/api/v1/groups/{code}/public/interests': {
+      get: {
+        summary:
+          'The published register of interests (no sign-in): decision-makers’ declared interests until six months after each ends, who has nothing to publish, and the conflicts of interest guardian; never contact details or anyone else’s interests',
+        tags: ['public'],
+        parameters: [codeParameter],
+        responses: {
+          '200': {
+            description: 'Published register',
+            content: { 'application/json': { schema: anyObject } },
+          },
+          '404': { ...errorResponse, description: 'No such group' },
+        },
+      },
+    },
+    '/api/v1/groups/{code}/governance/interests': privateGet(
+      'The full register of interests (officers, governing body and lay members): every person with their current roles, last declaration and what is due or overdue; every declaration’s current version with the number of versions, late and published flags',
+      [],
+      'Full register and overdue declarations',
+    ),
     '/api/v1/imports': {
       get: {
         summary: 'Every imported file: kind, name, SHA-256, period, rows',

@@ -1,0 +1,65 @@
+-- Clinically-led governance, first part: the people of a group and their appointments, and the register
+-- of interests, where an edit adds a version and nothing is overwritten.
+
+CREATE TABLE gov_person (
+  id serial PRIMARY KEY,
+  group_id integer NOT NULL REFERENCES organisation (id),
+  name text NOT NULL,
+  -- Private: never on a public page or in the public API.
+  contact_email text,
+  contact_phone text,
+  user_id integer REFERENCES app_user (id),
+  illustrative boolean NOT NULL DEFAULT false,
+  created_at timestamptz NOT NULL
+);
+CREATE INDEX gov_person_group ON gov_person (group_id);
+
+CREATE TABLE gov_appointment (
+  id serial PRIMARY KEY,
+  person_id integer NOT NULL REFERENCES gov_person (id),
+  body text NOT NULL,
+  role text NOT NULL CHECK (role IN ('chair', 'accountable_officer', 'chief_finance_officer', 'lay_member',
+    'clinical_director', 'practice_representative', 'committee_member', 'employee')),
+  is_guardian boolean NOT NULL DEFAULT false,
+  voting boolean NOT NULL,
+  decision_maker boolean NOT NULL,
+  starts_on date NOT NULL,
+  ends_on date,
+  CHECK (ends_on IS NULL OR ends_on >= starts_on)
+);
+CREATE INDEX gov_appointment_person ON gov_appointment (person_id);
+
+CREATE TABLE gov_interest (
+  id serial PRIMARY KEY,
+  person_id integer NOT NULL REFERENCES gov_person (id),
+  created_at timestamptz NOT NULL
+);
+
+-- Every version of a declaration; the highest version is the current one.
+CREATE TABLE gov_interest_version (
+  interest_id integer NOT NULL REFERENCES gov_interest (id),
+  version integer NOT NULL CHECK (version >= 1),
+  category text NOT NULL CHECK (category IN ('financial', 'non_financial_professional',
+    'non_financial_personal', 'indirect')),
+  counterpart text NOT NULL,
+  counterpart_org_id integer REFERENCES organisation (id),
+  description text NOT NULL,
+  arose_on date NOT NULL,
+  declared_on date NOT NULL,
+  ended_on date,
+  action_taken text NOT NULL,
+  recorded_by text NOT NULL,
+  recorded_at timestamptz NOT NULL,
+  PRIMARY KEY (interest_id, version),
+  CHECK (ended_on IS NULL OR ended_on >= arose_on),
+  CHECK (declared_on >= arose_on)
+);
+
+-- "Nothing to declare", dated: counts as a declaration for what is due.
+CREATE TABLE gov_nil_return (
+  id serial PRIMARY KEY,
+  person_id integer NOT NULL REFERENCES gov_person (id),
+  declared_on date NOT NULL,
+  recorded_by text NOT NULL,
+  recorded_at timestamptz NOT NULL
+);

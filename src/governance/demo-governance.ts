@@ -1,0 +1,347 @@
+// The demo group's illustrative governing body, committee members and register of interests, with
+// obviously fictional names and dates relative to the day it is seeded. Labelled illustrative.
+import type { Kysely } from 'kysely';
+import type { Group } from '../organisations/group.service.js';
+import { audit, systemActor } from '../platform/audit/audit.service.js';
+import type { Database } from '../platform/db/schema.js';
+import type { AppointmentRole } from './governance.table.js';
+import { addDays, type InterestCategory } from './interests.js';
+
+interface DemoPerson {
+  name: string;
+  email: string;
+  appointments: {
+    body: string;
+    role: AppointmentRole;
+    guardian?: boolean;
+    voting: boolean;
+    decisionMaker: boolean;
+    /** Days before the seed date. */
+    since: number;
+  }[];
+  nilReturn?: number;
+  interests: {
+    category: InterestCategory;
+    counterpart: string;
+    counterpartCode?: string;
+    /** Each version: description, days-ago it arose, was declared, ended (null: continuing), action. */
+    versions: {
+      description: string;
+      arose: number;
+      declared: number;
+      ended: number | null;
+      action: string;
+    }[];
+  }[];
+}
+
+const GB = 'Governing body';
+const PCC = 'Primary care commissioning committee';
+
+const people: DemoPerson[] = [
+  {
+    name: 'Dr Ada Example',
+    email: 'ada.example@example.org',
+    appointments: [{ body: GB, role: 'chair', voting: true, decisionMaker: true, since: 900 }],
+    interests: [
+      {
+        category: 'financial',
+        counterpart: 'Example Coast GP Federation Ltd (fictional)',
+        versions: [
+          {
+            description:
+              'Director and shareholder of the local GP federation, which holds the extended-access contract',
+            arose: 1200,
+            declared: 890,
+            ended: null,
+            action:
+              'Leaves the room for any item on the federation’s contracts; does not chair them',
+          },
+        ],
+      },
+      {
+        category: 'non_financial_professional',
+        counterpart: 'A member practice',
+        versions: [
+          {
+            description: 'GP partner at a member practice',
+            arose: 3000,
+            declared: 890,
+            ended: null,
+            action: 'No action: declared; as for every practice',
+          },
+        ],
+      },
+    ],
+  },
+  {
+    name: 'Dr Bram Sample',
+    email: 'bram.sample@example.org',
+    appointments: [
+      { body: GB, role: 'clinical_director', voting: true, decisionMaker: true, since: 700 },
+    ],
+    interests: [
+      {
+        category: 'financial',
+        counterpart: 'Sample Diagnostics Ltd (fictional)',
+        versions: [
+          {
+            description: 'Shareholding of 3% in a provider of community diagnostics',
+            arose: 800,
+            declared: 690,
+            ended: null,
+            action: 'May observe but not decide on diagnostics items',
+          },
+          {
+            description:
+              'Shareholding raised to 6% (a controlling interest above 5%) in a provider of community diagnostics',
+            arose: 800,
+            declared: 200,
+            ended: null,
+            action: 'Leaves the room for diagnostics items',
+          },
+        ],
+      },
+      {
+        category: 'non_financial_professional',
+        counterpart: 'University Hospitals Sussex NHS Foundation Trust',
+        counterpartCode: 'RYR',
+        versions: [
+          {
+            description: 'Honorary sessions in the trust’s dermatology clinic',
+            arose: 400,
+            declared: 390,
+            ended: null,
+            action: 'May observe but not decide on the trust’s contract',
+          },
+        ],
+      },
+    ],
+  },
+  {
+    name: 'Cara Placeholder',
+    email: 'cara.placeholder@example.org',
+    appointments: [
+      {
+        body: GB,
+        role: 'lay_member',
+        guardian: true,
+        voting: true,
+        decisionMaker: true,
+        since: 1000,
+      },
+      { body: PCC, role: 'chair', voting: true, decisionMaker: true, since: 800 },
+    ],
+    nilReturn: 300,
+    interests: [],
+  },
+  {
+    name: 'Dev Fictional',
+    email: 'dev.fictional@example.org',
+    appointments: [
+      { body: GB, role: 'chief_finance_officer', voting: true, decisionMaker: true, since: 600 },
+    ],
+    interests: [
+      {
+        category: 'indirect',
+        counterpart: 'Fictional Care Homes plc (fictional)',
+        versions: [
+          {
+            description:
+              'Spouse is finance director of a care home group that holds continuing care placements',
+            arose: 160,
+            declared: 100,
+            ended: null,
+            action: 'Does not take part in continuing care procurement decisions',
+          },
+        ],
+      },
+    ],
+  },
+  {
+    name: 'Eve Testcase',
+    email: 'eve.testcase@example.org',
+    appointments: [
+      { body: GB, role: 'accountable_officer', voting: true, decisionMaker: true, since: 1100 },
+    ],
+    interests: [
+      {
+        category: 'non_financial_personal',
+        counterpart: 'Testcase Hospice (fictional charity)',
+        versions: [
+          {
+            description: 'Trustee of a local hospice charity',
+            arose: 1500,
+            declared: 1090,
+            ended: 120,
+            action: 'Left the room for the hospice’s contract; trusteeship ended',
+          },
+        ],
+      },
+    ],
+  },
+  {
+    name: 'Dr Finn Mockley',
+    email: 'finn.mockley@example.org',
+    appointments: [
+      { body: PCC, role: 'practice_representative', voting: true, decisionMaker: true, since: 40 },
+    ],
+    interests: [
+      {
+        category: 'financial',
+        counterpart: 'Mockley Minor Surgery LLP (fictional)',
+        versions: [
+          {
+            description: 'Partner in a minor surgery provider (before this appointment)',
+            arose: 2000,
+            declared: 1900,
+            ended: 250,
+            action: 'Interest ended',
+          },
+        ],
+      },
+    ],
+  },
+  {
+    name: 'Gus Dummy',
+    email: 'gus.dummy@example.org',
+    appointments: [
+      {
+        body: 'Commissioning team',
+        role: 'employee',
+        voting: false,
+        decisionMaker: false,
+        since: 500,
+      },
+    ],
+    interests: [
+      {
+        category: 'financial',
+        counterpart: 'Dummy Physio Ltd (fictional)',
+        versions: [
+          {
+            description: 'Owns a physiotherapy clinic that does not hold NHS contracts',
+            arose: 480,
+            declared: 470,
+            ended: null,
+            action: 'No action: not involved in musculoskeletal commissioning',
+          },
+        ],
+      },
+    ],
+  },
+  {
+    name: 'Dr Hana Imaginary',
+    email: 'hana.imaginary@example.org',
+    appointments: [
+      { body: PCC, role: 'committee_member', voting: true, decisionMaker: true, since: 760 },
+    ],
+    interests: [
+      {
+        category: 'non_financial_professional',
+        counterpart: 'Royal College of General Practitioners',
+        versions: [
+          {
+            description: 'Faculty board member',
+            arose: 800,
+            declared: 400,
+            ended: null,
+            action: 'No action',
+          },
+        ],
+      },
+    ],
+  },
+];
+
+/** Seeds the demo people and register once (nothing happens when the group has people already). */
+export async function seedDemoGovernance(db: Kysely<Database>, group: Group, today: string) {
+  const existing = await db
+    .selectFrom('gov_person')
+    .select('id')
+    .where('group_id', '=', group.id)
+    .executeTakeFirst();
+  if (existing) return false;
+  const ago = (days: number) => addDays(today, -days);
+  const at = new Date(`${today}T09:00:00Z`);
+  await db.transaction().execute(async (tx) => {
+    for (const p of people) {
+      const person = await tx
+        .insertInto('gov_person')
+        .values({
+          group_id: group.id,
+          name: p.name,
+          contact_email: p.email,
+          contact_phone: '01632 960000',
+          user_id: null,
+          illustrative: true,
+          created_at: at,
+        })
+        .returning('id')
+        .executeTakeFirstOrThrow();
+      for (const a of p.appointments)
+        await tx
+          .insertInto('gov_appointment')
+          .values({
+            person_id: person.id,
+            body: a.body,
+            role: a.role,
+            is_guardian: a.guardian ?? false,
+            voting: a.voting,
+            decision_maker: a.decisionMaker,
+            starts_on: ago(a.since),
+            ends_on: null,
+          })
+          .execute();
+      if (p.nilReturn !== undefined)
+        await tx
+          .insertInto('gov_nil_return')
+          .values({
+            person_id: person.id,
+            declared_on: ago(p.nilReturn),
+            recorded_by: 'seed',
+            recorded_at: at,
+          })
+          .execute();
+      for (const i of p.interests) {
+        const interest = await tx
+          .insertInto('gov_interest')
+          .values({ person_id: person.id, created_at: at })
+          .returning('id')
+          .executeTakeFirstOrThrow();
+        const org = i.counterpartCode
+          ? await tx
+              .selectFrom('organisation')
+              .select('id')
+              .where('code', '=', i.counterpartCode)
+              .executeTakeFirst()
+          : undefined;
+        for (const [n, v] of i.versions.entries())
+          await tx
+            .insertInto('gov_interest_version')
+            .values({
+              interest_id: interest.id,
+              version: n + 1,
+              category: i.category,
+              counterpart: i.counterpart,
+              counterpart_org_id: org?.id ?? null,
+              description: v.description,
+              arose_on: ago(v.arose),
+              declared_on: ago(v.declared),
+              ended_on: v.ended === null ? null : ago(v.ended),
+              action_taken: v.action,
+              recorded_by: 'seed',
+              recorded_at: at,
+            })
+            .execute();
+      }
+    }
+    await audit(tx, systemActor('seed'), {
+      action: 'governance.demo_seeded',
+      entityType: 'gov_person',
+      organisationId: group.id,
+      after: { people: people.length },
+    });
+  });
+  return true;
+}

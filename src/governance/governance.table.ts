@@ -1,0 +1,78 @@
+// Row types of a group's people, appointments and register of interests (migrations/0005_governance.sql).
+import type { Generated } from 'kysely';
+import type { InterestCategory } from './interests.js';
+
+export const appointmentRoles = [
+  'chair',
+  'accountable_officer',
+  'chief_finance_officer',
+  'lay_member',
+  'clinical_director',
+  'practice_representative',
+  'committee_member',
+  'employee',
+] as const;
+export type AppointmentRole = (typeof appointmentRoles)[number];
+
+export const roleLabels: Record<AppointmentRole, string> = {
+  chair: 'Chair',
+  accountable_officer: 'Accountable officer',
+  chief_finance_officer: 'Chief finance officer',
+  lay_member: 'Lay member',
+  clinical_director: 'Clinical director',
+  practice_representative: 'Practice representative',
+  committee_member: 'Committee member',
+  employee: 'Employee',
+};
+
+export interface GovPersonTable {
+  id: Generated<number>;
+  group_id: number;
+  name: string;
+  contact_email: string | null;
+  contact_phone: string | null;
+  user_id: number | null;
+  illustrative: Generated<boolean>;
+  created_at: Date;
+}
+
+export interface GovAppointmentTable {
+  id: Generated<number>;
+  person_id: number;
+  body: string;
+  role: AppointmentRole;
+  is_guardian: Generated<boolean>;
+  voting: boolean;
+  decision_maker: boolean;
+  starts_on: string;
+  ends_on: string | null;
+}
+
+export interface GovInterestTable {
+  id: Generated<number>;
+  person_id: number;
+  created_at: Date;
+}
+
+export interface GovInterestVersionTable {
+  interest_id: number;
+  version: number;
+  category: InterestCategory;
+  counterpart: string;
+  counterpart_org_id: number | null;
+  description: string;
+  arose_on: string;
+  declared_on: string;
+  ended_on: string | null;
+  action_taken: string;
+  recorded_by: string;
+  recorded_at: Date;
+}
+
+export interface GovNilReturnTable {
+  id: Generated<number>;
+  person_id: number;
+  declared_on: string;
+  recorded_by: string;
+  recorded_at: Date;
+}

@@ -1,0 +1,95 @@
+// The register of interests on the demo group's illustrative governing body: what is published to the
+// public (and what never is), overdue and late declarations, versions kept, and who may see the full register.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AppClient } from '../support/app-client.js';
+import { PASSWORD, seededApp, type Seeded } from '../support/seeded.js';
+import { engines } from '../support/stores.js';
+
+interface Published {
+  interests: { person: string; endedOn: string | null; counterpart: string }[];
+  nothingDeclared: { person: string; nilReturnOn: string | null }[];
+  guardian: { person: string }[];
+  illustrative: boolean;
+}
+interface Full {
+  people: { name: string; due: { reason: string; overdue: boolean } | null }[];
+  overdue: { name: string; due: { reason: string; daysOverdue: number } }[];
+  interests: {
+    person: string;
+    late: boolean;
+    published: boolean;
+    version: number;
+    versions: number;
+  }[];
+}
+
+describe.each(engines())('governance: register of interests on %s', (engine) => {
+  let seeded: Seeded;
+  let lay: AppClient;
+  let gp: AppClient;
+  let anyone: AppClient;
+  beforeAll(async () => {
+    seeded = await seededApp(engine);
+    lay = new AppClient(seeded.app);
+    gp = new AppClient(seeded.app);
+    anyone = new AppClient(seeded.app);
+    await lay.signIn('lay.coastal@example.nhs.uk', PASSWORD);
+    await gp.signIn('gp.coastal@example.nhs.uk', PASSWORD);
+  }, 240_000);
+  afterAll(() => seeded.close());
+
+  it('publishes decision-makers’ interests until six months after they end, and nothing private', async () => {
+    const response = await anyone.get('/api/v1/groups/09G/public/interests');
+    expect(response.status).toBe(200);
+    const text = await response.clone().text();
+    const body = (await response.json()) as Published;
+    expect(body.illustrative).toBe(true);
+    const names = new Set(body.interests.map((i) => i.person));
+    expect(names.has('Dr Ada Example')).toBe(true);
+    expect(names.has('Eve Testcase')).toBe(true); // ended about four months ago: still published
+    expect(names.has('Dr Finn Mockley')).toBe(false); // ended about eight months ago
+    expect(names.has('Gus Dummy')).toBe(false); // not a decision-maker
+    expect(body.nothingDeclared.map((p) => p.person)).toContain('Cara Placeholder');
+    expect(body.guardian.map((g) => g.person)).toEqual(['Cara Placeholder']);
+    // Contact details and internal flags never leave the full register.
+    for (const leak of ['@example.org', '01632', 'contactEmail', '"late"', 'Gus Dummy'])
+      expect(text, leak).not.toContain(leak);
+    const page = await (await anyone.get('/groups/09G/public/interests')).text();
+    expect(page).toContain('invented people and records for the demonstration');
+    expect(page).not.toContain('@example.org');
+    const csv = await (await anyone.get('/groups/09G/public/interests.csv')).text();
+    expect(csv).not.toContain('@example.org');
+    expect(csv).toContain('Sample Diagnostics');
+  });
+
+  it('lists overdue declarations and late ones, and keeps every version', async () => {
+    const response = await lay.get('/api/v1/groups/09G/governance/interests');
+    expect(response.status).toBe(200);
+    const body = (await response.json()) as Full;
+    const overdue = new Map(body.overdue.map((p) => [p.name, p.due]));
+    // Appointed 40 days ago, nothing declared since: 12 days past the 28.
+    expect(overdue.get('Dr Finn Mockley')).toMatchObject({
+      reason: 'on appointment',
+      daysOverdue: 12,
+    });
+    // Last declared 400 days ago: 35 days past the year.
+    expect(overdue.get('Dr Hana Imaginary')).toMatchObject({ reason: 'annual', daysOverdue: 35 });
+    expect(overdue.has('Cara Placeholder')).toBe(false); // nil return 300 days ago
+    const dev = body.interests.find((i) => i.person === 'Dev Fictional')!;
+    expect(dev.late).toBe(true); // declared 60 days after it arose
+    const bram = body.interests.filter((i) => i.person === 'Dr Bram Sample');
+    expect(bram.some((i) => i.version === 2 && i.versions === 2)).toBe(true);
+    expect(body.interests.find((i) => i.person === 'Gus Dummy')!.published).toBe(false);
+    const page = await (await lay.get('/groups/09G/governance/interests')).text();
+    expect(page).toContain('Overdue declarations');
+    expect(page).toContain('finn.mockley@example.org');
+  });
+
+  it('keeps the full register from member practices and other groups', async () => {
+    expect((await gp.get('/groups/09G/governance/interests')).status).toBe(403);
+    expect((await gp.get('/api/v1/groups/09G/governance/interests')).status).toBe(403);
+    expect((await anyone.get('/api/v1/groups/09G/governance/interests')).status).toBe(401);
+    expect((await gp.get('/groups/09G/public/interests')).status).toBe(200);
+    expect((await anyone.get('/api/v1/groups/NOPE/public/interests')).status).toBe(404);
+  });
+});
