@@ -108,7 +108,7 @@ export function createApp({
   const financePages = createFinancePages({ db, cache, page }, access);
   registerPlanRoutes(app, { db, facts, page, cache, clock }, financePages);
   registerLedgerRoutes(app, { db, facts, page, cache, clock }, financePages);
-  registerGovernanceRoutes(app, { db, page, cache }, access);
+  registerGovernanceRoutes(app, { db, page, cache, clock }, access);
   registerImportRoutes(app, { db, page });
   registerAuditRoutes(app, { db, page });
 

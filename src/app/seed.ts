@@ -120,6 +120,34 @@ export async function seedDemoGovernanceRecords(db: Kysely<Database>, today: str
   return seedDemoGovernance(db, await requireGroup(db, DEMO_GROUP, today), today);
 }
 
+/** Links a sign-in to a person in a group's register (so they can declare their own interests). */
+export async function linkPersonToUser(
+  db: Kysely<Database>,
+  groupCode: string,
+  personName: string,
+  email: string,
+) {
+  const user = await db
+    .selectFrom('app_user')
+    .select('id')
+    .where('email', '=', email)
+    .executeTakeFirst();
+  const group = await db
+    .selectFrom('organisation')
+    .select('id')
+    .where('code', '=', groupCode)
+    .where('type', '=', 'group')
+    .executeTakeFirst();
+  if (!user || !group) return;
+  await db
+    .updateTable('gov_person')
+    .set({ user_id: user.id })
+    .where('group_id', '=', group.id)
+    .where('name', '=', personName)
+    .where('user_id', 'is', null)
+    .execute();
+}
+
 export interface DemoSignIn {
   email: string;
   role: Role;
@@ -132,7 +160,8 @@ export const demoSignIns: DemoSignIn[] = [
     email: 'lead@demo.flock.test',
     role: 'clinical_lead',
     organisation: DEMO_GROUP,
-    description: 'Clinical lead of NHS Coastal West Sussex CCG (records learning pairs)',
+    description:
+      'Clinical lead of NHS Coastal West Sussex CCG (records learning pairs; “Dr Bram Sample” in the register of interests)',
   },
   {
     email: 'gp@demo.flock.test',
@@ -181,7 +210,10 @@ export async function ensureDemoUsers(db: Kysely<Database>, dataDir: string): Pr
     .where('is_demo', '=', true)
     .execute();
   const allThere = demoSignIns.every((d) => existing.some((e) => e.email === d.email));
-  if (allThere && existsSync(file)) return (await readFile(file, 'utf8')).trim();
+  if (allThere && existsSync(file)) {
+    await linkPersonToUser(db, DEMO_GROUP, 'Dr Bram Sample', 'lead@demo.flock.test');
+    return (await readFile(file, 'utf8')).trim();
+  }
   const password = existsSync(file)
     ? (await readFile(file, 'utf8')).trim()
     : `demo-${randomBytes(6).toString('base64url')}`;
@@ -212,5 +244,6 @@ export async function ensureDemoUsers(db: Kysely<Database>, dataDir: string): Pr
       organisationType: 'group',
     });
   }
+  await linkPersonToUser(db, DEMO_GROUP, 'Dr Bram Sample', 'lead@demo.flock.test');
   return password;
 }

@@ -12,13 +12,25 @@ import { sendCsv, sendJson } from '../platform/http/json.js';
 import type { PageRenderer } from '../platform/http/pages.js';
 import { canReadPlan } from '../finance/plan.service.js';
 import { publishedRegister, registerOfInterests } from './register.service.js';
+import {
+  canManageRegister,
+  declareInterest,
+  interestHistory,
+  personOfUser,
+  recordNilReturn,
+  reviseInterest,
+  type DeclarationInput,
+} from './declarations.service.js';
+import { categoryLabels, interestCategories } from './interests.js';
+import type { FieldProblem } from '../platform/errors.js';
+import type { Clock } from '../platform/clock.js';
 
 const rules =
   'Published: the interests of decision-makers (governing body and committee members who decide), until six months after an interest ends (NHS England, Managing conflicts of interest, 2017). Declarations are due within 28 days of an interest arising, on appointment, and at least once a year; a declaration made more than 28 days after the interest arose is marked late.';
 
 export function registerGovernanceRoutes(
   app: Hono<AppEnv>,
-  { db, page }: { db: Db; page: PageRenderer; cache: DataCache },
+  { db, page, clock }: { db: Db; page: PageRenderer; cache: DataCache; clock: Clock },
   access: GroupAccess,
 ) {
   const { groupByCode, privateGroup, ancestors, crumbs, today } = access;
@@ -138,5 +150,198 @@ export function registerGovernanceRoutes(
         r.interests,
       ),
     );
+  });
+
+  // ---- declaring ---------------------------------------------------------------------------
+
+  const problemsView = (problems: FieldProblem[]) => ({
+    errors: problems.map((p) => ({ text: p.message, href: `#${p.field}` })),
+    fieldErrors: Object.fromEntries(problems.map((p) => [p.field, p.message])),
+  });
+  const formValues = async (c: Context<AppEnv>) =>
+    Object.fromEntries(
+      Object.entries(await c.req.parseBody())
+        .filter(([k, v]) => typeof v === 'string' && k !== '_csrf')
+        .map(([k, v]) => [k, (v as string).trim()]),
+    );
+  const declarationOf = (v: Record<string, string>): DeclarationInput => ({
+    person: v.person ?? '',
+    category: v.category ?? '',
+    counterpart: v.counterpart ?? '',
+    counterpartCode: v.counterpartCode ?? '',
+    description: v.description ?? '',
+    aroseOn: v.aroseOn ?? '',
+    endedOn: v.endedOn ?? '',
+    actionTaken: v.actionTaken ?? '',
+  });
+  const categoryItems = (current?: string) =>
+    interestCategories.map((k) => ({ value: k, text: categoryLabels[k], selected: k === current }));
+  const crumbsOf = (group: Group) =>
+    crumbs(group, [{ text: 'Governance', href: `/groups/${group.code}/public/interests` }]);
+
+  const declarationsPage = async (
+    c: Context<AppEnv>,
+    group: Group,
+    problems: FieldProblem[] = [],
+    values: Record<string, string> = {},
+  ) => {
+    const principal = c.get('principal')!;
+    const me = await personOfUser(db, group, principal.userId);
+    const manager = canManageRegister(principal, group);
+    const register = await registerOfInterests(db, group, today());
+    const mine = me ? register.people.find((p) => p.id === me.id) : undefined;
+    const people = manager ? register.people : register.people.filter((p) => p.id === me?.id);
+    return page(
+      c,
+      'governance-declarations.njk',
+      {
+        title: `${group.name}: declare an interest`,
+        group,
+        me: mine ?? null,
+        manager,
+        myInterests: me ? register.interests.filter((i) => i.personId === me.id) : [],
+        personItems: [
+          ...(manager ? [{ value: '', text: 'Choose a person' }] : []),
+          ...people.map((p) => ({
+            value: String(p.id),
+            text: p.name,
+            selected: values.person ? values.person === String(p.id) : p.id === me?.id,
+          })),
+        ],
+        categoryItems: categoryItems(values.category),
+        values,
+        today: today(),
+        breadcrumbs: crumbsOf(group),
+        ...problemsView(problems),
+      },
+      problems.length ? 400 : 200,
+    );
+  };
+
+  app.get('/groups/:code/governance/declarations', async (c) => {
+    const group = await privateGroup(c);
+    return declarationsPage(c, group);
+  });
+  app.post('/groups/:code/governance/declarations', async (c) => {
+    const group = await privateGroup(c);
+    const values = await formValues(c);
+    try {
+      const id = await declareInterest(
+        db,
+        c.get('principal')!,
+        c.get('clientAddress'),
+        group,
+        declarationOf(values),
+        clock,
+      );
+      return c.redirect(`/groups/${group.code}/governance/interests/${id}`, 303);
+    } catch (error) {
+      if (error instanceof AppError && error.code === 'invalid_input')
+        return declarationsPage(c, group, error.problems, values);
+      throw error;
+    }
+  });
+  app.post('/groups/:code/governance/nil-return', async (c) => {
+    const group = await privateGroup(c);
+    const values = await formValues(c);
+    try {
+      await recordNilReturn(
+        db,
+        c.get('principal')!,
+        c.get('clientAddress'),
+        group,
+        Number(values.nilPerson || NaN),
+        clock,
+      );
+      return c.redirect(`/groups/${group.code}/governance/declarations`, 303);
+    } catch (error) {
+      if (error instanceof AppError && error.code === 'invalid_input')
+        return declarationsPage(c, group, error.problems, values);
+      throw error;
+    }
+  });
+
+  const interestPage = async (
+    c: Context<AppEnv>,
+    group: Group,
+    problems: FieldProblem[] = [],
+    values: Record<string, string> = {},
+  ) => {
+    const id = Number(c.req.param('id'));
+    if (!Number.isSafeInteger(id) || id <= 0 || id >= 2 ** 31)
+      throw new AppError('not_found', 'No such declaration');
+    const principal = c.get('principal')!;
+    const h = await interestHistory(db, group, id);
+    const own = h.user_id === principal.userId;
+    const manager = canManageRegister(principal, group);
+    if (!own && !manager && !canReadPlan(principal, group, await ancestors(group)))
+      throw new AppError(
+        'forbidden',
+        'Only the person who declared it and the group’s officers can see a declaration’s history',
+      );
+    const cur = h.current;
+    const code = cur.counterpart_org_id
+      ? (
+          await db
+            .selectFrom('organisation')
+            .select('code')
+            .where('id', '=', cur.counterpart_org_id)
+            .executeTakeFirst()
+        )?.code
+      : undefined;
+    const shown = {
+      category: values.category ?? cur.category,
+      counterpart: values.counterpart ?? cur.counterpart,
+      counterpartCode: values.counterpartCode ?? code ?? '',
+      description: values.description ?? cur.description,
+      aroseOn: values.aroseOn ?? cur.arose_on,
+      endedOn: values.endedOn ?? cur.ended_on ?? '',
+      actionTaken: values.actionTaken ?? cur.action_taken,
+    };
+    return page(
+      c,
+      'governance-interest.njk',
+      {
+        title: `${group.name}: declaration by ${h.name}`,
+        group,
+        h,
+        versions: [...h.versions]
+          .reverse()
+          .map((v) => ({ ...v, categoryLabel: categoryLabels[v.category] })),
+        editable: own || manager,
+        shown,
+        categoryItems: categoryItems(shown.category),
+        breadcrumbs: crumbsOf(group),
+        ...problemsView(problems),
+      },
+      problems.length ? 400 : 200,
+    );
+  };
+  app.get('/groups/:code/governance/interests/:id', async (c) => {
+    const group = await privateGroup(c);
+    return interestPage(c, group);
+  });
+  app.post('/groups/:code/governance/interests/:id', async (c) => {
+    const group = await privateGroup(c);
+    const id = Number(c.req.param('id'));
+    if (!Number.isSafeInteger(id) || id <= 0 || id >= 2 ** 31)
+      throw new AppError('not_found', 'No such declaration');
+    const values = await formValues(c);
+    try {
+      await reviseInterest(
+        db,
+        c.get('principal')!,
+        c.get('clientAddress'),
+        group,
+        id,
+        declarationOf(values),
+        clock,
+      );
+      return c.redirect(`/groups/${group.code}/governance/interests/${id}`, 303);
+    } catch (error) {
+      if (error instanceof AppError && error.code === 'invalid_input')
+        return interestPage(c, group, error.problems, values);
+      throw error;
+    }
   });
 }

@@ -28,6 +28,8 @@ describe.each(engines())('governance: register of interests on %s', (engine) => 
   let lay: AppClient;
   let gp: AppClient;
   let anyone: AppClient;
+  let lead: AppClient;
+  let admin: AppClient;
   beforeAll(async () => {
     seeded = await seededApp(engine);
     lay = new AppClient(seeded.app);
@@ -35,6 +37,10 @@ describe.each(engines())('governance: register of interests on %s', (engine) => 
     anyone = new AppClient(seeded.app);
     await lay.signIn('lay.coastal@example.nhs.uk', PASSWORD);
     await gp.signIn('gp.coastal@example.nhs.uk', PASSWORD);
+    lead = new AppClient(seeded.app);
+    admin = new AppClient(seeded.app);
+    await lead.signIn('lead.coastal@example.nhs.uk', PASSWORD); // "Dr Bram Sample" in the register
+    await admin.signIn('admin.coastal@example.nhs.uk', PASSWORD);
   }, 240_000);
   afterAll(() => seeded.close());
 
@@ -91,5 +97,70 @@ describe.each(engines())('governance: register of interests on %s', (engine) => 
     expect((await anyone.get('/api/v1/groups/09G/governance/interests')).status).toBe(401);
     expect((await gp.get('/groups/09G/public/interests')).status).toBe(200);
     expect((await anyone.get('/api/v1/groups/NOPE/public/interests')).status).toBe(404);
+  });
+
+  it('lets a person declare, revise and end their own interest, and no one else’s', async () => {
+    const form = '/groups/09G/governance/declarations';
+    const mine = await (await lead.get(form)).text();
+    expect(mine).toContain('Dr Bram Sample');
+    const bramId = /<option value="(\d+)" selected>Dr Bram Sample<\/option>/.exec(mine)?.[1];
+    expect(bramId).toBeDefined();
+    const fields = {
+      person: bramId!,
+      category: 'financial',
+      counterpart: 'Example Pathology Ltd (fictional)',
+      counterpartCode: '',
+      description: 'Shares in a pathology provider',
+      aroseOn: '2020-01-01',
+      endedOn: '',
+      actionTaken: 'Leaves the room for pathology items',
+    };
+    const endsFirst = await lead.submit(form, form, { ...fields, endedOn: '2019-12-31' });
+    expect(endsFirst.status).toBe(400);
+    expect(await endsFirst.text()).toContain('The interest cannot end before it arose');
+    const declared = await lead.submit(form, form, fields);
+    expect(declared.status).toBe(303);
+    const url = declared.headers.get('location')!;
+    const revised = await lead.submit(url, url, {
+      ...fields,
+      endedOn: '2021-06-30',
+      actionTaken: 'Shares sold',
+    });
+    expect(revised.status).toBe(303);
+    const history = await (await lead.get(url)).text();
+    expect(history).toContain('Shares sold');
+    expect(history).toContain('Leaves the room for pathology items'); // version 1 kept
+
+    // Someone else's record: refused and audited. The administrator may record for anyone.
+    const full = (await (await admin.get('/api/v1/groups/09G/governance/interests')).json()) as {
+      people: { id: number; name: string }[];
+    };
+    const ada = full.people.find((p) => p.name === 'Dr Ada Example')!;
+    const other = await lead.submit(form, form, { ...fields, person: String(ada.id) });
+    expect(other.status).toBe(403);
+    const audited = await seeded.store.db
+      .selectFrom('audit_event')
+      .select('action')
+      .where('action', '=', 'gov_interest.refused')
+      .execute();
+    expect(audited.length).toBeGreaterThan(0);
+    expect((await admin.submit(form, form, { ...fields, person: String(ada.id) })).status).toBe(
+      303,
+    );
+    expect((await gp.submit(form, form, { ...fields, person: String(ada.id) })).status).toBe(403);
+
+    // A nil return counts as the annual declaration.
+    const hana = full.people.find((p) => p.name === 'Dr Hana Imaginary')!;
+    expect(
+      (
+        await admin.submit(form, '/groups/09G/governance/nil-return', {
+          nilPerson: String(hana.id),
+        })
+      ).status,
+    ).toBe(303);
+    const after = (await (
+      await admin.get('/api/v1/groups/09G/governance/interests')
+    ).json()) as Full;
+    expect(after.overdue.map((p) => p.name)).not.toContain('Dr Hana Imaginary');
   });
 });

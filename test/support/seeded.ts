@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { isoDate } from '../../src/platform/clock.js';
 import {
+  linkPersonToUser,
   seedDemoActivity,
   seedDemoGovernanceRecords,
   seedDemoPlan,
@@ -75,6 +76,7 @@ export async function seededApp(engine: Engine): Promise<Seeded> {
       organisationType: u.type,
     });
   }
+  await linkPersonToUser(store.db, '09G', 'Dr Bram Sample', 'lead.coastal@example.nhs.uk');
   const app = createApp({
     db: store.db,
     facts,
