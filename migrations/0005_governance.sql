@@ -63,3 +63,27 @@ CREATE TABLE gov_nil_return (
   recorded_by text NOT NULL,
   recorded_at timestamptz NOT NULL
 );
+
+-- Gifts and hospitality offered to people in the register, accepted or declined, with the ruling of
+-- the thresholds in force on the day and any approval needed.
+CREATE TABLE gov_gift (
+  id serial PRIMARY KEY,
+  person_id integer NOT NULL REFERENCES gov_person (id),
+  kind text NOT NULL CHECK (kind IN ('gift', 'hospitality')),
+  offeror text NOT NULL,
+  from_supplier boolean NOT NULL,
+  description text NOT NULL,
+  value_pence bigint NOT NULL CHECK (value_pence >= 0),
+  offered_on date NOT NULL,
+  accepted boolean NOT NULL,
+  reason text,
+  thresholds_version text NOT NULL,
+  ruling text NOT NULL,
+  must_declare boolean NOT NULL,
+  approval text NOT NULL CHECK (approval IN ('not needed', 'pending', 'approved', 'refused')),
+  decided_by text,
+  decided_on date,
+  recorded_by text NOT NULL,
+  recorded_at timestamptz NOT NULL
+);
+CREATE INDEX gov_gift_person ON gov_gift (person_id);

@@ -5,6 +5,7 @@ import type { Group } from '../organisations/group.service.js';
 import { audit, systemActor } from '../platform/audit/audit.service.js';
 import type { Database } from '../platform/db/schema.js';
 import type { AppointmentRole } from './governance.table.js';
+import { ruleOnOffer, thresholdsOn } from './gifts.js';
 import { addDays, type InterestCategory } from './interests.js';
 
 interface DemoPerson {
@@ -254,6 +255,61 @@ const people: DemoPerson[] = [
   },
 ];
 
+/** Offers to record: person, kind, offeror, supplier?, description, £, days ago, accepted?, approval. */
+const gifts: [string, 'gift' | 'hospitality', string, boolean, string, bigint, number, boolean][] =
+  [
+    [
+      'Dr Ada Example',
+      'hospitality',
+      'A pharmaceutical company (fictional)',
+      true,
+      'Dinner at an educational evening on heart failure',
+      4_000n,
+      90,
+      true,
+    ],
+    [
+      'Dr Bram Sample',
+      'gift',
+      'A patient participation group',
+      false,
+      'Hamper at the end of a long project',
+      6_000n,
+      200,
+      true,
+    ],
+    [
+      'Dev Fictional',
+      'hospitality',
+      'A consultancy bidding for a contract (fictional)',
+      true,
+      'Conference place and dinner',
+      12_000n,
+      20,
+      true,
+    ],
+    [
+      'Cara Placeholder',
+      'gift',
+      'A care home group (fictional)',
+      true,
+      'Bottle of champagne',
+      3_000n,
+      150,
+      false,
+    ],
+    [
+      'Gus Dummy',
+      'hospitality',
+      'A local charity',
+      false,
+      'Lunch at a partnership event',
+      3_000n,
+      60,
+      true,
+    ],
+  ];
+
 /** Seeds the demo people and register once (nothing happens when the group has people already). */
 export async function seedDemoGovernance(db: Kysely<Database>, group: Group, today: string) {
   const existing = await db
@@ -335,6 +391,39 @@ export async function seedDemoGovernance(db: Kysely<Database>, group: Group, tod
             })
             .execute();
       }
+    }
+    for (const [name, kind, offeror, supplier, description, pence, daysAgo, accepted] of gifts) {
+      const person = await tx
+        .selectFrom('gov_person')
+        .select('id')
+        .where('group_id', '=', group.id)
+        .where('name', '=', name)
+        .executeTakeFirstOrThrow();
+      // The ruling of the thresholds in force that day, as when a person records an offer.
+      const thresholds = thresholdsOn(ago(daysAgo));
+      const ruling = ruleOnOffer({ kind, fromSupplier: supplier, valuePence: pence }, thresholds);
+      await tx
+        .insertInto('gov_gift')
+        .values({
+          person_id: person.id,
+          kind,
+          offeror,
+          from_supplier: supplier,
+          description,
+          value_pence: pence,
+          offered_on: ago(daysAgo),
+          accepted,
+          reason: accepted ? null : 'Declined, as the guidance requires',
+          thresholds_version: thresholds.version,
+          ruling: ruling.reason,
+          must_declare: ruling.declare || !accepted,
+          approval: accepted && ruling.approvalNeeded ? 'pending' : 'not needed',
+          decided_by: null,
+          decided_on: null,
+          recorded_by: 'seed',
+          recorded_at: at,
+        })
+        .execute();
     }
     await audit(tx, systemActor('seed'), {
       action: 'governance.demo_seeded',

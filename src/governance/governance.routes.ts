@@ -22,6 +22,8 @@ import {
   type DeclarationInput,
 } from './declarations.service.js';
 import { categoryLabels, interestCategories } from './interests.js';
+import { decideGift, giftsRegister, recordGift } from './gifts.service.js';
+import { penceAsPounds } from '../platform/money.js';
 import type { FieldProblem } from '../platform/errors.js';
 import type { Clock } from '../platform/clock.js';
 
@@ -343,5 +345,185 @@ export function registerGovernanceRoutes(
         return interestPage(c, group, error.problems, values);
       throw error;
     }
+  });
+
+  // ---- gifts and hospitality ---------------------------------------------------------------
+
+  const publicGifts = async (group: Group) => {
+    const r = await giftsRegister(db, group, today());
+    return {
+      gifts: r.gifts
+        .filter((g) => g.published)
+        .map((g) => ({
+          person: g.name,
+          kind: g.kind,
+          offeror: g.offeror,
+          description: g.description,
+          valuePence: g.value_pence,
+          offeredOn: g.offered_on,
+          accepted: g.accepted,
+          approval: g.approval,
+        })),
+      illustrative: r.illustrative,
+    };
+  };
+  app.get('/groups/:code/public/gifts', async (c) => {
+    const group = await publicGroup(c);
+    return page(c, 'governance-public-gifts.njk', {
+      title: `${group.name}: gifts and hospitality`,
+      group,
+      r: await publicGifts(group),
+      today: today(),
+      breadcrumbs: [
+        { text: 'Groups', href: '/' },
+        { text: group.name, href: `/groups/${group.code}` },
+      ],
+    });
+  });
+  app.get('/api/v1/groups/:code/public/gifts', async (c) => {
+    const group = await publicGroup(c);
+    return sendJson(c, {
+      group: { code: group.code, name: group.name },
+      asAt: today(),
+      ...(await publicGifts(group)),
+    });
+  });
+  app.get('/groups/:code/public/gifts.csv', async (c) => {
+    const group = await publicGroup(c);
+    const r = await publicGifts(group);
+    return sendCsv(
+      c,
+      `gifts-and-hospitality-${group.code}.csv`,
+      toCsv(
+        [
+          { header: 'name', value: (g) => g.person },
+          { header: 'kind', value: (g) => g.kind },
+          { header: 'offered_by', value: (g) => g.offeror },
+          { header: 'description', value: (g) => g.description },
+          { header: 'value_pounds', value: (g) => penceAsPounds(g.valuePence) },
+          { header: 'offered_on', value: (g) => g.offeredOn },
+          { header: 'accepted', value: (g) => (g.accepted ? 'Y' : 'N') },
+          { header: 'approval', value: (g) => g.approval },
+          { header: 'illustrative', value: () => (r.illustrative ? 'Y' : 'N') },
+        ],
+        r.gifts,
+      ),
+    );
+  });
+
+  const giftsPage = async (
+    c: Context<AppEnv>,
+    group: Group,
+    problems: FieldProblem[] = [],
+    values: Record<string, string> = {},
+  ) => {
+    const principal = c.get('principal')!;
+    const manager = canManageRegister(principal, group);
+    const officer = canReadPlan(principal, group, await ancestors(group));
+    const me = await personOfUser(db, group, principal.userId);
+    const r = await giftsRegister(db, group, today());
+    const people = manager ? r.people : r.people.filter((p) => p.id === me?.id);
+    return page(
+      c,
+      'governance-gifts.njk',
+      {
+        title: `${group.name}: gifts and hospitality register`,
+        group,
+        gifts: officer || manager ? r.gifts : r.gifts.filter((g) => g.person_id === me?.id),
+        seesAll: officer || manager,
+        pendingItems: [
+          { value: '', text: 'Choose an offer' },
+          ...r.pending.map((g) => ({
+            value: String(g.id),
+            text: `${g.name}: ${g.description} (£${penceAsPounds(g.value_pence)})`,
+            selected: values.gift === String(g.id),
+          })),
+        ],
+        hasPending: r.pending.length > 0,
+        manager,
+        personItems: [
+          ...(manager ? [{ value: '', text: 'Choose a person' }] : []),
+          ...people.map((p) => ({
+            value: String(p.id),
+            text: p.name,
+            selected: values.person ? values.person === String(p.id) : p.id === me?.id,
+          })),
+        ],
+        values,
+        illustrative: r.illustrative,
+        today: today(),
+        breadcrumbs: crumbsOf(group),
+        ...problemsView(problems),
+      },
+      problems.length ? 400 : 200,
+    );
+  };
+  app.get('/groups/:code/governance/gifts', async (c) => giftsPage(c, await privateGroup(c)));
+  app.post('/groups/:code/governance/gifts', async (c) => {
+    const group = await privateGroup(c);
+    const v = await formValues(c);
+    try {
+      await recordGift(
+        db,
+        c.get('principal')!,
+        c.get('clientAddress'),
+        group,
+        {
+          person: v.person ?? '',
+          kind: v.kind ?? '',
+          offeror: v.offeror ?? '',
+          fromSupplier: v.fromSupplier ?? '',
+          description: v.description ?? '',
+          value: v.value ?? '',
+          offeredOn: v.offeredOn ?? '',
+          accepted: v.accepted ?? '',
+          reason: v.reason ?? '',
+        },
+        clock,
+      );
+      return c.redirect(`/groups/${group.code}/governance/gifts`, 303);
+    } catch (error) {
+      if (error instanceof AppError && error.code === 'invalid_input')
+        return giftsPage(c, group, error.problems, v);
+      throw error;
+    }
+  });
+  app.post('/groups/:code/governance/gifts/decide', async (c) => {
+    const group = await privateGroup(c);
+    const v = await formValues(c);
+    try {
+      await decideGift(
+        db,
+        c.get('principal')!,
+        c.get('clientAddress'),
+        group,
+        { gift: v.gift ?? '', decision: v.decision ?? '' },
+        clock,
+      );
+      return c.redirect(`/groups/${group.code}/governance/gifts`, 303);
+    } catch (error) {
+      if (error instanceof AppError && error.code === 'invalid_input')
+        return giftsPage(c, group, error.problems, v);
+      throw error;
+    }
+  });
+  app.get('/api/v1/groups/:code/governance/gifts', async (c) => {
+    const group = await privateGroup(c);
+    const principal = c.get('principal')!;
+    if (
+      !canReadPlan(principal, group, await ancestors(group)) &&
+      !canManageRegister(principal, group)
+    )
+      throw new AppError(
+        'forbidden',
+        `The full gifts and hospitality register of ${group.name} is for its officers; the published one is public`,
+      );
+    const r = await giftsRegister(db, group, today());
+    return sendJson(c, {
+      group: { code: group.code, name: group.name },
+      asAt: today(),
+      gifts: r.gifts,
+      illustrative: r.illustrative,
+    });
   });
 }

@@ -76,3 +76,24 @@ export interface GovNilReturnTable {
   recorded_by: string;
   recorded_at: Date;
 }
+
+export interface GovGiftTable {
+  id: Generated<number>;
+  person_id: number;
+  kind: 'gift' | 'hospitality';
+  offeror: string;
+  from_supplier: boolean;
+  description: string;
+  value_pence: bigint;
+  offered_on: string;
+  accepted: boolean;
+  reason: string | null;
+  thresholds_version: string;
+  ruling: string;
+  must_declare: boolean;
+  approval: 'not needed' | 'pending' | 'approved' | 'refused';
+  decided_by: string | null;
+  decided_on: string | null;
+  recorded_by: string;
+  recorded_at: Date;
+}

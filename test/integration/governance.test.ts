@@ -163,4 +163,85 @@ describe.each(engines())('governance: register of interests on %s', (engine) => 
     ).json()) as Full;
     expect(after.overdue.map((p) => p.name)).not.toContain('Dr Hana Imaginary');
   });
+
+  it('records gifts and hospitality with the day’s thresholds, approval, and what is published', async () => {
+    const page = '/groups/09G/governance/gifts';
+    const full = (await (await admin.get('/api/v1/groups/09G/governance/interests')).json()) as {
+      people: { id: number; name: string }[];
+    };
+    const bram = full.people.find((p) => p.name === 'Dr Bram Sample')!;
+    const ada = full.people.find((p) => p.name === 'Dr Ada Example')!;
+    const offer = {
+      person: String(bram.id),
+      kind: 'gift',
+      offeror: 'A device company (fictional)',
+      fromSupplier: 'yes',
+      description: 'Branded headphones',
+      value: '45.00',
+      offeredOn: '2024-02-01',
+      accepted: 'yes',
+      reason: '',
+    };
+    const mustDecline = await lead.submit(page, page, offer);
+    expect(mustDecline.status).toBe(400);
+    expect(await mustDecline.text()).toContain(
+      'This must be declined: Gifts from suppliers or contractors over £6 are declined',
+    );
+    const future = await lead.submit(page, page, { ...offer, offeredOn: '2999-01-01' });
+    expect(future.status).toBe(400);
+    expect((await lead.submit(page, page, { ...offer, accepted: 'no' })).status).toBe(303);
+    expect(
+      (await lead.submit(page, page, { ...offer, person: String(ada.id), accepted: 'no' })).status,
+    ).toBe(403);
+
+    // Hospitality over £75 waits for approval by a keeper of the register, never by its recipient.
+    const dinner = {
+      ...offer,
+      kind: 'hospitality',
+      description: 'Gala dinner',
+      value: '120.00',
+      fromSupplier: 'no',
+    };
+    expect((await lead.submit(page, page, dinner)).status).toBe(303);
+    const gifts = (await (await admin.get('/api/v1/groups/09G/governance/gifts')).json()) as {
+      gifts: {
+        id: number;
+        name: string;
+        description: string;
+        approval: string;
+        published: boolean;
+        must_declare: boolean;
+        ruling: string;
+      }[];
+    };
+    const gala = gifts.gifts.find((g) => g.description === 'Gala dinner')!;
+    expect(gala.approval).toBe('pending');
+    expect(gala.ruling).toContain('over £75');
+    const headphones = gifts.gifts.find((g) => g.description === 'Branded headphones')!;
+    expect(headphones).toMatchObject({ must_declare: true, published: true }); // declined offers are declared
+    expect(
+      (await lead.submit(page, `${page}/decide`, { gift: String(gala.id), decision: 'approved' }))
+        .status,
+    ).toBe(403);
+    expect(
+      (await admin.submit(page, `${page}/decide`, { gift: String(gala.id), decision: 'approved' }))
+        .status,
+    ).toBe(303);
+    expect(
+      (await admin.submit(page, `${page}/decide`, { gift: String(gala.id), decision: 'refused' }))
+        .status,
+    ).toBe(400);
+
+    const published = (await (await anyone.get('/api/v1/groups/09G/public/gifts')).json()) as {
+      gifts: { person: string; description: string; approval: string }[];
+    };
+    const names = published.gifts.map((g) => g.person);
+    expect(names).not.toContain('Gus Dummy'); // not a decision-maker
+    expect(published.gifts.find((g) => g.description === 'Gala dinner')?.approval).toBe('approved');
+    const text = JSON.stringify(published);
+    expect(text).not.toContain('@example.org');
+    expect(text).not.toContain('ruling');
+    expect((await anyone.get('/groups/09G/public/gifts')).status).toBe(200);
+    expect((await gp.get('/api/v1/groups/09G/governance/gifts')).status).toBe(403);
+  });
 });

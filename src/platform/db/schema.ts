@@ -29,6 +29,7 @@ import type {
 } from '../../finance/finance.table.js';
 import type {
   GovAppointmentTable,
+  GovGiftTable,
   GovInterestTable,
   GovInterestVersionTable,
   GovNilReturnTable,
@@ -66,6 +67,7 @@ export interface Database {
   gov_interest: GovInterestTable;
   gov_interest_version: GovInterestVersionTable;
   gov_nil_return: GovNilReturnTable;
+  gov_gift: GovGiftTable;
 }
 
 /** The database handle or an open transaction: repositories accept either. */

@@ -445,6 +445,26 @@ export const openApiDocument = {
         },
       },
     },
+    '/api/v1/groups/{code}/public/gifts': {
+      get: {
+        summary:
+          'The published gifts and hospitality register (no sign-in): offers to decision-makers that must be declared, accepted or declined, with value (pence), date and approval',
+        tags: ['public'],
+        parameters: [codeParameter],
+        responses: {
+          '200': {
+            description: 'Published gifts and hospitality',
+            content: { 'application/json': { schema: anyObject } },
+          },
+          '404': { ...errorResponse, description: 'No such group' },
+        },
+      },
+    },
+    '/api/v1/groups/{code}/governance/gifts': privateGet(
+      'The full gifts and hospitality register (officers): every offer with the thresholds’ version and ruling, whether it must be declared, approval, and whether it is published',
+      [],
+      'Every offer',
+    ),
     '/api/v1/groups/{code}/governance/interests': privateGet(
       'The full register of interests (officers, governing body and lay members): every person with their current roles, last declaration and what is due or overdue; every declaration’s current version with the number of versions, late and published flags',
       [],
