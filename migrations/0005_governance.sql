@@ -87,3 +87,61 @@ CREATE TABLE gov_gift (
   recorded_at timestamptz NOT NULL
 );
 CREATE INDEX gov_gift_person ON gov_gift (person_id);
+
+-- Committees and their quorum, meetings, agenda items (with the organisation each concerns),
+-- declarations at each item, and decisions.
+CREATE TABLE gov_committee (
+  id serial PRIMARY KEY,
+  group_id integer NOT NULL REFERENCES organisation (id),
+  name text NOT NULL,
+  minimum_voting integer NOT NULL CHECK (minimum_voting > 0),
+  lay_member_required boolean NOT NULL,
+  terms text NOT NULL,
+  UNIQUE (group_id, name)
+);
+
+CREATE TABLE gov_meeting (
+  id serial PRIMARY KEY,
+  committee_id integer NOT NULL REFERENCES gov_committee (id),
+  held_on date NOT NULL,
+  title text NOT NULL
+);
+
+CREATE TABLE gov_attendance (
+  meeting_id integer NOT NULL REFERENCES gov_meeting (id),
+  person_id integer NOT NULL REFERENCES gov_person (id),
+  present boolean NOT NULL,
+  PRIMARY KEY (meeting_id, person_id)
+);
+
+CREATE TABLE gov_agenda_item (
+  id serial PRIMARY KEY,
+  meeting_id integer NOT NULL REFERENCES gov_meeting (id),
+  position integer NOT NULL,
+  title text NOT NULL,
+  organisation_code text,
+  organisation_name text,
+  for_decision boolean NOT NULL,
+  UNIQUE (meeting_id, position)
+);
+
+CREATE TABLE gov_item_declaration (
+  item_id integer NOT NULL REFERENCES gov_agenda_item (id),
+  person_id integer NOT NULL REFERENCES gov_person (id),
+  interest text NOT NULL,
+  action text NOT NULL CHECK (action IN ('no action', 'may observe but not decide', 'leaves the room')),
+  recorded_by text NOT NULL,
+  recorded_at timestamptz NOT NULL,
+  PRIMARY KEY (item_id, person_id)
+);
+
+CREATE TABLE gov_decision (
+  item_id integer PRIMARY KEY REFERENCES gov_agenda_item (id),
+  decision text NOT NULL,
+  rationale text NOT NULL,
+  votes_for integer NOT NULL CHECK (votes_for >= 0),
+  votes_against integer NOT NULL CHECK (votes_against >= 0),
+  abstentions integer NOT NULL CHECK (abstentions >= 0),
+  recorded_by text NOT NULL,
+  recorded_at timestamptz NOT NULL
+);

@@ -425,6 +425,156 @@ export async function seedDemoGovernance(db: Kysely<Database>, group: Group, tod
         })
         .execute();
     }
+    // Committees, a past governing body meeting with conflicted items handled (one of them left
+    // inquorate and deferred), and an upcoming one whose agenda warns a member in advance.
+    const idOf = async (name: string) =>
+      (
+        await tx
+          .selectFrom('gov_person')
+          .select('id')
+          .where('group_id', '=', group.id)
+          .where('name', '=', name)
+          .executeTakeFirstOrThrow()
+      ).id;
+    const gb = await tx
+      .insertInto('gov_committee')
+      .values({
+        group_id: group.id,
+        name: GB,
+        minimum_voting: 3,
+        lay_member_required: true,
+        terms:
+          'Terms of reference (illustrative): at least three voting members, one of them a lay member, for a decision.',
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    await tx
+      .insertInto('gov_committee')
+      .values({
+        group_id: group.id,
+        name: PCC,
+        minimum_voting: 3,
+        lay_member_required: true,
+        terms:
+          'Terms of reference (illustrative): at least three voting members including a lay member.',
+      })
+      .execute();
+    const past = await tx
+      .insertInto('gov_meeting')
+      .values({
+        committee_id: gb.id,
+        held_on: ago(30),
+        title: 'Governing body meeting in public (illustrative)',
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    const eve = await idOf('Eve Testcase');
+    await tx
+      .insertInto('gov_attendance')
+      .values({ meeting_id: past.id, person_id: eve, present: false })
+      .execute();
+    const item = async (
+      meetingId: number,
+      position: number,
+      title: string,
+      forDecision: boolean,
+      org?: { code: string | null; name: string },
+    ) =>
+      (
+        await tx
+          .insertInto('gov_agenda_item')
+          .values({
+            meeting_id: meetingId,
+            position,
+            title,
+            organisation_code: org?.code ?? null,
+            organisation_name: org?.name ?? null,
+            for_decision: forDecision,
+          })
+          .returning('id')
+          .executeTakeFirstOrThrow()
+      ).id;
+    await item(past.id, 1, 'Minutes of the last meeting and matters arising', false);
+    const dermatology = await item(
+      past.id,
+      2,
+      'Renewal of the dermatology service contract',
+      true,
+      {
+        code: 'RYR',
+        name: 'University Hospitals Sussex NHS Foundation Trust',
+      },
+    );
+    const care = await item(past.id, 3, 'Continuing care placements framework', true, {
+      code: null,
+      name: 'Fictional Care Homes',
+    });
+    const declare = async (
+      itemId: number,
+      name: string,
+      interest: string,
+      action: 'no action' | 'may observe but not decide' | 'leaves the room',
+    ) =>
+      tx
+        .insertInto('gov_item_declaration')
+        .values({
+          item_id: itemId,
+          person_id: await idOf(name),
+          interest,
+          action,
+          recorded_by: 'seed',
+          recorded_at: at,
+        })
+        .execute();
+    await declare(
+      dermatology,
+      'Dr Bram Sample',
+      'honorary sessions in the trust’s dermatology clinic',
+      'leaves the room',
+    );
+    await tx
+      .insertInto('gov_decision')
+      .values({
+        item_id: dermatology,
+        decision: 'Renew the dermatology contract for two years (Direct Award Process C)',
+        rationale:
+          'The provider meets the key criteria and performs well; no considerable change (illustrative).',
+        votes_for: 3,
+        votes_against: 0,
+        abstentions: 0,
+        recorded_by: 'seed',
+        recorded_at: at,
+      })
+      .execute();
+    await declare(
+      care,
+      'Dev Fictional',
+      'spouse is finance director of a care home group on the framework',
+      'leaves the room',
+    );
+    await declare(
+      care,
+      'Dr Ada Example',
+      'her practice provides the enhanced service to care homes on the framework',
+      'leaves the room',
+    );
+    const upcoming = await tx
+      .insertInto('gov_meeting')
+      .values({
+        committee_id: gb.id,
+        held_on: ago(-14),
+        title: 'Governing body meeting in public (illustrative, upcoming)',
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    await item(upcoming.id, 1, 'Continuing care placements framework (deferred)', true, {
+      code: null,
+      name: 'Fictional Care Homes',
+    });
+    await item(upcoming.id, 2, 'Community diagnostics: most suitable provider', true, {
+      code: null,
+      name: 'Sample Diagnostics',
+    });
     await audit(tx, systemActor('seed'), {
       action: 'governance.demo_seeded',
       entityType: 'gov_person',

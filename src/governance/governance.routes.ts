@@ -23,6 +23,14 @@ import {
 } from './declarations.service.js';
 import { categoryLabels, interestCategories } from './interests.js';
 import { decideGift, giftsRegister, recordGift } from './gifts.service.js';
+import {
+  conflictActions,
+  listMeetings,
+  meetingView,
+  recordDecision,
+  recordItemDeclaration,
+  type MeetingView,
+} from './meetings.service.js';
 import { penceAsPounds } from '../platform/money.js';
 import type { FieldProblem } from '../platform/errors.js';
 import type { Clock } from '../platform/clock.js';
@@ -526,4 +534,206 @@ export function registerGovernanceRoutes(
       illustrative: r.illustrative,
     });
   });
+
+  // ---- meetings ----------------------------------------------------------------------------
+
+  /** Minutes as the public sees them: names and roles, declarations, quorum and decisions. */
+  const minutesOf = (v: MeetingView) => ({
+    meeting: { title: v.meeting.title, committee: v.meeting.committee, heldOn: v.meeting.held_on },
+    quorumRule: `${v.rule.minimumVoting} voting members${v.rule.mustInclude.length ? ', including a lay member' : ''}`,
+    present: v.members
+      .filter((m) => m.present !== false)
+      .map((m) => ({ name: m.name, role: m.roleLabel, voting: m.voting })),
+    apologies: v.members
+      .filter((m) => m.present === false)
+      .map((m) => ({ name: m.name, role: m.roleLabel })),
+    items: v.items.map((i) => ({
+      position: i.position,
+      title: i.title,
+      forDecision: i.for_decision,
+      declarations: i.declarations.map((d) => ({
+        name: d.name,
+        interest: d.interest,
+        action: d.action,
+      })),
+      deciding: i.quorum.deciding.map((d) => d.name),
+      quorate: i.quorum.quorate,
+      shortfall: i.quorum.shortfall,
+      decision: i.decision
+        ? {
+            decision: i.decision.decision,
+            rationale: i.decision.rationale,
+            for: i.decision.votes_for,
+            against: i.decision.votes_against,
+            abstentions: i.decision.abstentions,
+          }
+        : null,
+    })),
+  });
+
+  const heldMeeting = async (group: Group, id: number) => {
+    const v = await meetingView(db, group, id);
+    if (v.meeting.held_on > today())
+      throw new AppError(
+        'not_found',
+        'The minutes of a meeting are published once it has been held',
+      );
+    return v;
+  };
+  app.get('/groups/:code/public/meetings', async (c) => {
+    const group = await publicGroup(c);
+    const meetings = (await listMeetings(db, group)).filter((m) => m.held_on <= today());
+    return page(c, 'governance-public-meetings.njk', {
+      title: `${group.name}: meetings and minutes`,
+      group,
+      meetings,
+      breadcrumbs: [
+        { text: 'Groups', href: '/' },
+        { text: group.name, href: `/groups/${group.code}` },
+      ],
+    });
+  });
+  app.get('/groups/:code/public/meetings/:id', async (c) => {
+    const group = await publicGroup(c);
+    const v = await heldMeeting(group, Number(c.req.param('id')));
+    return page(c, 'governance-minutes.njk', {
+      title: `${group.name}: minutes of ${v.meeting.title}`,
+      group,
+      m: minutesOf(v),
+      breadcrumbs: [
+        { text: 'Groups', href: '/' },
+        { text: group.name, href: `/groups/${group.code}` },
+        { text: 'Meetings', href: `/groups/${group.code}/public/meetings` },
+      ],
+    });
+  });
+  app.get('/api/v1/groups/:code/public/meetings/:id', async (c) => {
+    const group = await publicGroup(c);
+    const v = await heldMeeting(group, Number(c.req.param('id')));
+    return sendJson(c, { group: { code: group.code, name: group.name }, ...minutesOf(v) });
+  });
+
+  const meetingPage = async (
+    c: Context<AppEnv>,
+    group: Group,
+    problems: FieldProblem[] = [],
+    values: Record<string, string> = {},
+  ) => {
+    const v = await meetingView(db, group, Number(c.req.param('id')));
+    const principal = c.get('principal')!;
+    return page(
+      c,
+      'governance-meeting.njk',
+      {
+        title: `${group.name}: ${v.meeting.title}`,
+        group,
+        v,
+        upcoming: v.meeting.held_on > today(),
+        keeper: canManageRegister(principal, group),
+        itemItems: [
+          { value: '', text: 'Choose an item' },
+          ...v.items.map((i) => ({
+            value: String(i.id),
+            text: `${i.position}. ${i.title}`,
+            selected: values.declItem === String(i.id) || values.decItem === String(i.id),
+          })),
+        ],
+        memberItems: [
+          { value: '', text: 'Choose a member' },
+          ...v.members.map((m) => ({
+            value: String(m.person_id),
+            text: `${m.name} (${m.roleLabel})`,
+            selected: values.declPerson === String(m.person_id),
+          })),
+        ],
+        actionItems: conflictActions.map((a) => ({
+          value: a,
+          text: a,
+          checked: values.declAction === a,
+        })),
+        values,
+        breadcrumbs: crumbs(group, [
+          { text: 'Meetings', href: `/groups/${group.code}/governance/meetings` },
+        ]),
+        ...problemsView(problems),
+      },
+      problems.length ? 400 : 200,
+    );
+  };
+  app.get('/groups/:code/governance/meetings', async (c) => {
+    const group = await officersGroup(c);
+    return page(c, 'governance-meetings.njk', {
+      title: `${group.name}: meetings`,
+      group,
+      meetings: await listMeetings(db, group),
+      today: today(),
+      breadcrumbs: crumbsOf(group),
+    });
+  });
+  app.get('/groups/:code/governance/meetings/:id', async (c) =>
+    meetingPage(c, await officersGroup(c)),
+  );
+  app.get('/api/v1/groups/:code/governance/meetings/:id', async (c) => {
+    const group = await officersGroup(c);
+    return sendJson(c, {
+      group: { code: group.code, name: group.name },
+      ...(await meetingView(db, group, Number(c.req.param('id')))),
+    });
+  });
+  const meetingAction = (
+    route: string,
+    act: (
+      c: Context<AppEnv>,
+      group: Group,
+      v: MeetingView,
+      values: Record<string, string>,
+    ) => Promise<unknown>,
+  ) =>
+    app.post(`/groups/:code/governance/meetings/:id/${route}`, async (c) => {
+      const group = await officersGroup(c);
+      const v = await meetingView(db, group, Number(c.req.param('id')));
+      const values = await formValues(c);
+      try {
+        await act(c, group, v, values);
+        return c.redirect(`/groups/${group.code}/governance/meetings/${v.meeting.id}`, 303);
+      } catch (error) {
+        if (error instanceof AppError && error.code === 'invalid_input')
+          return meetingPage(c, group, error.problems, values);
+        throw error;
+      }
+    });
+  meetingAction('declarations', (c, group, v, values) =>
+    recordItemDeclaration(
+      db,
+      c.get('principal')!,
+      c.get('clientAddress'),
+      group,
+      v,
+      {
+        item: values.declItem ?? '',
+        person: values.declPerson ?? '',
+        interest: values.declInterest ?? '',
+        action: values.declAction ?? '',
+      },
+      clock,
+    ),
+  );
+  meetingAction('decisions', (c, group, v, values) =>
+    recordDecision(
+      db,
+      c.get('principal')!,
+      c.get('clientAddress'),
+      group,
+      v,
+      {
+        item: values.decItem ?? '',
+        decision: values.decDecision ?? '',
+        rationale: values.decRationale ?? '',
+        votesFor: values.decFor ?? '',
+        votesAgainst: values.decAgainst ?? '',
+        abstentions: values.decAbstain ?? '',
+      },
+      clock,
+    ),
+  );
 }

@@ -97,3 +97,55 @@ export interface GovGiftTable {
   recorded_by: string;
   recorded_at: Date;
 }
+
+export interface GovCommitteeTable {
+  id: Generated<number>;
+  group_id: number;
+  name: string;
+  minimum_voting: number;
+  lay_member_required: boolean;
+  terms: string;
+}
+
+export interface GovMeetingTable {
+  id: Generated<number>;
+  committee_id: number;
+  held_on: string;
+  title: string;
+}
+
+export interface GovAttendanceTable {
+  meeting_id: number;
+  person_id: number;
+  present: boolean;
+}
+
+export interface GovAgendaItemTable {
+  id: Generated<number>;
+  meeting_id: number;
+  position: number;
+  title: string;
+  organisation_code: string | null;
+  organisation_name: string | null;
+  for_decision: boolean;
+}
+
+export interface GovItemDeclarationTable {
+  item_id: number;
+  person_id: number;
+  interest: string;
+  action: 'no action' | 'may observe but not decide' | 'leaves the room';
+  recorded_by: string;
+  recorded_at: Date;
+}
+
+export interface GovDecisionTable {
+  item_id: number;
+  decision: string;
+  rationale: string;
+  votes_for: number;
+  votes_against: number;
+  abstentions: number;
+  recorded_by: string;
+  recorded_at: Date;
+}

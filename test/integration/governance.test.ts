@@ -244,4 +244,75 @@ describe.each(engines())('governance: register of interests on %s', (engine) => 
     expect((await anyone.get('/groups/09G/public/gifts')).status).toBe(200);
     expect((await gp.get('/api/v1/groups/09G/governance/gifts')).status).toBe(403);
   });
+
+  it('runs a meeting: warnings before it, quorum without the conflicted, no decision when inquorate, public minutes', async () => {
+    const meetings = await (await lay.get('/groups/09G/governance/meetings')).text();
+    const ids = [...meetings.matchAll(/governance\/meetings\/(\d+)">([^<]+)</g)].map((m) => ({
+      id: m[1]!,
+      title: m[2]!,
+    }));
+    const past = ids.find((m) => !m.title.includes('upcoming'))!;
+    const upcoming = ids.find((m) => m.title.includes('upcoming'))!;
+    interface Item {
+      id: number;
+      title: string;
+      warnings: { name: string }[];
+      quorum: { quorate: boolean; shortfall: string | null; deciding: { name: string }[] };
+      decision: unknown;
+    }
+    const view = async (id: string) =>
+      (
+        (await (await lay.get(`/api/v1/groups/09G/governance/meetings/${id}`)).json()) as {
+          items: Item[];
+        }
+      ).items;
+    // Before the upcoming meeting, the members with an interest in an organisation on its agenda are warned.
+    const next = await view(upcoming.id);
+    expect(
+      next.find((i) => i.title.startsWith('Community diagnostics'))!.warnings.map((w) => w.name),
+    ).toEqual(['Dr Bram Sample']);
+    expect(
+      next.find((i) => i.title.startsWith('Continuing care'))!.warnings.map((w) => w.name),
+    ).toEqual(['Dev Fictional']);
+    // At the past meeting: the chief finance officer and the chair left the care item; two could decide.
+    const items = await view(past.id);
+    const care = items.find((i) => i.title.startsWith('Continuing care'))!;
+    expect(care.quorum).toMatchObject({
+      quorate: false,
+      shortfall: '2 voting members may decide; 3 are needed',
+    });
+    const dermatology = items.find((i) => i.title.startsWith('Renewal'))!;
+    expect(dermatology.quorum.quorate).toBe(true);
+    expect(dermatology.quorum.deciding.map((d) => d.name)).not.toContain('Dr Bram Sample');
+
+    const page = `/groups/09G/governance/meetings/${past.id}`;
+    const decide = {
+      decItem: String(care.id),
+      decDecision: 'Award the framework',
+      decRationale: 'Best value',
+      decFor: '2',
+      decAgainst: '0',
+      decAbstain: '0',
+    };
+    const refused = await admin.submit(page, `${page}/decisions`, decide);
+    expect(refused.status).toBe(400);
+    expect(await refused.text()).toContain('The item is inquorate');
+    expect((await lay.submit(page, `${page}/decisions`, decide)).status).toBe(403);
+    const audited = await seeded.store.db
+      .selectFrom('audit_event')
+      .select('action')
+      .where('action', '=', 'gov_decision.refused')
+      .execute();
+    expect(audited.length).toBe(1);
+
+    // The public minutes: declarations and decisions, and no private details.
+    const minutes = await anyone.get(`/api/v1/groups/09G/public/meetings/${past.id}`);
+    expect(minutes.status).toBe(200);
+    const text = await minutes.text();
+    expect(text).toContain('honorary sessions');
+    expect(text).toContain('Renew the dermatology contract');
+    expect(text).not.toContain('@example.org');
+    expect((await anyone.get(`/groups/09G/public/meetings/${upcoming.id}`)).status).toBe(404);
+    expect((await anyone.get(`/groups/09G/public/meetings/${past.id}`)).status).toBe(200);
+  });
 });

@@ -28,7 +28,13 @@ import type {
   QippSchemeTable,
 } from '../../finance/finance.table.js';
 import type {
+  GovAgendaItemTable,
   GovAppointmentTable,
+  GovAttendanceTable,
+  GovCommitteeTable,
+  GovDecisionTable,
+  GovItemDeclarationTable,
+  GovMeetingTable,
   GovGiftTable,
   GovInterestTable,
   GovInterestVersionTable,
@@ -68,6 +74,12 @@ export interface Database {
   gov_interest_version: GovInterestVersionTable;
   gov_nil_return: GovNilReturnTable;
   gov_gift: GovGiftTable;
+  gov_committee: GovCommitteeTable;
+  gov_meeting: GovMeetingTable;
+  gov_attendance: GovAttendanceTable;
+  gov_agenda_item: GovAgendaItemTable;
+  gov_item_declaration: GovItemDeclarationTable;
+  gov_decision: GovDecisionTable;
 }
 
 /** The database handle or an open transaction: repositories accept either. */

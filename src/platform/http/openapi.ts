@@ -465,6 +465,26 @@ export const openApiDocument = {
       [],
       'Every offer',
     ),
+    '/api/v1/groups/{code}/public/meetings/{id}': {
+      get: {
+        summary:
+          'Minutes of a meeting held (no sign-in), generated from the record: who was present, each item with the declarations and how they were managed, who could decide, whether it was quorate, and the decision with its reasons and votes',
+        tags: ['public'],
+        parameters: [
+          codeParameter,
+          { name: 'id', in: 'path', required: true, schema: { type: 'integer' } },
+        ],
+        responses: {
+          '200': { description: 'Minutes', content: { 'application/json': { schema: anyObject } } },
+          '404': { ...errorResponse, description: 'No such group or meeting, or not yet held' },
+        },
+      },
+    },
+    '/api/v1/groups/{code}/governance/meetings/{id}': privateGet(
+      'A meeting for its secretary and officers: members, each item with likely conflicts before the meeting (declared interests in the organisation it concerns), declarations, quorum recalculated without conflicted voting members, and the decision',
+      [{ name: 'id', in: 'path', required: true, schema: { type: 'integer' } }],
+      'Meeting',
+    ),
     '/api/v1/groups/{code}/governance/interests': privateGet(
       'The full register of interests (officers, governing body and lay members): every person with their current roles, last declaration and what is due or overdue; every declaration’s current version with the number of versions, late and published flags',
       [],
