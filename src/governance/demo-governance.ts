@@ -571,7 +571,18 @@ export async function seedDemoGovernance(db: Kysely<Database>, group: Group, tod
       code: null,
       name: 'Fictional Care Homes',
     });
-    await item(upcoming.id, 2, 'Community diagnostics: most suitable provider', true, {
+    // A meeting on the day the demo starts, for trying the meeting through: its diagnostics item
+    // concerns a provider a member has shares in.
+    const todays = await tx
+      .insertInto('gov_meeting')
+      .values({
+        committee_id: gb.id,
+        held_on: ago(0),
+        title: 'Governing body meeting in public (illustrative, today)',
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    await item(todays.id, 1, 'Community diagnostics: most suitable provider', true, {
       code: null,
       name: 'Sample Diagnostics',
     });

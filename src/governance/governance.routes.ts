@@ -201,12 +201,28 @@ export function registerGovernanceRoutes(
     const register = await registerOfInterests(db, group, today());
     const mine = me ? register.people.find((p) => p.id === me.id) : undefined;
     const people = manager ? register.people : register.people.filter((p) => p.id === me?.id);
+    // Before a meeting: the items where this person has a declared interest in the organisation.
+    const warnings = [];
+    if (me)
+      for (const m of (await listMeetings(db, group)).filter((x) => x.held_on >= today())) {
+        const v = await meetingView(db, group, m.id);
+        for (const item of v.items)
+          for (const w of item.warnings.filter((x) => x.personId === me.id))
+            warnings.push({
+              meetingId: m.id,
+              meeting: m.title,
+              heldOn: m.held_on,
+              item: item.title,
+              interest: w.interest,
+            });
+      }
     return page(
       c,
       'governance-declarations.njk',
       {
         title: `${group.name}: declare an interest`,
         group,
+        warnings,
         me: mine ?? null,
         manager,
         myInterests: me ? register.interests.filter((i) => i.personId === me.id) : [],

@@ -395,6 +395,70 @@ describe('Flock in Chromium', () => {
     await gp.close();
   });
 
+  it('warns a conflicted GP before the meeting, excludes them from the decision, and publishes the record without their contact details', async () => {
+    // Dr Bram Sample (the demo clinical lead) holds shares in a diagnostics provider on today's agenda.
+    const gp = await browser.newPage();
+    await signIn(gp, 'lead@demo.flock.test');
+    await gp.goto(`${base}/groups/09G/governance/declarations`);
+    const warning = await gp.locator('.nhsuk-warning-callout').textContent();
+    expect(warning).toContain('Community diagnostics: most suitable provider');
+    expect(warning).toContain('Sample Diagnostics');
+    await expectAccessible(gp);
+    await gp.close();
+
+    // The board secretary records the declaration at the item; quorum is recalculated without him.
+    const secretary = await browser.newPage();
+    await signIn(secretary, 'admin@demo.flock.test');
+    await secretary.goto(`${base}/groups/09G/governance/meetings`);
+    await secretary.click('text=Governing body meeting in public (illustrative, today)');
+    expect(await secretary.content()).toContain('Likely conflicts');
+    expect(await secretary.content()).toContain('Quorate: 5 may decide');
+    await secretary.selectOption('#declItem', {
+      label: '1. Community diagnostics: most suitable provider',
+    });
+    await secretary.selectOption('#declPerson', { label: 'Dr Bram Sample (Clinical director)' });
+    await secretary.fill('#declInterest', 'a 6% shareholding in Sample Diagnostics Ltd');
+    await secretary.check('input[name=declAction][value="leaves the room"]');
+    await secretary.click('button >> text=Record the declaration');
+    expect(await secretary.content()).toContain(
+      'Quorate: 4 may decide (1 excluded by their declarations)',
+    );
+    await expectAccessible(secretary);
+    await secretary.selectOption('#decItem', {
+      label: '1. Community diagnostics: most suitable provider',
+    });
+    await secretary.fill('#decDecision', 'Award to the most suitable provider after assessment');
+    await secretary.fill('#decRationale', 'Best against the key criteria (illustrative)');
+    await secretary.fill('#decFor', '5');
+    await secretary.fill('#decAgainst', '0');
+    await secretary.fill('#decAbstain', '0');
+    await secretary.click('button >> text=Record the decision');
+    expect(await secretary.locator('.nhsuk-error-summary').textContent()).toContain(
+      'Only 4 members may vote on this item',
+    );
+    await secretary.fill('#decFor', '4');
+    await secretary.click('button >> text=Record the decision');
+    expect(await secretary.content()).toContain('Award to the most suitable provider');
+    const meetingUrl = secretary.url();
+    await secretary.close();
+
+    // The public record, without signing in.
+    const visitor = await browser.newPage();
+    await visitor.goto(meetingUrl.replace('/governance/meetings/', '/public/meetings/'));
+    const minutes = await visitor.content();
+    expect(minutes).toContain(
+      'Dr Bram Sample declared a 6% shareholding in Sample Diagnostics Ltd',
+    );
+    expect(minutes).toContain('Award to the most suitable provider');
+    expect(minutes).not.toContain('bram.sample@example.org');
+    await expectAccessible(visitor);
+    await visitor.goto(`${base}/groups/09G/public/interests`);
+    expect(await visitor.content()).toContain('Sample Diagnostics');
+    expect(await visitor.content()).not.toContain('@example.org');
+    await expectAccessible(visitor);
+    await visitor.close();
+  });
+
   it('lets a clinical lead record a learning pair and follow it up, re-showing errors', async () => {
     const page = await browser.newPage();
     await signIn(page, 'lead@demo.flock.test');
