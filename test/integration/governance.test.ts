@@ -317,5 +317,14 @@ describe.each(engines())('governance: register of interests on %s', (engine) => 
     expect(text).not.toContain('@example.org');
     expect((await anyone.get(`/groups/09G/public/meetings/${upcoming.id}`)).status).toBe(404);
     expect((await anyone.get(`/groups/09G/public/meetings/${past.id}`)).status).toBe(200);
+    const log = (await (await anyone.get('/api/v1/groups/09G/public/decisions')).json()) as {
+      decisions: { item: string; votes_for: number }[];
+    };
+    expect(log.decisions.map((d) => d.item)).toEqual([
+      'Renewal of the dermatology service contract',
+    ]);
+    expect(await (await anyone.get('/groups/09G/public/decisions.csv')).text()).toContain(
+      'Renew the dermatology contract',
+    );
   });
 });

@@ -485,6 +485,21 @@ export const openApiDocument = {
       [{ name: 'id', in: 'path', required: true, schema: { type: 'integer' } }],
       'Meeting',
     ),
+    '/api/v1/groups/{code}/public/decisions': {
+      get: {
+        summary:
+          'The decisions log (no sign-in): every decision of the governing body and its committees at meetings held, newest first, with the item, reasons and votes',
+        tags: ['public'],
+        parameters: [codeParameter],
+        responses: {
+          '200': {
+            description: 'Decisions',
+            content: { 'application/json': { schema: anyObject } },
+          },
+          '404': { ...errorResponse, description: 'No such group' },
+        },
+      },
+    },
     '/api/v1/groups/{code}/governance/interests': privateGet(
       'The full register of interests (officers, governing body and lay members): every person with their current roles, last declaration and what is due or overdue; every declaration’s current version with the number of versions, late and published flags',
       [],
