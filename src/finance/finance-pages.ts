@@ -7,6 +7,7 @@ import type { Group } from '../organisations/group.service.js';
 import type { DataCache } from '../platform/db/data-cache.js';
 import type { Db } from '../platform/db/schema.js';
 import { AppError, type FieldProblem } from '../platform/errors.js';
+import { formValues, problemsView } from '../platform/http/forms.js';
 import type { AppEnv } from '../platform/http/http.types.js';
 import { pageCacheKey, type PageRenderer } from '../platform/http/pages.js';
 import { budgetVsActual } from './ledger.service.js';
@@ -101,11 +102,6 @@ export function createFinancePages(
   const financeCrumbs = (group: Group) =>
     crumbs(group, [{ text: 'Finance', href: `/groups/${group.code}/finance/plan` }]);
 
-  const problemsView = (problems: FieldProblem[]) => ({
-    errors: problems.map((p) => ({ text: p.message, href: `#${p.field}` })),
-    fieldErrors: Object.fromEntries(problems.map((p) => [p.field, p.message])),
-  });
-
   /**
    * Runs a form's change; on success back to the page (303), on bad input the page again with what was
    * typed and the NHS error summary (400).
@@ -128,15 +124,6 @@ export function createFinancePages(
         );
       throw error;
     }
-  };
-
-  const formValues = async (c: Context<AppEnv>) => {
-    const form = await c.req.parseBody();
-    return Object.fromEntries(
-      Object.entries(form)
-        .filter(([k, v]) => typeof v === 'string' && k !== '_csrf')
-        .map(([k, v]) => [k, (v as string).trim()]),
-    );
   };
 
   const yearItems = (years: readonly string[], current: string) =>

@@ -8,6 +8,7 @@ import type { FactStore } from '../platform/facts/fact-store.js';
 import { practiceBudgets, prescribingYears } from './practice-budgets.service.js';
 import { AppError } from '../platform/errors.js';
 import { toCsv } from '../platform/http/csv.js';
+import { problemsView } from '../platform/http/forms.js';
 import type { AppEnv } from '../platform/http/http.types.js';
 import { sendCsv, sendJson } from '../platform/http/json.js';
 import type { PageRenderer } from '../platform/http/pages.js';
@@ -76,8 +77,7 @@ export function registerFinanceRoutes(
         template,
         {
           ...(await whenInvalid()),
-          errors: error.problems.map((p) => ({ text: p.message, href: `#${p.field}` })),
-          fieldErrors: Object.fromEntries(error.problems.map((p) => [p.field, p.message])),
+          ...problemsView(error.problems),
         },
         400,
       );

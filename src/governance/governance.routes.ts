@@ -7,6 +7,7 @@ import type { DataCache } from '../platform/db/data-cache.js';
 import type { Db } from '../platform/db/schema.js';
 import { AppError } from '../platform/errors.js';
 import { toCsv } from '../platform/http/csv.js';
+import { formValues, problemsView } from '../platform/http/forms.js';
 import type { AppEnv } from '../platform/http/http.types.js';
 import { sendCsv, sendJson } from '../platform/http/json.js';
 import type { PageRenderer } from '../platform/http/pages.js';
@@ -165,16 +166,6 @@ export function registerGovernanceRoutes(
 
   // ---- declaring ---------------------------------------------------------------------------
 
-  const problemsView = (problems: FieldProblem[]) => ({
-    errors: problems.map((p) => ({ text: p.message, href: `#${p.field}` })),
-    fieldErrors: Object.fromEntries(problems.map((p) => [p.field, p.message])),
-  });
-  const formValues = async (c: Context<AppEnv>) =>
-    Object.fromEntries(
-      Object.entries(await c.req.parseBody())
-        .filter(([k, v]) => typeof v === 'string' && k !== '_csrf')
-        .map(([k, v]) => [k, (v as string).trim()]),
-    );
   const declarationOf = (v: Record<string, string>): DeclarationInput => ({
     person: v.person ?? '',
     category: v.category ?? '',

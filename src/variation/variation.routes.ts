@@ -7,6 +7,7 @@ import type { Db } from '../platform/db/schema.js';
 import { AppError } from '../platform/errors.js';
 import type { FactStore } from '../platform/facts/fact-store.js';
 import { toCsv } from '../platform/http/csv.js';
+import { problemsView } from '../platform/http/forms.js';
 import type { AppEnv } from '../platform/http/http.types.js';
 import { pageCacheKey, type PageRenderer } from '../platform/http/pages.js';
 import type { Clock } from '../platform/clock.js';
@@ -830,8 +831,7 @@ export function registerVariationRoutes(
       statusItems: (current: string) =>
         pairStatuses.map((s) => ({ value: s, text: s, selected: s === current })),
       podItems: podItems(grid),
-      errors: problems.map((p) => ({ text: p.message, href: `#${p.field}` })),
-      fieldErrors: Object.fromEntries(problems.map((p) => [p.field, p.message])),
+      ...problemsView(problems),
       values,
       breadcrumbs: variationCrumbs(group),
     };
