@@ -6,8 +6,8 @@ import type { GroupAccess } from '../organisations/group-access.js';
 import type { Group } from '../organisations/group.service.js';
 import type { DataCache } from '../platform/db/data-cache.js';
 import type { Db } from '../platform/db/schema.js';
-import { AppError, type FieldProblem } from '../platform/errors.js';
-import { formValues, problemsView } from '../platform/http/forms.js';
+import { AppError } from '../platform/errors.js';
+import { formValues, postForm, problemsView } from '../platform/http/forms.js';
 import type { AppEnv } from '../platform/http/http.types.js';
 import { pageCacheKey, type PageRenderer } from '../platform/http/pages.js';
 import { budgetVsActual } from './ledger.service.js';
@@ -101,30 +101,6 @@ export function createFinancePages(
 
   const financeCrumbs = (group: Group) =>
     crumbs(group, [{ text: 'Finance', href: `/groups/${group.code}/finance/plan` }]);
-
-  /**
-   * Runs a form's change; on success back to the page (303), on bad input the page again with what was
-   * typed and the NHS error summary (400).
-   */
-  const postForm = async (
-    c: Context<AppEnv>,
-    change: () => Promise<string>,
-    rerender: (problems: FieldProblem[], values: Record<string, string>) => Promise<Response>,
-    values: Record<string, string>,
-  ) => {
-    try {
-      return c.redirect(await change(), 303);
-    } catch (error) {
-      if (error instanceof AppError && error.code === 'invalid_input')
-        return rerender(
-          error.problems.length
-            ? error.problems
-            : [{ field: 'maincontent', message: error.message }],
-          values,
-        );
-      throw error;
-    }
-  };
 
   const yearItems = (years: readonly string[], current: string) =>
     years.map((y) => ({ value: y, text: y, selected: y === current }));

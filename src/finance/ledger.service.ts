@@ -141,9 +141,11 @@ export async function budgetVsActual(db: Db, group: Group, plan: PlanRow) {
   const runRateMonthly = elapsed
     ? (total.runRatePence - total.actualToDatePence) / BigInt(Math.max(1, left))
     : 0n;
+  const budgetCumulative = cumulative(budgetByMonth);
+  const actualCumulative = cumulative(actualByMonth);
   const byMonth = months.map((m, i) => {
-    const budgetCum = cumulative(budgetByMonth)[i]!;
-    const actualCum = i < elapsed ? cumulative(actualByMonth)[i]! : null;
+    const budgetCum = budgetCumulative[i]!;
+    const actualCum = i < elapsed ? actualCumulative[i]! : null;
     const after = i - elapsed + 1; // months forecast so far, when i ≥ elapsed
     const phasedCum =
       i < elapsed - 1 || elapsed === 0

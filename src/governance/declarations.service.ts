@@ -143,6 +143,30 @@ function checkDeclaration(input: DeclarationInput, today: string) {
   };
 }
 
+/** One version of a declaration as stored: the checked fields, declared today by whoever recorded it. */
+const versionRow = (
+  interestId: number,
+  version: number,
+  d: ReturnType<typeof checkDeclaration>,
+  orgId: number | null,
+  today: string,
+  recordedBy: string,
+  at: Date,
+) => ({
+  interest_id: interestId,
+  version,
+  category: d.category,
+  counterpart: d.counterpart,
+  counterpart_org_id: orgId,
+  description: d.description,
+  arose_on: d.aroseOn,
+  declared_on: today,
+  ended_on: d.endedOn,
+  action_taken: d.actionTaken,
+  recorded_by: recordedBy,
+  recorded_at: at,
+});
+
 async function counterpartId(db: Db, code: string) {
   if (!code) return null;
   const org = await db
@@ -184,20 +208,7 @@ export async function declareInterest(
       .executeTakeFirstOrThrow();
     await tx
       .insertInto('gov_interest_version')
-      .values({
-        interest_id: interest.id,
-        version: 1,
-        category: d.category,
-        counterpart: d.counterpart,
-        counterpart_org_id: orgId,
-        description: d.description,
-        arose_on: d.aroseOn,
-        declared_on: today,
-        ended_on: d.endedOn,
-        action_taken: d.actionTaken,
-        recorded_by: principal.email,
-        recorded_at: at,
-      })
+      .values(versionRow(interest.id, 1, d, orgId, today, principal.email, at))
       .execute();
     await audit(
       tx,
@@ -260,20 +271,7 @@ export async function reviseInterest(
     const version = history.current.version + 1;
     await tx
       .insertInto('gov_interest_version')
-      .values({
-        interest_id: interestId,
-        version,
-        category: d.category,
-        counterpart: d.counterpart,
-        counterpart_org_id: orgId,
-        description: d.description,
-        arose_on: d.aroseOn,
-        declared_on: today,
-        ended_on: d.endedOn,
-        action_taken: d.actionTaken,
-        recorded_by: principal.email,
-        recorded_at: at,
-      })
+      .values(versionRow(interestId, version, d, orgId, today, principal.email, at))
       .execute();
     await audit(
       tx,

@@ -7,7 +7,7 @@ import type { DataCache } from '../platform/db/data-cache.js';
 import type { Db } from '../platform/db/schema.js';
 import { AppError } from '../platform/errors.js';
 import { toCsv } from '../platform/http/csv.js';
-import { formValues, problemsView } from '../platform/http/forms.js';
+import { formValues, postForm, problemsView } from '../platform/http/forms.js';
 import type { AppEnv } from '../platform/http/http.types.js';
 import { sendCsv, sendJson } from '../platform/http/json.js';
 import type { PageRenderer } from '../platform/http/pages.js';
@@ -243,40 +243,42 @@ export function registerGovernanceRoutes(
   app.post('/groups/:code/governance/declarations', async (c) => {
     const group = await privateGroup(c);
     const values = await formValues(c);
-    try {
-      const id = await declareInterest(
-        db,
-        c.get('principal')!,
-        c.get('clientAddress'),
-        group,
-        declarationOf(values),
-        clock,
-      );
-      return c.redirect(`/groups/${group.code}/governance/interests/${id}`, 303);
-    } catch (error) {
-      if (error instanceof AppError && error.code === 'invalid_input')
-        return declarationsPage(c, group, error.problems, values);
-      throw error;
-    }
+    return postForm(
+      c,
+      async () => {
+        const id = await declareInterest(
+          db,
+          c.get('principal')!,
+          c.get('clientAddress'),
+          group,
+          declarationOf(values),
+          clock,
+        );
+        return `/groups/${group.code}/governance/interests/${id}`;
+      },
+      (problems, values) => declarationsPage(c, group, problems, values),
+      values,
+    );
   });
   app.post('/groups/:code/governance/nil-return', async (c) => {
     const group = await privateGroup(c);
     const values = await formValues(c);
-    try {
-      await recordNilReturn(
-        db,
-        c.get('principal')!,
-        c.get('clientAddress'),
-        group,
-        Number(values.nilPerson || NaN),
-        clock,
-      );
-      return c.redirect(`/groups/${group.code}/governance/declarations`, 303);
-    } catch (error) {
-      if (error instanceof AppError && error.code === 'invalid_input')
-        return declarationsPage(c, group, error.problems, values);
-      throw error;
-    }
+    return postForm(
+      c,
+      async () => {
+        await recordNilReturn(
+          db,
+          c.get('principal')!,
+          c.get('clientAddress'),
+          group,
+          Number(values.nilPerson || NaN),
+          clock,
+        );
+        return `/groups/${group.code}/governance/declarations`;
+      },
+      (problems, values) => declarationsPage(c, group, problems, values),
+      values,
+    );
   });
 
   const interestPage = async (
@@ -345,22 +347,23 @@ export function registerGovernanceRoutes(
     if (!Number.isSafeInteger(id) || id <= 0 || id >= 2 ** 31)
       throw new AppError('not_found', 'No such declaration');
     const values = await formValues(c);
-    try {
-      await reviseInterest(
-        db,
-        c.get('principal')!,
-        c.get('clientAddress'),
-        group,
-        id,
-        declarationOf(values),
-        clock,
-      );
-      return c.redirect(`/groups/${group.code}/governance/interests/${id}`, 303);
-    } catch (error) {
-      if (error instanceof AppError && error.code === 'invalid_input')
-        return interestPage(c, group, error.problems, values);
-      throw error;
-    }
+    return postForm(
+      c,
+      async () => {
+        await reviseInterest(
+          db,
+          c.get('principal')!,
+          c.get('clientAddress'),
+          group,
+          id,
+          declarationOf(values),
+          clock,
+        );
+        return `/groups/${group.code}/governance/interests/${id}`;
+      },
+      (problems, values) => interestPage(c, group, problems, values),
+      values,
+    );
   });
 
   // ---- gifts and hospitality ---------------------------------------------------------------
@@ -478,50 +481,52 @@ export function registerGovernanceRoutes(
   app.post('/groups/:code/governance/gifts', async (c) => {
     const group = await privateGroup(c);
     const v = await formValues(c);
-    try {
-      await recordGift(
-        db,
-        c.get('principal')!,
-        c.get('clientAddress'),
-        group,
-        {
-          person: v.person ?? '',
-          kind: v.kind ?? '',
-          offeror: v.offeror ?? '',
-          fromSupplier: v.fromSupplier ?? '',
-          description: v.description ?? '',
-          value: v.value ?? '',
-          offeredOn: v.offeredOn ?? '',
-          accepted: v.accepted ?? '',
-          reason: v.reason ?? '',
-        },
-        clock,
-      );
-      return c.redirect(`/groups/${group.code}/governance/gifts`, 303);
-    } catch (error) {
-      if (error instanceof AppError && error.code === 'invalid_input')
-        return giftsPage(c, group, error.problems, v);
-      throw error;
-    }
+    return postForm(
+      c,
+      async () => {
+        await recordGift(
+          db,
+          c.get('principal')!,
+          c.get('clientAddress'),
+          group,
+          {
+            person: v.person ?? '',
+            kind: v.kind ?? '',
+            offeror: v.offeror ?? '',
+            fromSupplier: v.fromSupplier ?? '',
+            description: v.description ?? '',
+            value: v.value ?? '',
+            offeredOn: v.offeredOn ?? '',
+            accepted: v.accepted ?? '',
+            reason: v.reason ?? '',
+          },
+          clock,
+        );
+        return `/groups/${group.code}/governance/gifts`;
+      },
+      (problems, values) => giftsPage(c, group, problems, values),
+      v,
+    );
   });
   app.post('/groups/:code/governance/gifts/decide', async (c) => {
     const group = await privateGroup(c);
     const v = await formValues(c);
-    try {
-      await decideGift(
-        db,
-        c.get('principal')!,
-        c.get('clientAddress'),
-        group,
-        { gift: v.gift ?? '', decision: v.decision ?? '' },
-        clock,
-      );
-      return c.redirect(`/groups/${group.code}/governance/gifts`, 303);
-    } catch (error) {
-      if (error instanceof AppError && error.code === 'invalid_input')
-        return giftsPage(c, group, error.problems, v);
-      throw error;
-    }
+    return postForm(
+      c,
+      async () => {
+        await decideGift(
+          db,
+          c.get('principal')!,
+          c.get('clientAddress'),
+          group,
+          { gift: v.gift ?? '', decision: v.decision ?? '' },
+          clock,
+        );
+        return `/groups/${group.code}/governance/gifts`;
+      },
+      (problems, values) => giftsPage(c, group, problems, values),
+      v,
+    );
   });
   app.get('/api/v1/groups/:code/governance/gifts', async (c) => {
     const group = await privateGroup(c);
@@ -701,14 +706,15 @@ export function registerGovernanceRoutes(
       const group = await officersGroup(c);
       const v = await meetingView(db, group, Number(c.req.param('id')));
       const values = await formValues(c);
-      try {
-        await act(c, group, v, values);
-        return c.redirect(`/groups/${group.code}/governance/meetings/${v.meeting.id}`, 303);
-      } catch (error) {
-        if (error instanceof AppError && error.code === 'invalid_input')
-          return meetingPage(c, group, error.problems, values);
-        throw error;
-      }
+      return postForm(
+        c,
+        async () => {
+          await act(c, group, v, values);
+          return `/groups/${group.code}/governance/meetings/${v.meeting.id}`;
+        },
+        (problems, values) => meetingPage(c, group, problems, values),
+        values,
+      );
     });
   meetingAction('declarations', (c, group, v, values) =>
     recordItemDeclaration(

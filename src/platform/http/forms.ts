@@ -1,7 +1,7 @@
 // Server-rendered forms: the submitted fields as trimmed text, and problems shaped for the NHS error
 // summary and each field's error message.
 import type { Context } from 'hono';
-import type { FieldProblem } from '../errors.js';
+import { AppError, type FieldProblem } from '../errors.js';
 import type { AppEnv } from './http.types.js';
 
 /** The form's text fields, trimmed, without the CSRF token (files are left out). */
@@ -18,3 +18,25 @@ export const problemsView = (problems: readonly FieldProblem[]) => ({
   errors: problems.map((p) => ({ text: p.message, href: `#${p.field}` })),
   fieldErrors: Object.fromEntries(problems.map((p) => [p.field, p.message])),
 });
+
+/**
+ * Runs a form's change; on success back to the page it names (303), on bad input the page again with
+ * what was typed and the NHS error summary (the caller's rerender, 400).
+ */
+export async function postForm(
+  c: Context<AppEnv>,
+  change: () => Promise<string>,
+  rerender: (problems: FieldProblem[], values: Record<string, string>) => Promise<Response>,
+  values: Record<string, string>,
+): Promise<Response> {
+  try {
+    return c.redirect(await change(), 303);
+  } catch (error) {
+    if (error instanceof AppError && error.code === 'invalid_input')
+      return rerender(
+        error.problems.length ? error.problems : [{ field: 'maincontent', message: error.message }],
+        values,
+      );
+    throw error;
+  }
+}
