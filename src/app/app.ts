@@ -12,6 +12,10 @@ import { createFinancePages } from '../finance/finance-pages.js';
 import { registerLedgerRoutes } from '../finance/ledger.routes.js';
 import { registerPlanRoutes } from '../finance/plan.routes.js';
 import { registerGovernanceRoutes } from '../governance/governance.routes.js';
+import { registerDecisionRoutes } from '../governance/decisions.routes.js';
+import { registerVoteRoutes } from '../governance/votes.routes.js';
+import { registerProcurementRoutes } from '../governance/procurement.routes.js';
+import { registerBreachRoutes } from '../governance/breaches.routes.js';
 import { registerAuditRoutes } from '../platform/audit/audit.routes.js';
 import { registerAuthRoutes } from '../platform/auth/auth.routes.js';
 import { createSessionResolver } from '../platform/auth/session.service.js';
@@ -109,6 +113,10 @@ export function createApp({
   registerPlanRoutes(app, { db, facts, page, cache, clock }, financePages);
   registerLedgerRoutes(app, { db, facts, page, cache, clock }, financePages);
   registerGovernanceRoutes(app, { db, page, cache, clock }, access);
+  registerDecisionRoutes(app, { db, page, clock }, access);
+  registerVoteRoutes(app, { db, page, cache, clock }, access);
+  registerProcurementRoutes(app, { db, page, cache, clock }, access);
+  registerBreachRoutes(app, { db, page, cache, clock }, access);
   registerImportRoutes(app, { db, page });
   registerAuditRoutes(app, { db, page });
 

@@ -7,6 +7,9 @@ import type { Database } from '../platform/db/schema.js';
 import type { AppointmentRole } from './governance.table.js';
 import { ruleOnOffer, thresholdsOn } from './gifts.js';
 import { addDays, type InterestCategory } from './interests.js';
+import { seedDemoVotes } from './demo-votes.js';
+import { seedDemoProcurement } from './demo-procurement.js';
+import { seedDemoBreaches } from './demo-breaches.js';
 
 interface DemoPerson {
   name: string;
@@ -586,6 +589,9 @@ export async function seedDemoGovernance(db: Kysely<Database>, group: Group, tod
       code: null,
       name: 'Sample Diagnostics',
     });
+    await seedDemoVotes(tx, group, today);
+    await seedDemoProcurement(tx, group, today);
+    await seedDemoBreaches(tx, group, today);
     await audit(tx, systemActor('seed'), {
       action: 'governance.demo_seeded',
       entityType: 'gov_person',

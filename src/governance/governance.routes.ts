@@ -26,7 +26,6 @@ import { categoryLabels, interestCategories } from './interests.js';
 import { decideGift, giftsRegister, recordGift } from './gifts.service.js';
 import {
   conflictActions,
-  decisionsLog,
   listMeetings,
   meetingView,
   recordDecision,
@@ -750,47 +749,4 @@ export function registerGovernanceRoutes(
       clock,
     ),
   );
-
-  // ---- decisions log (public) --------------------------------------------------------------
-
-  app.get('/groups/:code/public/decisions', async (c) => {
-    const group = await publicGroup(c);
-    return page(c, 'governance-decisions.njk', {
-      title: `${group.name}: decisions log`,
-      group,
-      decisions: await decisionsLog(db, group, today()),
-      breadcrumbs: [
-        { text: 'Groups', href: '/' },
-        { text: group.name, href: `/groups/${group.code}` },
-      ],
-    });
-  });
-  app.get('/api/v1/groups/:code/public/decisions', async (c) => {
-    const group = await publicGroup(c);
-    return sendJson(c, {
-      group: { code: group.code, name: group.name },
-      decisions: await decisionsLog(db, group, today()),
-    });
-  });
-  app.get('/groups/:code/public/decisions.csv', async (c) => {
-    const group = await publicGroup(c);
-    return sendCsv(
-      c,
-      `decisions-${group.code}.csv`,
-      toCsv(
-        [
-          { header: 'date', value: (d) => d.held_on },
-          { header: 'committee', value: (d) => d.committee },
-          { header: 'meeting', value: (d) => d.meeting },
-          { header: 'item', value: (d) => d.item },
-          { header: 'decision', value: (d) => d.decision },
-          { header: 'reasons', value: (d) => d.rationale },
-          { header: 'votes_for', value: (d) => d.votes_for },
-          { header: 'votes_against', value: (d) => d.votes_against },
-          { header: 'abstentions', value: (d) => d.abstentions },
-        ],
-        await decisionsLog(db, group, today()),
-      ),
-    );
-  });
 }

@@ -128,6 +128,8 @@ export interface GovAgendaItemTable {
   organisation_code: string | null;
   organisation_name: string | null;
   for_decision: boolean;
+  /** A short public summary of, or link to, the item's paper. */
+  paper: string | null;
 }
 
 export interface GovItemDeclarationTable {
@@ -148,4 +150,11 @@ export interface GovDecisionTable {
   abstentions: number;
   recorded_by: string;
   recorded_at: Date;
+}
+
+export interface GovGroupSettingTable {
+  group_id: number;
+  guardian_contact: string;
+  updated_by: string;
+  updated_at: Date;
 }

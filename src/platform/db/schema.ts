@@ -39,8 +39,23 @@ import type {
   GovInterestTable,
   GovInterestVersionTable,
   GovNilReturnTable,
+  GovGroupSettingTable,
   GovPersonTable,
 } from '../../governance/governance.table.js';
+import type {
+  GovMemberBallotTable,
+  GovMemberVoteReminderTable,
+  GovMemberVoteTable,
+  GovPracticeVoterTable,
+} from '../../governance/votes.table.js';
+import type {
+  GovProcurementBidderTable,
+  GovProcurementCriterionTable,
+  GovProcurementDecisionMakerTable,
+  GovProcurementScoreTable,
+  GovProcurementTable,
+} from '../../governance/procurement.table.js';
+import type { GovBreachTable, GovOfficerDecisionTable } from '../../governance/breaches.table.js';
 import type { LearningPairTable } from '../../variation/learning-pair.table.js';
 
 export interface Database {
@@ -78,6 +93,18 @@ export interface Database {
   gov_meeting: GovMeetingTable;
   gov_attendance: GovAttendanceTable;
   gov_agenda_item: GovAgendaItemTable;
+  gov_group_setting: GovGroupSettingTable;
+  gov_practice_voter: GovPracticeVoterTable;
+  gov_member_vote: GovMemberVoteTable;
+  gov_member_ballot: GovMemberBallotTable;
+  gov_member_vote_reminder: GovMemberVoteReminderTable;
+  gov_procurement: GovProcurementTable;
+  gov_procurement_criterion: GovProcurementCriterionTable;
+  gov_procurement_bidder: GovProcurementBidderTable;
+  gov_procurement_score: GovProcurementScoreTable;
+  gov_procurement_decision_maker: GovProcurementDecisionMakerTable;
+  gov_breach: GovBreachTable;
+  gov_officer_decision: GovOfficerDecisionTable;
   gov_item_declaration: GovItemDeclarationTable;
   gov_decision: GovDecisionTable;
 }

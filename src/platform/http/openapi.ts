@@ -1,29 +1,17 @@
 // The OpenAPI description of Flock's JSON API, served at /api/openapi.json.
 import { practiceSortKeys } from '../../organisations/group.service.js';
 import { marMeasures, pointOfDeliveryCodes } from '../../variation/activity.js';
+import { votePaths } from '../../governance/votes.openapi.js';
+import { procurementPaths } from '../../governance/procurement.openapi.js';
+import { breachPaths } from '../../governance/breaches.openapi.js';
+import {
+  anyObject,
+  codeParameter,
+  errorResponse,
+  privateGet,
+  privateResponses,
+} from './openapi-parts.js';
 
-const errorResponse = {
-  description: 'Error',
-  content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
-};
-const privateResponses = {
-  '401': { ...errorResponse, description: 'Not signed in' },
-  '403': {
-    ...errorResponse,
-    description: 'Signed in, but without a role in this group (or oversight of it)',
-  },
-  '404': {
-    ...errorResponse,
-    description: 'No such group, or the practice was never a member of it',
-  },
-};
-const codeParameter = {
-  name: 'code',
-  in: 'path',
-  required: true,
-  description: 'Group (CCG / sub-ICB) ODS code, e.g. 09G',
-  schema: { type: 'string', pattern: '^[A-Za-z0-9]{2,9}$' },
-};
 const practiceParameter = {
   name: 'practice',
   in: 'path',
@@ -31,7 +19,6 @@ const practiceParameter = {
   description: 'Practice ODS code, e.g. H82006',
   schema: { type: 'string' },
 };
-const anyObject = { type: 'object', additionalProperties: true };
 const query = (name: string, description: string, schema: Record<string, unknown>) => ({
   name,
   in: 'query',
@@ -78,21 +65,6 @@ const yearQuery = query(
     pattern: '^\\d{4}/\\d{2}$',
   },
 );
-/** A private GET under a group: summary, extra parameters, 400 when any parameter can be bad. */
-const privateGet = (summary: string, parameters: object[], description: string) => ({
-  get: {
-    summary,
-    tags: ['private'],
-    security: [{ session: [] }],
-    parameters: [codeParameter, ...parameters],
-    responses: {
-      '200': { description, content: { 'application/json': { schema: anyObject } } },
-      ...(parameters.length ? { '400': errorResponse } : {}),
-      ...privateResponses,
-    },
-  },
-});
-
 export const openApiDocument = {
   openapi: '3.1.0',
   info: {
@@ -543,5 +515,8 @@ export const openApiDocument = {
         },
       },
     },
+    ...votePaths,
+    ...procurementPaths,
+    ...breachPaths,
   },
 } as const;

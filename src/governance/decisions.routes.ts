@@ -1,0 +1,62 @@
+// HTTP routes for the decisions log (public: page, JSON API and CSV).
+import type { Context, Hono } from 'hono';
+import type { GroupAccess } from '../organisations/group-access.js';
+import type { Db } from '../platform/db/schema.js';
+import { toCsv } from '../platform/http/csv.js';
+import type { AppEnv } from '../platform/http/http.types.js';
+import { sendCsv, sendJson } from '../platform/http/json.js';
+import type { PageRenderer } from '../platform/http/pages.js';
+import type { Clock } from '../platform/clock.js';
+import { decisionsLog } from './decisions.service.js';
+
+export function registerDecisionRoutes(
+  app: Hono<AppEnv>,
+  { db, page }: { db: Db; page: PageRenderer; clock: Clock },
+  access: GroupAccess,
+) {
+  const { groupByCode, today } = access;
+  const publicGroup = (c: Context<AppEnv>) => groupByCode(c.req.param('code') ?? '');
+
+  // ---- decisions log (public) --------------------------------------------------------------
+
+  app.get('/groups/:code/public/decisions', async (c) => {
+    const group = await publicGroup(c);
+    return page(c, 'governance-decisions.njk', {
+      title: `${group.name}: decisions log`,
+      group,
+      decisions: await decisionsLog(db, group, today()),
+      breadcrumbs: [
+        { text: 'Groups', href: '/' },
+        { text: group.name, href: `/groups/${group.code}` },
+      ],
+    });
+  });
+  app.get('/api/v1/groups/:code/public/decisions', async (c) => {
+    const group = await publicGroup(c);
+    return sendJson(c, {
+      group: { code: group.code, name: group.name },
+      decisions: await decisionsLog(db, group, today()),
+    });
+  });
+  app.get('/groups/:code/public/decisions.csv', async (c) => {
+    const group = await publicGroup(c);
+    return sendCsv(
+      c,
+      `decisions-${group.code}.csv`,
+      toCsv(
+        [
+          { header: 'date', value: (d) => d.held_on },
+          { header: 'committee', value: (d) => d.committee },
+          { header: 'meeting', value: (d) => d.meeting },
+          { header: 'item', value: (d) => d.item },
+          { header: 'decision', value: (d) => d.decision },
+          { header: 'reasons', value: (d) => d.rationale },
+          { header: 'votes_for', value: (d) => d.votes_for },
+          { header: 'votes_against', value: (d) => d.votes_against },
+          { header: 'abstentions', value: (d) => d.abstentions },
+        ],
+        await decisionsLog(db, group, today()),
+      ),
+    );
+  });
+}

@@ -1,0 +1,9 @@
+// The demo group's illustrative breaches and decisions by delegated officers, seeded with the rest of its governance demo
+// (demo-governance.ts), with fictional names and dates relative to the seed day.
+import type { Kysely } from 'kysely';
+import type { Group } from '../organisations/group.service.js';
+import type { Database } from '../platform/db/schema.js';
+
+export async function seedDemoBreaches(_db: Kysely<Database>, _group: Group, _today: string) {
+  // Not yet written.
+}

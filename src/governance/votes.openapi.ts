@@ -1,0 +1,3 @@
+// The OpenAPI paths of member practice votes and consultations (spread into src/platform/http/openapi.ts).
+
+export const votePaths = {} as const;
