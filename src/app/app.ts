@@ -13,6 +13,7 @@ import { registerLedgerRoutes } from '../finance/ledger.routes.js';
 import { registerPlanRoutes } from '../finance/plan.routes.js';
 import { registerGovernanceRoutes } from '../governance/governance.routes.js';
 import { registerDecisionRoutes } from '../governance/decisions.routes.js';
+import { registerPeopleRoutes } from '../governance/people.routes.js';
 import { registerVoteRoutes } from '../governance/votes.routes.js';
 import { registerProcurementRoutes } from '../governance/procurement.routes.js';
 import { registerBreachRoutes } from '../governance/breaches.routes.js';
@@ -114,6 +115,7 @@ export function createApp({
   registerLedgerRoutes(app, { db, facts, page, cache, clock }, financePages);
   registerGovernanceRoutes(app, { db, page, cache, clock }, access);
   registerDecisionRoutes(app, { db, page, clock }, access);
+  registerPeopleRoutes(app, { db, page, clock }, access);
   registerVoteRoutes(app, { db, page, cache, clock }, access);
   registerProcurementRoutes(app, { db, page, cache, clock }, access);
   registerBreachRoutes(app, { db, page, cache, clock }, access);

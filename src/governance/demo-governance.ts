@@ -589,6 +589,16 @@ export async function seedDemoGovernance(db: Kysely<Database>, group: Group, tod
       code: null,
       name: 'Sample Diagnostics',
     });
+    await tx
+      .insertInto('gov_group_setting')
+      .values({
+        group_id: group.id,
+        guardian_contact:
+          'conflicts.guardian@coastal-west-sussex.example (an illustrative address: it does not exist)',
+        updated_by: 'seed',
+        updated_at: at,
+      })
+      .execute();
     await seedDemoVotes(tx, group, today);
     await seedDemoProcurement(tx, group, today);
     await seedDemoBreaches(tx, group, today);

@@ -24,7 +24,11 @@ import {
 } from './declarations.service.js';
 import { categoryLabels, interestCategories } from './interests.js';
 import { decideGift, giftsRegister, recordGift } from './gifts.service.js';
+import { listCommittees } from './people.service.js';
 import {
+  addAgendaItem,
+  recordAttendance,
+  scheduleMeeting,
   conflictActions,
   listMeetings,
   meetingView,
@@ -116,6 +120,7 @@ export function registerGovernanceRoutes(
       title: `${group.name}: register of interests (full)`,
       group,
       r,
+      baseUrl: new URL(c.req.url).origin,
       today: today(),
       rules,
       breadcrumbs: crumbs(group, [
@@ -549,67 +554,123 @@ export function registerGovernanceRoutes(
 
   // ---- meetings ----------------------------------------------------------------------------
 
-  /** Minutes as the public sees them: names and roles, declarations, quorum and decisions. */
-  const minutesOf = (v: MeetingView) => ({
-    meeting: { title: v.meeting.title, committee: v.meeting.committee, heldOn: v.meeting.held_on },
-    quorumRule: `${v.rule.minimumVoting} voting members${v.rule.mustInclude.length ? ', including a lay member' : ''}`,
-    present: v.members
-      .filter((m) => m.present !== false)
-      .map((m) => ({ name: m.name, role: m.roleLabel, voting: m.voting })),
-    apologies: v.members
-      .filter((m) => m.present === false)
-      .map((m) => ({ name: m.name, role: m.roleLabel })),
-    items: v.items.map((i) => ({
-      position: i.position,
-      title: i.title,
-      forDecision: i.for_decision,
-      declarations: i.declarations.map((d) => ({
-        name: d.name,
-        interest: d.interest,
-        action: d.action,
+  /**
+   * A meeting as the public sees it: before it is held, the agenda and papers; once held, the minutes
+   * (names and roles, declarations, quorum and decisions). Never contact details.
+   */
+  const minutesOf = (v: MeetingView) => {
+    const held = v.meeting.held_on <= today();
+    return {
+      meeting: {
+        id: v.meeting.id,
+        title: v.meeting.title,
+        committee: v.meeting.committee,
+        heldOn: v.meeting.held_on,
+        held,
+      },
+      quorumRule: `${v.rule.minimumVoting} voting members${v.rule.mustInclude.length ? ', including a lay member' : ''}`,
+      present: held
+        ? v.members
+            .filter((m) => m.present !== false)
+            .map((m) => ({ name: m.name, role: m.roleLabel, voting: m.voting }))
+        : [],
+      apologies: v.members
+        .filter((m) => m.present === false)
+        .map((m) => ({ name: m.name, role: m.roleLabel })),
+      items: v.items.map((i) => ({
+        position: i.position,
+        title: i.title,
+        concerns: i.organisation_name,
+        paper: i.paper,
+        forDecision: i.for_decision,
+        declarations: held
+          ? i.declarations.map((d) => ({ name: d.name, interest: d.interest, action: d.action }))
+          : [],
+        deciding: held ? i.quorum.deciding.map((d) => d.name) : [],
+        quorate: held ? i.quorum.quorate : null,
+        shortfall: held ? i.quorum.shortfall : null,
+        decision:
+          held && i.decision
+            ? {
+                decision: i.decision.decision,
+                rationale: i.decision.rationale,
+                for: i.decision.votes_for,
+                against: i.decision.votes_against,
+                abstentions: i.decision.abstentions,
+              }
+            : null,
       })),
-      deciding: i.quorum.deciding.map((d) => d.name),
-      quorate: i.quorum.quorate,
-      shortfall: i.quorum.shortfall,
-      decision: i.decision
-        ? {
-            decision: i.decision.decision,
-            rationale: i.decision.rationale,
-            for: i.decision.votes_for,
-            against: i.decision.votes_against,
-            abstentions: i.decision.abstentions,
-          }
-        : null,
-    })),
-  });
-
-  const heldMeeting = async (group: Group, id: number) => {
-    const v = await meetingView(db, group, id);
-    if (v.meeting.held_on > today())
-      throw new AppError(
-        'not_found',
-        'The minutes of a meeting are published once it has been held',
-      );
-    return v;
+    };
   };
+
+  const publicMeetings = async (group: Group) =>
+    Promise.all((await listMeetings(db, group)).map((m) => meetingView(db, group, m.id)));
   app.get('/groups/:code/public/meetings', async (c) => {
     const group = await publicGroup(c);
-    const meetings = (await listMeetings(db, group)).filter((m) => m.held_on <= today());
+    const meetings = await listMeetings(db, group);
     return page(c, 'governance-public-meetings.njk', {
       title: `${group.name}: meetings and minutes`,
       group,
-      meetings,
+      upcoming: meetings.filter((m) => m.held_on > today()).reverse(),
+      held: meetings.filter((m) => m.held_on <= today()),
       breadcrumbs: [
         { text: 'Groups', href: '/' },
         { text: group.name, href: `/groups/${group.code}` },
       ],
     });
   });
+  app.get('/api/v1/groups/:code/public/meetings', async (c) => {
+    const group = await publicGroup(c);
+    return sendJson(c, {
+      group: { code: group.code, name: group.name },
+      asAt: today(),
+      meetings: (await publicMeetings(group)).map(minutesOf),
+    });
+  });
+  app.get('/groups/:code/public/meetings.csv', async (c) => {
+    const group = await publicGroup(c);
+    const rows = (await publicMeetings(group)).flatMap((v) => {
+      const m = minutesOf(v);
+      return m.items.map((i) => ({ ...i, meeting: m.meeting }));
+    });
+    return sendCsv(
+      c,
+      `meetings-${group.code}.csv`,
+      toCsv(
+        [
+          { header: 'date', value: (r) => r.meeting.heldOn },
+          { header: 'committee', value: (r) => r.meeting.committee },
+          { header: 'meeting', value: (r) => r.meeting.title },
+          { header: 'held', value: (r) => (r.meeting.held ? 'Y' : 'N') },
+          { header: 'item', value: (r) => r.position },
+          { header: 'title', value: (r) => r.title },
+          { header: 'concerns', value: (r) => r.concerns },
+          { header: 'paper', value: (r) => r.paper },
+          { header: 'for_decision', value: (r) => (r.forDecision ? 'Y' : 'N') },
+          {
+            header: 'declarations',
+            value: (r) =>
+              r.declarations.map((d) => `${d.name}: ${d.interest} (${d.action})`).join('; '),
+          },
+          {
+            header: 'quorate',
+            value: (r) => (r.quorate === null || !r.forDecision ? '' : r.quorate ? 'Y' : 'N'),
+          },
+          { header: 'decision', value: (r) => r.decision?.decision ?? '' },
+          { header: 'reasons', value: (r) => r.decision?.rationale ?? '' },
+          { header: 'votes_for', value: (r) => r.decision?.for ?? '' },
+          { header: 'votes_against', value: (r) => r.decision?.against ?? '' },
+          { header: 'abstentions', value: (r) => r.decision?.abstentions ?? '' },
+        ],
+        rows,
+      ),
+    );
+  });
   app.get('/groups/:code/public/meetings/:id', async (c) => {
     const group = await publicGroup(c);
-    const v = await heldMeeting(group, Number(c.req.param('id')));
+    const v = await meetingView(db, group, Number(c.req.param('id')));
     return page(c, 'governance-minutes.njk', {
-      title: `${group.name}: minutes of ${v.meeting.title}`,
+      title: `${group.name}: ${v.meeting.held_on <= today() ? 'minutes' : 'agenda'} of ${v.meeting.title}`,
       group,
       m: minutesOf(v),
       breadcrumbs: [
@@ -621,7 +682,7 @@ export function registerGovernanceRoutes(
   });
   app.get('/api/v1/groups/:code/public/meetings/:id', async (c) => {
     const group = await publicGroup(c);
-    const v = await heldMeeting(group, Number(c.req.param('id')));
+    const v = await meetingView(db, group, Number(c.req.param('id')));
     return sendJson(c, { group: { code: group.code, name: group.name }, ...minutesOf(v) });
   });
 
@@ -641,6 +702,7 @@ export function registerGovernanceRoutes(
         group,
         v,
         upcoming: v.meeting.held_on > today(),
+        today: today(),
         keeper: canManageRegister(principal, group),
         itemItems: [
           { value: '', text: 'Choose an item' },
@@ -672,15 +734,59 @@ export function registerGovernanceRoutes(
       problems.length ? 400 : 200,
     );
   };
-  app.get('/groups/:code/governance/meetings', async (c) => {
+  const meetingsPage = async (
+    c: Context<AppEnv>,
+    group: Group,
+    problems: FieldProblem[] = [],
+    values: Record<string, string> = {},
+  ) =>
+    page(
+      c,
+      'governance-meetings.njk',
+      {
+        title: `${group.name}: meetings`,
+        group,
+        meetings: await listMeetings(db, group),
+        keeper: canManageRegister(c.get('principal'), group),
+        committeeItems: [
+          { value: '', text: 'Choose a committee' },
+          ...(await listCommittees(db, group)).map((x) => ({
+            value: String(x.id),
+            text: x.name,
+            selected: values.committee === String(x.id),
+          })),
+        ],
+        values,
+        today: today(),
+        breadcrumbs: crumbsOf(group),
+        ...problemsView(problems),
+      },
+      problems.length ? 400 : 200,
+    );
+  app.get('/groups/:code/governance/meetings', async (c) =>
+    meetingsPage(c, await officersGroup(c)),
+  );
+  app.post('/groups/:code/governance/meetings', async (c) => {
     const group = await officersGroup(c);
-    return page(c, 'governance-meetings.njk', {
-      title: `${group.name}: meetings`,
-      group,
-      meetings: await listMeetings(db, group),
-      today: today(),
-      breadcrumbs: crumbsOf(group),
-    });
+    const values = await formValues(c);
+    return postForm(
+      c,
+      async () =>
+        `/groups/${group.code}/governance/meetings/${await scheduleMeeting(
+          db,
+          c.get('principal')!,
+          c.get('clientAddress'),
+          group,
+          {
+            committee: values.committee ?? '',
+            heldOn: values.heldOn ?? '',
+            title: values.title ?? '',
+          },
+          clock,
+        )}`,
+      (problems, v) => meetingsPage(c, group, problems, v),
+      values,
+    );
   });
   app.get('/groups/:code/governance/meetings/:id', async (c) =>
     meetingPage(c, await officersGroup(c)),
@@ -730,6 +836,26 @@ export function registerGovernanceRoutes(
       },
       clock,
     ),
+  );
+  meetingAction('agenda', (c, group, v, values) =>
+    addAgendaItem(
+      db,
+      c.get('principal')!,
+      c.get('clientAddress'),
+      group,
+      v,
+      {
+        title: values.itemTitle ?? '',
+        forDecision: values.forDecision ?? '',
+        organisationCode: values.organisationCode ?? '',
+        organisationName: values.organisationName ?? '',
+        paper: values.paper ?? '',
+      },
+      clock,
+    ),
+  );
+  meetingAction('attendance', (c, group, v, values) =>
+    recordAttendance(db, c.get('principal')!, c.get('clientAddress'), group, v, values, clock),
   );
   meetingAction('decisions', (c, group, v, values) =>
     recordDecision(

@@ -4,7 +4,8 @@ import { sql } from 'kysely';
 import type { Group } from '../organisations/group.service.js';
 import { audit, userActor } from '../platform/audit/audit.service.js';
 import type { Principal } from '../platform/auth/principal.js';
-import { systemClock, type Clock } from '../platform/clock.js';
+import { isoDate, systemClock, type Clock } from '../platform/clock.js';
+import { isRealDate } from '../platform/imports/fields.js';
 import type { Db } from '../platform/db/schema.js';
 import { AppError, type FieldProblem } from '../platform/errors.js';
 import { canManageRegister } from './declarations.service.js';
@@ -338,6 +339,210 @@ export async function recordDecision(
           abstentions,
           deciding: item!.quorum.deciding.map((d) => d.name),
         },
+      },
+      clock,
+    );
+  });
+}
+
+const meetingDay = (value: string, field: string, problems: FieldProblem[]) => {
+  if (!isRealDate(value)) problems.push({ field, message: 'Enter the date, like 2026-12-15' });
+  return value;
+};
+
+/** Schedules a meeting of one of the group's committees (the governing body included). */
+export async function scheduleMeeting(
+  db: Db,
+  principal: Principal,
+  clientAddress: string | null,
+  group: Group,
+  input: { committee: string; heldOn: string; title: string },
+  clock: Clock = systemClock,
+) {
+  requireKeeper(principal, group);
+  const problems: FieldProblem[] = [];
+  const committee = await db
+    .selectFrom('gov_committee')
+    .select(['id', 'name'])
+    .where('group_id', '=', group.id)
+    .where('id', '=', /^\d{1,9}$/.test(input.committee) ? Number(input.committee) : -1)
+    .executeTakeFirst();
+  if (!committee) problems.push({ field: 'committee', message: 'Choose the committee' });
+  const heldOn = meetingDay(input.heldOn.trim(), 'heldOn', problems);
+  const title = input.title.trim();
+  if (!title || title.length > 200)
+    problems.push({ field: 'title', message: 'Enter the meeting’s title (up to 200 characters)' });
+  if (problems.length) throw new AppError('invalid_input', problems[0]!.message, problems);
+  return db.transaction().execute(async (tx) => {
+    const meeting = await tx
+      .insertInto('gov_meeting')
+      .values({ committee_id: committee!.id, held_on: heldOn, title })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    await audit(
+      tx,
+      userActor(principal, clientAddress),
+      {
+        action: 'gov_meeting.scheduled',
+        entityType: 'gov_meeting',
+        entityId: String(meeting.id),
+        organisationId: group.id,
+        after: { committee: committee!.name, heldOn, title },
+      },
+      clock,
+    );
+    return meeting.id;
+  });
+}
+
+/**
+ * Adds an item to a meeting's agenda, with the organisation it concerns (by ODS code where it has one,
+ * so members' declared interests in it raise a warning) and its paper. Not once the meeting is past.
+ */
+export async function addAgendaItem(
+  db: Db,
+  principal: Principal,
+  clientAddress: string | null,
+  group: Group,
+  view: MeetingView,
+  input: {
+    title: string;
+    forDecision: string;
+    organisationCode: string;
+    organisationName: string;
+    paper: string;
+  },
+  clock: Clock = systemClock,
+) {
+  requireKeeper(principal, group);
+  const problems: FieldProblem[] = [];
+  if (view.meeting.held_on < isoDate(clock()))
+    problems.push({
+      field: 'itemTitle',
+      message: 'The meeting has been held: its agenda is part of the record and cannot change',
+    });
+  const title = input.title.trim();
+  if (!title || title.length > 300)
+    problems.push({ field: 'itemTitle', message: 'Enter the item’s title (up to 300 characters)' });
+  const code = input.organisationCode.trim().toUpperCase();
+  let name = input.organisationName.trim();
+  if (code) {
+    const org = /^[A-Z0-9]{3,9}$/.test(code)
+      ? await db
+          .selectFrom('organisation')
+          .select('name')
+          .where('code', '=', code)
+          .executeTakeFirst()
+      : undefined;
+    if (!org)
+      problems.push({
+        field: 'organisationCode',
+        message: 'No organisation has that ODS code; leave it empty and give the name instead',
+      });
+    else name ||= org.name;
+  }
+  if (name.length > 200)
+    problems.push({ field: 'organisationName', message: 'Up to 200 characters' });
+  const paper = input.paper.trim();
+  if (paper.length > 2000) problems.push({ field: 'paper', message: 'Up to 2,000 characters' });
+  if (problems.length) throw new AppError('invalid_input', problems[0]!.message, problems);
+  const row = {
+    meeting_id: view.meeting.id,
+    title,
+    organisation_code: code || null,
+    organisation_name: name || null,
+    for_decision: input.forDecision === 'yes',
+    paper: paper || null,
+  };
+  await db.transaction().execute(async (tx) => {
+    const position =
+      ((
+        await tx
+          .selectFrom('gov_agenda_item')
+          .select((eb) => eb.fn.max('position').as('last'))
+          .where('meeting_id', '=', view.meeting.id)
+          .executeTakeFirst()
+      )?.last ?? 0) + 1;
+    const item = await tx
+      .insertInto('gov_agenda_item')
+      .values({ ...row, position })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    await audit(
+      tx,
+      userActor(principal, clientAddress),
+      {
+        action: 'gov_agenda_item.added',
+        entityType: 'gov_agenda_item',
+        entityId: String(item.id),
+        organisationId: group.id,
+        after: { ...row, position },
+      },
+      clock,
+    );
+  });
+}
+
+/**
+ * Records who was present and who sent apologies. Each member's field is `present`, `apologies` or
+ * empty (not recorded); quorum is recalculated from it for every item not yet decided.
+ */
+export async function recordAttendance(
+  db: Db,
+  principal: Principal,
+  clientAddress: string | null,
+  group: Group,
+  view: MeetingView,
+  values: Record<string, string>,
+  clock: Clock = systemClock,
+) {
+  requireKeeper(principal, group);
+  if (view.items.some((i) => i.decision))
+    throw new AppError(
+      'invalid_input',
+      'Decisions are recorded at this meeting: attendance, which they were quorate on, cannot change now',
+      [{ field: 'attendance', message: 'Attendance cannot change once a decision is recorded' }],
+    );
+  const marks = view.members.map((m) => ({
+    member: m,
+    mark: values[`attend-${m.person_id}`] ?? '',
+  }));
+  const bad = marks.find((x) => !['', 'present', 'apologies'].includes(x.mark));
+  if (bad)
+    throw new AppError('invalid_input', `Choose present or apologies for ${bad.member.name}`, [
+      { field: `attend-${bad.member.person_id}`, message: 'Choose present or apologies' },
+    ]);
+  await db.transaction().execute(async (tx) => {
+    for (const { member, mark } of marks) {
+      if (mark === '')
+        await tx
+          .deleteFrom('gov_attendance')
+          .where('meeting_id', '=', view.meeting.id)
+          .where('person_id', '=', member.person_id)
+          .execute();
+      else
+        await tx
+          .insertInto('gov_attendance')
+          .values({
+            meeting_id: view.meeting.id,
+            person_id: member.person_id,
+            present: mark === 'present',
+          })
+          .onConflict((oc) =>
+            oc.columns(['meeting_id', 'person_id']).doUpdateSet({ present: mark === 'present' }),
+          )
+          .execute();
+    }
+    await audit(
+      tx,
+      userActor(principal, clientAddress),
+      {
+        action: 'gov_attendance.recorded',
+        entityType: 'gov_meeting',
+        entityId: String(view.meeting.id),
+        organisationId: group.id,
+        before: Object.fromEntries(view.members.map((m) => [m.name, m.present])),
+        after: Object.fromEntries(marks.map((x) => [x.member.name, x.mark || null])),
       },
       clock,
     );

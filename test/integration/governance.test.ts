@@ -315,7 +315,23 @@ describe.each(engines())('governance: register of interests on %s', (engine) => 
     expect(text).toContain('honorary sessions');
     expect(text).toContain('Renew the dermatology contract');
     expect(text).not.toContain('@example.org');
-    expect((await anyone.get(`/groups/09G/public/meetings/${upcoming.id}`)).status).toBe(404);
+    // Before it is held, a meeting's agenda and papers are public, but nothing of the record yet.
+    const agenda = await anyone.get(`/api/v1/groups/09G/public/meetings/${upcoming.id}`);
+    expect(agenda.status).toBe(200);
+    const ahead = (await agenda.json()) as {
+      meeting: { held: boolean };
+      present: unknown[];
+      items: { title: string; declarations: unknown[]; decision: unknown }[];
+    };
+    expect(ahead.meeting.held).toBe(false);
+    expect(ahead.present).toEqual([]);
+    expect(ahead.items[0]).toMatchObject({ declarations: [], decision: null });
+    const csv = await (await anyone.get('/groups/09G/public/meetings.csv')).text();
+    expect(csv.split(/\r?\n/)[0]).toBe(
+      'date,committee,meeting,held,item,title,concerns,paper,for_decision,declarations,quorate,decision,reasons,votes_for,votes_against,abstentions',
+    );
+    expect(csv).toContain('Dr Bram Sample: honorary sessions');
+    expect(csv).not.toContain('@example.org');
     expect((await anyone.get(`/groups/09G/public/meetings/${past.id}`)).status).toBe(200);
     const log = (await (await anyone.get('/api/v1/groups/09G/public/decisions')).json()) as {
       decisions: { item: string; votes_for: number }[];
@@ -326,5 +342,227 @@ describe.each(engines())('governance: register of interests on %s', (engine) => 
     expect(await (await anyone.get('/groups/09G/public/decisions.csv')).text()).toContain(
       'Renew the dermatology contract',
     );
+  });
+
+  it('keeps people, appointments and committees, and shows the public who governs without contacts', async () => {
+    const page = '/groups/09G/governance/people';
+    expect((await gp.get(page)).status).toBe(403); // a member practice's GP: not an officer
+    const brighton = new AppClient(seeded.app);
+    await brighton.signIn('gp.brighton@example.nhs.uk', PASSWORD);
+    expect((await brighton.get(page)).status).toBe(403);
+    expect((await lay.get(page)).status).toBe(200);
+    // A lay member reads but does not keep the register.
+    expect(
+      (await lay.submit(page, `${page}/add`, { name: 'Someone', contactEmail: '' })).status,
+    ).toBe(403);
+
+    const bad = await admin.submit(page, `${page}/add`, {
+      name: 'Dr Hana Invented',
+      contactEmail: 'not-an-email',
+      contactPhone: '',
+      userEmail: '',
+    });
+    expect(bad.status).toBe(400);
+    const badText = await bad.text();
+    expect(badText).toContain('nhsuk-error-summary');
+    expect(badText).toContain('Enter an email address like name@nhs.net');
+    const added = await admin.submit(page, `${page}/add`, {
+      name: 'Dr Hana Invented',
+      contactEmail: 'hana.private@example.net',
+      contactPhone: '01632 960123',
+      userEmail: '',
+    });
+    expect(added.status).toBe(303);
+    interface People {
+      people: {
+        id: number;
+        name: string;
+        appointments: { id: number; body: string; current: boolean; endsOn: string | null }[];
+      }[];
+      committees: { id: number; name: string; minimum_voting: number }[];
+    }
+    const people = async () =>
+      (await (await admin.get('/api/v1/groups/09G/governance/people')).json()) as People;
+    const hana = (await people()).people.find((p) => p.name === 'Dr Hana Invented')!;
+
+    // A committee, and a quorum rule that must make sense.
+    const noQuorum = await admin.submit(page, '/groups/09G/governance/committees', {
+      committee: '',
+      committeeName: 'Audit committee',
+      minimumVoting: '0',
+      layMemberRequired: 'yes',
+      terms: 'Audit.',
+    });
+    expect(noQuorum.status).toBe(400);
+    expect(await noQuorum.text()).toContain('from 1 to 50');
+    expect(
+      (
+        await admin.submit(page, '/groups/09G/governance/committees', {
+          committee: '',
+          committeeName: 'Audit committee',
+          minimumVoting: '2',
+          layMemberRequired: 'yes',
+          terms: 'Terms of reference (illustrative): reviews internal control and conflicts.',
+        })
+      ).status,
+    ).toBe(303);
+    // The guardian must be a lay member; an appointment cannot end before it starts.
+    const appoint = {
+      person: String(hana.id),
+      body: 'Audit committee',
+      role: 'clinical_director',
+      voting: 'yes',
+      decisionMaker: 'yes',
+      guardian: 'yes',
+      startsOn: '2026-01-01',
+      endsOn: '2025-12-31',
+    };
+    const refused = await admin.submit(page, `${page}/appoint`, appoint);
+    expect(refused.status).toBe(400);
+    const refusedText = await refused.text();
+    expect(refusedText).toContain('The conflicts of interest guardian is a lay member');
+    expect(refusedText).toContain('An appointment cannot end before it starts');
+    expect(
+      (
+        await admin.submit(page, `${page}/appoint`, {
+          ...appoint,
+          guardian: 'no',
+          startsOn: '2026-01-01',
+          endsOn: '',
+        })
+      ).status,
+    ).toBe(303);
+    // Renaming the committee keeps its members.
+    const audit = (await people()).committees.find((x) => x.name === 'Audit committee')!;
+    expect(
+      (
+        await admin.submit(page, '/groups/09G/governance/committees', {
+          committee: String(audit.id),
+          committeeName: 'Audit and risk committee',
+          minimumVoting: '3',
+          layMemberRequired: 'yes',
+          terms: 'Terms of reference (illustrative): reviews internal control, risk and conflicts.',
+        })
+      ).status,
+    ).toBe(303);
+    const after = await people();
+    const appointment = after.people.find((p) => p.id === hana.id)!.appointments[0]!;
+    expect(appointment.body).toBe('Audit and risk committee');
+    const early = await admin.submit(page, `${page}/end`, {
+      appointment: String(appointment.id),
+      appointmentEndsOn: '2025-06-30',
+    });
+    expect(early.status).toBe(400);
+    expect(await early.text()).toContain('cannot end before then');
+
+    const contact = await admin.submit(page, '/groups/09G/governance/guardian-contact', {
+      guardianContact: 'conflicts.guardian@coastal.example.nhs.uk',
+    });
+    expect(contact.status).toBe(303);
+
+    // The public page: committees, members and the guardian's role mailbox; no one's own contacts.
+    const home = await anyone.get('/groups/09G/public/governance');
+    expect(home.status).toBe(200);
+    const homeText = await home.text();
+    expect(homeText).toContain('conflicts.guardian@coastal.example.nhs.uk');
+    expect(homeText).toContain('Audit and risk committee');
+    expect(homeText).toContain('Dr Hana Invented');
+    const api = await (await anyone.get('/api/v1/groups/09G/public/governance')).text();
+    const csv = await (await anyone.get('/groups/09G/public/governing-body.csv')).text();
+    for (const text of [homeText, api, csv]) {
+      expect(text).not.toContain('hana.private@example.net');
+      expect(text).not.toContain('01632 960123');
+      expect(text).not.toContain('@example.org'); // the demo people's own addresses
+    }
+    expect(JSON.parse(api).guardian).toEqual({
+      names: ['Cara Placeholder'],
+      contact: 'conflicts.guardian@coastal.example.nhs.uk',
+    });
+    const actions = await seeded.store.db
+      .selectFrom('audit_event')
+      .select('action')
+      .where('action', 'in', [
+        'gov_person.added',
+        'gov_committee.added',
+        'gov_committee.changed',
+        'gov_appointment.added',
+        'gov_group_setting.guardian_contact',
+      ])
+      .execute();
+    expect(actions.length).toBe(5);
+  });
+
+  it('schedules a meeting, builds its agenda with papers, and takes attendance into quorum', async () => {
+    const list = '/groups/09G/governance/meetings';
+    const committees = (
+      (await (await admin.get('/api/v1/groups/09G/governance/people')).json()) as {
+        committees: { id: number; name: string }[];
+      }
+    ).committees;
+    const gb = committees.find((x) => x.name === 'Governing body')!;
+    const bad = await admin.submit(list, list, {
+      committee: String(gb.id),
+      heldOn: '2026-02-30',
+      title: '',
+    });
+    expect(bad.status).toBe(400);
+    expect(await bad.text()).toContain('Enter the date');
+    const scheduled = await admin.submit(list, list, {
+      committee: String(gb.id),
+      heldOn: '2099-01-15',
+      title: 'Extraordinary governing body meeting (test)',
+    });
+    expect(scheduled.status).toBe(303);
+    const page = scheduled.headers.get('location')!;
+    const id = page.split('/').at(-1)!;
+    const noOrg = await admin.submit(page, `${page}/agenda`, {
+      itemTitle: 'Dermatology pathway',
+      forDecision: 'yes',
+      organisationCode: 'ZZZ999',
+      organisationName: '',
+      paper: '',
+    });
+    expect(noOrg.status).toBe(400);
+    expect(await noOrg.text()).toContain('No organisation has that ODS code');
+    expect(
+      (
+        await admin.submit(page, `${page}/agenda`, {
+          itemTitle: 'Dermatology pathway',
+          forDecision: 'yes',
+          organisationCode: 'ryr',
+          organisationName: '',
+          paper: 'Paper GB-1: the proposed pathway (illustrative)',
+        })
+      ).status,
+    ).toBe(303);
+    // Apologies from two voting members: quorum is recalculated without them.
+    const view = async () =>
+      (await (await admin.get(`/api/v1/groups/09G/governance/meetings/${id}`)).json()) as {
+        members: { person_id: number; name: string; voting: boolean }[];
+        items: { organisation_name: string; paper: string; quorum: { deciding: unknown[] } }[];
+      };
+    const before = await view();
+    expect(before.items[0]).toMatchObject({
+      organisation_name: 'University Hospitals Sussex NHS Foundation Trust',
+      paper: 'Paper GB-1: the proposed pathway (illustrative)',
+    });
+    const voting = before.members.filter((m) => m.voting).slice(0, 2);
+    const marks = Object.fromEntries(voting.map((m) => [`attend-${m.person_id}`, 'apologies']));
+    expect((await admin.submit(page, `${page}/attendance`, marks)).status).toBe(303);
+    const afterApologies = await view();
+    expect(afterApologies.items[0]!.quorum.deciding.length).toBe(
+      before.items[0]!.quorum.deciding.length - 2,
+    );
+    expect(
+      (
+        await admin.submit(page, `${page}/attendance`, {
+          [`attend-${voting[0]!.person_id}`]: 'maybe',
+        })
+      ).status,
+    ).toBe(400);
+    // The public sees the agenda and paper ahead of the meeting, and the apologies.
+    const agenda = await (await anyone.get(`/groups/09G/public/meetings/${id}`)).text();
+    expect(agenda).toContain('Paper GB-1: the proposed pathway');
+    expect(agenda).toContain('Apologies');
   });
 });
