@@ -6,6 +6,7 @@ import type { Principal } from '../platform/auth/principal.js';
 import { isoDate, systemClock, type Clock } from '../platform/clock.js';
 import type { Db } from '../platform/db/schema.js';
 import { AppError, type FieldProblem } from '../platform/errors.js';
+import { isRealDate } from '../platform/imports/fields.js';
 import { interestCategories, type InterestCategory } from './interests.js';
 
 /** The board secretary's role: the group's administrators and governing body keep the register. */
@@ -34,12 +35,6 @@ export interface DeclarationInput {
   endedOn: string;
   actionTaken: string;
 }
-
-const isoDay = /^\d{4}-\d{2}-\d{2}$/;
-const validDay = (s: string) =>
-  isoDay.test(s) &&
-  !Number.isNaN(Date.parse(`${s}T00:00:00Z`)) &&
-  new Date(`${s}T00:00:00Z`).toISOString().startsWith(s);
 
 /**
  * The person a declaration is for: the user's own record, or (for those who keep the register) anyone
@@ -105,7 +100,7 @@ function checkDeclaration(input: DeclarationInput, today: string) {
       message: 'Describe the interest (up to 1,000 characters)',
     });
   const aroseOn = input.aroseOn.trim();
-  if (!validDay(aroseOn))
+  if (!isRealDate(aroseOn))
     problems.push({
       field: 'aroseOn',
       message: 'Enter the date the interest arose, like 2019-04-01',
@@ -116,12 +111,12 @@ function checkDeclaration(input: DeclarationInput, today: string) {
       message: 'The date the interest arose cannot be in the future',
     });
   const endedOn = input.endedOn.trim();
-  if (endedOn && !validDay(endedOn))
+  if (endedOn && !isRealDate(endedOn))
     problems.push({
       field: 'endedOn',
       message: 'Enter the date the interest ended, like 2019-10-01, or leave it empty',
     });
-  else if (endedOn && validDay(aroseOn) && endedOn < aroseOn)
+  else if (endedOn && isRealDate(aroseOn) && endedOn < aroseOn)
     problems.push({ field: 'endedOn', message: 'The interest cannot end before it arose' });
   else if (endedOn && endedOn > today)
     problems.push({ field: 'endedOn', message: 'The end date cannot be in the future' });

@@ -6,6 +6,7 @@ import type { Principal } from '../platform/auth/principal.js';
 import { isoDate, systemClock, type Clock } from '../platform/clock.js';
 import type { Db } from '../platform/db/schema.js';
 import { AppError, type FieldProblem } from '../platform/errors.js';
+import { isRealDate } from '../platform/imports/fields.js';
 import { penceAsPounds } from '../platform/money.js';
 import { readPounds } from '../finance/inputs.js';
 import { canManageRegister } from './declarations.service.js';
@@ -23,9 +24,6 @@ export interface GiftInput {
   accepted: string;
   reason: string;
 }
-
-const validDay = (s: string) =>
-  /^\d{4}-\d{2}-\d{2}$/.test(s) && new Date(`${s}T00:00:00Z`).toISOString().startsWith(s);
 
 /** Records an offer for oneself, or (for the register's keepers) for anyone in the group. */
 export async function recordGift(
@@ -89,7 +87,7 @@ export async function recordGift(
   if (value === undefined && !problems.some((p) => p.field === 'value'))
     problems.push({ field: 'value', message: 'Enter the estimated value in pounds' });
   const offeredOn = input.offeredOn.trim();
-  if (!validDay(offeredOn))
+  if (!isRealDate(offeredOn))
     problems.push({
       field: 'offeredOn',
       message: 'Enter the date it was offered, like 2019-03-14',

@@ -10,6 +10,7 @@ import {
   errorResponse,
   privateGet,
   privateResponses,
+  publicGet,
 } from './openapi-parts.js';
 
 const practiceParameter = {
@@ -437,10 +438,25 @@ export const openApiDocument = {
       [],
       'Every offer',
     ),
+    '/api/v1/groups/{code}/public/governance': publicGet(
+      'Who governs the group (no sign-in): each committee (the governing body included) with its terms of reference, quorum rule and current members (names, roles, who votes and who is a decision-maker), and how to contact the conflicts of interest guardian. No personal contact details',
+      [],
+      'Governing body and committees',
+    ),
+    '/api/v1/groups/{code}/public/meetings': publicGet(
+      'Every meeting (no sign-in): before it is held, its agenda and papers; once held, its minutes generated from the record (attendance, declarations and how they were managed, quorum, decisions)',
+      [],
+      'Meetings',
+    ),
+    '/api/v1/groups/{code}/governance/people': privateGet(
+      'People and committees (officers, governing body and lay members): everyone in the register with private contact details, every appointment (current and past) with voting, decision-maker and guardian flags, the committees with their quorum rule and terms, and the guardian’s public contact',
+      [],
+      'People, appointments and committees',
+    ),
     '/api/v1/groups/{code}/public/meetings/{id}': {
       get: {
         summary:
-          'Minutes of a meeting held (no sign-in), generated from the record: who was present, each item with the declarations and how they were managed, who could decide, whether it was quorate, and the decision with its reasons and votes',
+          'A meeting (no sign-in): before it is held, its agenda and papers; once held, the minutes generated from the record: who was present, each item with the declarations and how they were managed, who could decide, whether it was quorate, and the decision with its reasons and votes',
         tags: ['public'],
         parameters: [
           codeParameter,
@@ -448,7 +464,7 @@ export const openApiDocument = {
         ],
         responses: {
           '200': { description: 'Minutes', content: { 'application/json': { schema: anyObject } } },
-          '404': { ...errorResponse, description: 'No such group or meeting, or not yet held' },
+          '404': { ...errorResponse, description: 'No such group or meeting' },
         },
       },
     },
