@@ -14,6 +14,7 @@ import { registerPlanRoutes } from '../finance/plan.routes.js';
 import { registerGovernanceRoutes } from '../governance/governance.routes.js';
 import { registerDecisionRoutes } from '../governance/decisions.routes.js';
 import { registerPeopleRoutes } from '../governance/people.routes.js';
+import { auditRefusedGovernanceAccess } from '../governance/access-audit.js';
 import { registerVoteRoutes } from '../governance/votes.routes.js';
 import { registerProcurementRoutes } from '../governance/procurement.routes.js';
 import { registerBreachRoutes } from '../governance/breaches.routes.js';
@@ -113,6 +114,13 @@ export function createApp({
   const financePages = createFinancePages({ db, cache, page }, access);
   registerPlanRoutes(app, { db, facts, page, cache, clock }, financePages);
   registerLedgerRoutes(app, { db, facts, page, cache, clock }, financePages);
+  const refusedGovernance = auditRefusedGovernanceAccess(
+    db,
+    async (code) => (await access.groupByCode(code).catch(() => null))?.id ?? null,
+    clock,
+  );
+  app.use('/groups/:code/governance/*', refusedGovernance);
+  app.use('/api/v1/groups/:code/governance/*', refusedGovernance);
   registerGovernanceRoutes(app, { db, page, cache, clock }, access);
   registerDecisionRoutes(app, { db, page, clock }, access);
   registerPeopleRoutes(app, { db, page, clock }, access);

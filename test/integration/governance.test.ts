@@ -347,6 +347,23 @@ describe.each(engines())('governance: register of interests on %s', (engine) => 
   it('keeps people, appointments and committees, and shows the public who governs without contacts', async () => {
     const page = '/groups/09G/governance/people';
     expect((await gp.get(page)).status).toBe(403); // a member practice's GP: not an officer
+    // A public request for the private register (contacts included) is refused, and audited.
+    const privateApi = await anyone.get('/api/v1/groups/09G/governance/people');
+    expect(privateApi.status).toBe(401);
+    expect(((await privateApi.json()) as { error: { message: string } }).error.message).toContain(
+      'Sign in',
+    );
+    const refusals = await seeded.store.db
+      .selectFrom('audit_event')
+      .select(['actor', 'entity_id'])
+      .where('action', '=', 'governance.access_refused')
+      .execute();
+    expect(refusals).toEqual(
+      expect.arrayContaining([
+        { actor: 'anonymous', entity_id: 'GET /api/v1/groups/09G/governance/people' },
+        { actor: 'gp.coastal@example.nhs.uk', entity_id: `GET ${page}` },
+      ]),
+    );
     const brighton = new AppClient(seeded.app);
     await brighton.signIn('gp.brighton@example.nhs.uk', PASSWORD);
     expect((await brighton.get(page)).status).toBe(403);
