@@ -13,6 +13,7 @@ import { runImport, type ImportResult } from '../platform/imports/import-runner.
 import { requireGroup } from '../organisations/group.service.js';
 import { seedDemoFinance } from '../finance/demo-finance.js';
 import { seedDemoGovernance } from '../governance/demo-governance.js';
+import { nominateDemoRepresentative } from '../governance/demo-votes.js';
 import { seedSyntheticActivity } from '../variation/synthetic-seed.js';
 import { importers } from './importers.js';
 
@@ -212,6 +213,7 @@ export async function ensureDemoUsers(db: Kysely<Database>, dataDir: string): Pr
   const allThere = demoSignIns.every((d) => existing.some((e) => e.email === d.email));
   if (allThere && existsSync(file)) {
     await linkPersonToUser(db, DEMO_GROUP, 'Dr Bram Sample', 'lead@demo.flock.test');
+    await nominateDemoRepresentative(db, DEMO_GROUP, 'gp@demo.flock.test');
     return (await readFile(file, 'utf8')).trim();
   }
   const password = existsSync(file)
@@ -245,5 +247,6 @@ export async function ensureDemoUsers(db: Kysely<Database>, dataDir: string): Pr
     });
   }
   await linkPersonToUser(db, DEMO_GROUP, 'Dr Bram Sample', 'lead@demo.flock.test');
+  await nominateDemoRepresentative(db, DEMO_GROUP, 'gp@demo.flock.test');
   return password;
 }

@@ -5,6 +5,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { isoDate } from '../../src/platform/clock.js';
+import { nominateDemoRepresentative } from '../../src/governance/demo-votes.js';
 import {
   linkPersonToUser,
   seedDemoActivity,
@@ -77,6 +78,7 @@ export async function seededApp(engine: Engine): Promise<Seeded> {
     });
   }
   await linkPersonToUser(store.db, '09G', 'Dr Bram Sample', 'lead.coastal@example.nhs.uk');
+  await nominateDemoRepresentative(store.db, '09G', 'gp.coastal@example.nhs.uk');
   const app = createApp({
     db: store.db,
     facts,
