@@ -5,6 +5,14 @@ import type { Generated } from 'kysely';
 export const breachCategories = ['interests', 'gifts', 'procurement', 'decision', 'other'] as const;
 export type BreachCategory = (typeof breachCategories)[number];
 
+export const breachCategoryLabels: Record<BreachCategory, string> = {
+  interests: 'Declaring or managing an interest',
+  gifts: 'Gifts and hospitality',
+  procurement: 'Procurement',
+  decision: 'Decision-making (for example, a conflicted member took part)',
+  other: 'Other breach of the conflicts of interest policy',
+};
+
 export interface GovBreachTable {
   id: Generated<number>;
   group_id: number;

@@ -1,4 +1,5 @@
-// HTTP routes for the decisions log (public: page, JSON API and CSV).
+// HTTP routes for the decisions log (public: page, JSON API and CSV): decisions at meetings and by
+// delegated officers.
 import type { Context, Hono } from 'hono';
 import type { GroupAccess } from '../organisations/group-access.js';
 import type { Db } from '../platform/db/schema.js';
@@ -7,7 +8,11 @@ import type { AppEnv } from '../platform/http/http.types.js';
 import { sendCsv, sendJson } from '../platform/http/json.js';
 import type { PageRenderer } from '../platform/http/pages.js';
 import type { Clock } from '../platform/clock.js';
+import { penceAsPounds } from '../platform/money.js';
 import { decisionsLog } from './decisions.service.js';
+
+const method =
+  'Decisions at meetings come from the record of each meeting held (the item, decision, reasons and votes, as in its public minutes). Decisions by delegated officers are those taken outside meetings by a named officer under the group’s scheme of delegation, recorded by its administrators with the delegation relied on. Newest first.';
 
 export function registerDecisionRoutes(
   app: Hono<AppEnv>,
@@ -21,10 +26,14 @@ export function registerDecisionRoutes(
 
   app.get('/groups/:code/public/decisions', async (c) => {
     const group = await publicGroup(c);
+    const decisions = await decisionsLog(db, group, today());
     return page(c, 'governance-decisions.njk', {
       title: `${group.name}: decisions log`,
       group,
-      decisions: await decisionsLog(db, group, today()),
+      decisions,
+      illustrative: decisions.some((d) => d.illustrative),
+      method,
+      today: today(),
       breadcrumbs: [
         { text: 'Groups', href: '/' },
         { text: group.name, href: `/groups/${group.code}` },
@@ -35,6 +44,8 @@ export function registerDecisionRoutes(
     const group = await publicGroup(c);
     return sendJson(c, {
       group: { code: group.code, name: group.name },
+      asAt: today(),
+      method,
       decisions: await decisionsLog(db, group, today()),
     });
   });
@@ -45,7 +56,8 @@ export function registerDecisionRoutes(
       `decisions-${group.code}.csv`,
       toCsv(
         [
-          { header: 'date', value: (d) => d.held_on },
+          { header: 'date', value: (d) => d.decided_on },
+          { header: 'kind', value: (d) => d.kind },
           { header: 'committee', value: (d) => d.committee },
           { header: 'meeting', value: (d) => d.meeting },
           { header: 'item', value: (d) => d.item },
@@ -54,6 +66,13 @@ export function registerDecisionRoutes(
           { header: 'votes_for', value: (d) => d.votes_for },
           { header: 'votes_against', value: (d) => d.votes_against },
           { header: 'abstentions', value: (d) => d.abstentions },
+          { header: 'officer', value: (d) => d.officer },
+          { header: 'officer_role', value: (d) => d.officer_role },
+          { header: 'delegation', value: (d) => d.delegation },
+          { header: 'value_pounds', value: (d) => penceAsPounds(d.value_pence) },
+          { header: 'organisation', value: (d) => d.organisation },
+          { header: 'minutes', value: (d) => d.minutes },
+          { header: 'illustrative', value: (d) => (d.illustrative ? 'Y' : 'N') },
         ],
         await decisionsLog(db, group, today()),
       ),
