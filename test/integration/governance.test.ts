@@ -334,9 +334,9 @@ describe.each(engines())('governance: register of interests on %s', (engine) => 
     expect(csv).not.toContain('@example.org');
     expect((await anyone.get(`/groups/09G/public/meetings/${past.id}`)).status).toBe(200);
     const log = (await (await anyone.get('/api/v1/groups/09G/public/decisions')).json()) as {
-      decisions: { item: string; votes_for: number }[];
+      decisions: { kind: string; item: string; votes_for: number | null }[];
     };
-    expect(log.decisions.map((d) => d.item)).toEqual([
+    expect(log.decisions.filter((d) => d.kind === 'meeting').map((d) => d.item)).toEqual([
       'Renewal of the dermatology service contract',
     ]);
     expect(await (await anyone.get('/groups/09G/public/decisions.csv')).text()).toContain(

@@ -476,7 +476,7 @@ export const openApiDocument = {
     '/api/v1/groups/{code}/public/decisions': {
       get: {
         summary:
-          'The decisions log (no sign-in): every decision of the governing body and its committees at meetings held, newest first, with the item, reasons and votes',
+          'The decisions log (no sign-in): every decision of the governing body and its committees at meetings held, and every decision taken outside a meeting by a named officer under the scheme of delegation, newest first; each with kind ("meeting" or "officer"), date, item or title, decision and reasons; meeting decisions with committee, meeting, votes and a link to the public minutes; officer decisions with the officer’s name and role (never contact details), the delegation relied on and the value in pence',
         tags: ['public'],
         parameters: [codeParameter],
         responses: {
