@@ -459,6 +459,50 @@ describe('Flock in Chromium', () => {
     await visitor.close();
   });
 
+  it('lets a practice’s representative vote online once, and shows the public who governs and the registers', async () => {
+    // The demo GP is the nominated representative of a member practice that has not voted yet.
+    const gp = await browser.newPage();
+    await signIn(gp, 'gp@demo.flock.test');
+    await gp.goto(`${base}/groups/09G/public/governance`);
+    await expectAccessible(gp);
+    await gp.click('text=Votes and consultations open to your practice');
+    expect(await gp.locator('h1').textContent()).toBe('Votes open for your practice');
+    await expectAccessible(gp);
+    await gp.click('text=Cast your practice’s vote');
+    await gp.click('button >> text=Cast the ballot');
+    expect(await gp.locator('.nhsuk-error-summary').textContent()).toContain(
+      'Choose for, against or abstain',
+    );
+    await expectAccessible(gp);
+    await gp.check('input[name=choice][value=for]');
+    await gp.fill('#comment', 'Agreed at the practice meeting (e2e)');
+    await gp.click('button >> text=Cast the ballot');
+    const voted = await gp.locator('.nhsuk-inset-text').textContent();
+    expect(voted).toContain('has voted');
+    expect(voted).toContain('for');
+    // Once cast, there is no form to vote again.
+    expect(await gp.locator('button >> text=Cast the ballot').count()).toBe(0);
+    await gp.close();
+
+    // The public: who governs and how to reach the guardian, procurement decisions and breaches,
+    // with no one's own contact details.
+    const visitor = await browser.newPage();
+    for (const [path, heading] of [
+      ['/groups/09G/public/governance', 'Governance'],
+      ['/groups/09G/public/procurement', 'Procurement decisions'],
+      ['/groups/09G/public/breaches', 'Breaches of the conflicts of interest policy'],
+      ['/groups/09G/public/votes', 'Member practice votes: results'],
+    ] as const) {
+      await visitor.goto(`${base}${path}`);
+      expect(await visitor.locator('h1').textContent()).toBe(heading);
+      const html = await visitor.content();
+      expect(html).not.toContain('@example.org');
+      expect(html).not.toContain('Agreed at the practice meeting');
+      await expectAccessible(visitor);
+    }
+    await visitor.close();
+  });
+
   it('lets a clinical lead record a learning pair and follow it up, re-showing errors', async () => {
     const page = await browser.newPage();
     await signIn(page, 'lead@demo.flock.test');
