@@ -6,7 +6,6 @@ import type { Principal } from '../platform/auth/principal.js';
 import { isoDate, systemClock, type Clock } from '../platform/clock.js';
 import type { Db } from '../platform/db/schema.js';
 import { AppError } from '../platform/errors.js';
-import { canReadPlan } from '../finance/plan.service.js';
 import { canManageRegister, personOfUser } from './declarations.service.js';
 import { breachCategoryLabels } from './breaches.table.js';
 import {
@@ -41,7 +40,8 @@ export async function isGuardian(
 
 /**
  * Who may do what with the breaches register: the guardian, the governing body and administrators
- * keep it; the group's officers (and oversight) may read it; member practices may not.
+ * keep it; lay members (who sit on the audit committee) and oversight may read it. It names people and
+ * what they did, so other officers (finance, contracts, analysts) and member practices may not.
  */
 export async function breachAccess(
   db: Db,
@@ -52,7 +52,13 @@ export async function breachAccess(
 ) {
   const keeper =
     canManageRegister(principal, group) || (await isGuardian(db, principal, group, today));
-  return { keeper, reader: keeper || canReadPlan(principal, group, ancestorIds) };
+  const reader = (principal?.grants ?? []).some((g) =>
+    g.organisationId === group.id
+      ? g.role === 'lay_member'
+      : g.role === 'oversight' &&
+        (g.organisationType === 'nation' || ancestorIds.includes(g.organisationId)),
+  );
+  return { keeper, reader: keeper || reader };
 }
 
 async function refuse(

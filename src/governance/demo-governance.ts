@@ -1,6 +1,6 @@
 // The demo group's illustrative governing body, committee members and register of interests, with
 // obviously fictional names and dates relative to the day it is seeded. Labelled illustrative.
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { Group } from '../organisations/group.service.js';
 import { audit, systemActor } from '../platform/audit/audit.service.js';
 import type { Database } from '../platform/db/schema.js';
@@ -476,6 +476,12 @@ export async function seedDemoGovernance(db: Kysely<Database>, group: Group, tod
       .insertInto('gov_attendance')
       .values({ meeting_id: past.id, person_id: eve, present: false })
       .execute();
+    // Everyone else on the governing body that day was present.
+    await sql`INSERT INTO gov_attendance (meeting_id, person_id, present)
+      SELECT DISTINCT ${past.id}::int, p.id, true FROM gov_person p
+      JOIN gov_appointment a ON a.person_id = p.id
+      WHERE p.group_id = ${group.id} AND a.body = ${GB} AND a.starts_on <= ${ago(30)}
+        AND (a.ends_on IS NULL OR a.ends_on >= ${ago(30)}) AND p.id <> ${eve}`.execute(tx);
     const item = async (
       meetingId: number,
       position: number,

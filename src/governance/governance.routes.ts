@@ -559,7 +559,8 @@ export function registerGovernanceRoutes(
    * (names and roles, declarations, quorum and decisions). Never contact details.
    */
   const minutesOf = (v: MeetingView) => {
-    const held = v.meeting.held_on <= today();
+    // The record is public once the meeting's day has come and the secretary has taken attendance.
+    const held = v.meeting.held_on <= today() && v.members.some((m) => m.present !== null);
     return {
       meeting: {
         id: v.meeting.id,
@@ -567,11 +568,12 @@ export function registerGovernanceRoutes(
         committee: v.meeting.committee,
         heldOn: v.meeting.held_on,
         held,
+        status: held ? 'minuted' : v.meeting.held_on <= today() ? 'minutes to follow' : 'upcoming',
       },
       quorumRule: `${v.rule.minimumVoting} voting members${v.rule.mustInclude.length ? ', including a lay member' : ''}`,
       present: held
         ? v.members
-            .filter((m) => m.present !== false)
+            .filter((m) => m.present === true)
             .map((m) => ({ name: m.name, role: m.roleLabel, voting: m.voting }))
         : [],
       apologies: v.members
@@ -703,6 +705,7 @@ export function registerGovernanceRoutes(
         v,
         upcoming: v.meeting.held_on > today(),
         today: today(),
+        attendancePending: v.members.some((m) => m.present === null),
         keeper: canManageRegister(principal, group),
         itemItems: [
           { value: '', text: 'Choose an item' },

@@ -260,6 +260,19 @@ export async function recordDecision(
     problems.push({ field: 'decItem', message: 'That item is for information, not decision' });
   else if (item.decision)
     problems.push({ field: 'decItem', message: 'That item is decided already' });
+  else if (view.meeting.held_on > isoDate(clock()))
+    problems.push({
+      field: 'decItem',
+      message: `The meeting is on ${view.meeting.held_on}: its decisions are recorded once it is held`,
+    });
+  else if (view.members.some((m) => m.present === null))
+    problems.push({
+      field: 'decItem',
+      message: `Record the attendance first (not yet recorded: ${view.members
+        .filter((m) => m.present === null)
+        .map((m) => m.name)
+        .join(', ')}): quorum depends on who is in the room`,
+    });
   else if (!item.quorum.quorate) {
     await audit(
       db,
@@ -455,6 +468,13 @@ export async function addAgendaItem(
     paper: paper || null,
   };
   await db.transaction().execute(async (tx) => {
+    // One item added at a time per meeting, so two secretaries cannot take the same position.
+    await tx
+      .selectFrom('gov_meeting')
+      .select('id')
+      .where('id', '=', view.meeting.id)
+      .forUpdate()
+      .execute();
     const position =
       ((
         await tx

@@ -9,6 +9,7 @@ import { systemClock, type Clock } from '../platform/clock.js';
 import type { Db } from '../platform/db/schema.js';
 import { AppError, type FieldProblem } from '../platform/errors.js';
 import { isRealDate } from '../platform/imports/fields.js';
+import { isUniqueViolation } from '../platform/db/unique.js';
 import { canManageRegister } from './declarations.service.js';
 import { appointmentRoles, roleLabels, type AppointmentRole } from './governance.table.js';
 
@@ -48,6 +49,9 @@ const dayField = (
   if (!isRealDate(v)) problems.push({ field, message });
   return v;
 };
+
+/** A row id as the database holds it (int4): anything else is no such row, never a 500. */
+const validId = (n: number) => Number.isSafeInteger(n) && n > 0 && n < 2 ** 31;
 
 const emailPattern = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
@@ -237,7 +241,7 @@ export async function addAppointment(
   requireKeeper(principal, group, 'make appointments');
   const problems: FieldProblem[] = [];
   const personId = Number(input.person);
-  const person = Number.isSafeInteger(personId)
+  const person = validId(personId)
     ? await db
         .selectFrom('gov_person')
         .select(['id', 'name'])
@@ -325,7 +329,7 @@ export async function endAppointment(
   requireKeeper(principal, group, 'end appointments');
   const problems: FieldProblem[] = [];
   const id = Number(input.appointment);
-  const appointment = Number.isSafeInteger(id)
+  const appointment = validId(id)
     ? await db
         .selectFrom('gov_appointment')
         .innerJoin('gov_person', 'gov_person.id', 'gov_appointment.person_id')
@@ -432,45 +436,54 @@ export async function saveCommittee(
     lay_member_required: input.layMemberRequired === 'yes',
     terms,
   };
-  await db.transaction().execute(async (tx) => {
-    let id: number;
-    if (existing) {
-      id = existing.id;
-      await tx.updateTable('gov_committee').set(row).where('id', '=', id).execute();
-      if (existing.name !== name)
-        await sql`UPDATE gov_appointment a SET body = ${name} FROM gov_person p
+  await db
+    .transaction()
+    .execute(async (tx) => {
+      let id: number;
+      if (existing) {
+        id = existing.id;
+        await tx.updateTable('gov_committee').set(row).where('id', '=', id).execute();
+        if (existing.name !== name)
+          await sql`UPDATE gov_appointment a SET body = ${name} FROM gov_person p
           WHERE p.id = a.person_id AND p.group_id = ${group.id} AND a.body = ${existing.name}`.execute(
-          tx,
-        );
-    } else
-      id = (
-        await tx
-          .insertInto('gov_committee')
-          .values({ group_id: group.id, ...row })
-          .returning('id')
-          .executeTakeFirstOrThrow()
-      ).id;
-    await audit(
-      tx,
-      userActor(principal, clientAddress),
-      {
-        action: existing ? 'gov_committee.changed' : 'gov_committee.added',
-        entityType: 'gov_committee',
-        entityId: String(id),
-        organisationId: group.id,
-        before: existing
-          ? {
-              name: existing.name,
-              minimum_voting: existing.minimum_voting,
-              lay_member_required: existing.lay_member_required,
-              terms: existing.terms,
-            }
-          : undefined,
-        after: row,
-      },
-      clock,
-    );
-  });
+            tx,
+          );
+      } else
+        id = (
+          await tx
+            .insertInto('gov_committee')
+            .values({ group_id: group.id, ...row })
+            .returning('id')
+            .executeTakeFirstOrThrow()
+        ).id;
+      await audit(
+        tx,
+        userActor(principal, clientAddress),
+        {
+          action: existing ? 'gov_committee.changed' : 'gov_committee.added',
+          entityType: 'gov_committee',
+          entityId: String(id),
+          organisationId: group.id,
+          before: existing
+            ? {
+                name: existing.name,
+                minimum_voting: existing.minimum_voting,
+                lay_member_required: existing.lay_member_required,
+                terms: existing.terms,
+              }
+            : undefined,
+          after: row,
+        },
+        clock,
+      );
+    })
+    .catch((error: unknown) => {
+      if (isUniqueViolation(error))
+        throw new AppError('invalid_input', `${group.name} already has a “${name}”`, [
+          { field: 'committeeName', message: `${group.name} already has a “${name}”` },
+        ]);
+      throw error;
+    });
 }
 
 /** Sets how the public contacts the conflicts of interest guardian: a role mailbox or address. */

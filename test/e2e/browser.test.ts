@@ -424,6 +424,10 @@ describe('Flock in Chromium', () => {
       'Quorate: 4 may decide (1 excluded by their declarations)',
     );
     await expectAccessible(secretary);
+    // Attendance first: quorum depends on who is in the room.
+    for (const present of await secretary.locator('input[type=radio][value=present]').all())
+      await present.check();
+    await secretary.click('button >> text=Save attendance');
     await secretary.selectOption('#decItem', {
       label: '1. Community diagnostics: most suitable provider',
     });

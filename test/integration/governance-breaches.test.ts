@@ -250,7 +250,11 @@ describe.each(engines())('governance: breaches and delegated decisions on %s', (
     }
   });
 
-  it('lets officers read the full register, keeps it from member practices and other groups, and lets the guardian keep it', async () => {
+  it('lets the governing body and lay members read the full register, keeps it from other officers, member practices and other groups, and lets the guardian keep it', async () => {
+    // It names people and what they did: not for the finance officer either.
+    const finance = new AppClient(seeded.app);
+    await finance.signIn('finance.coastal@example.nhs.uk', PASSWORD);
+    expect((await finance.get('/api/v1/groups/09G/governance/breaches')).status).toBe(403);
     expect((await gp.get('/groups/09G/governance/breaches')).status).toBe(403);
     expect((await gp.get('/api/v1/groups/09G/governance/breaches')).status).toBe(403);
     expect((await gp.get('/groups/09G/governance/breaches.csv')).status).toBe(403);

@@ -301,6 +301,20 @@ describe.each(engines())('governance: register of interests on %s', (engine) => 
     expect(refused.status).toBe(400);
     expect(await refused.text()).toContain('The item is inquorate');
     expect((await lay.submit(page, `${page}/decisions`, decide)).status).toBe(403);
+    // Today's meeting: no decision until attendance is recorded, and no public minutes until then.
+    const todayPage = `/groups/09G/governance/meetings/${todays.id}`;
+    const diagnostics = (await view(todays.id))[0]!;
+    const noAttendance = await admin.submit(todayPage, `${todayPage}/decisions`, {
+      ...decide,
+      decItem: String(diagnostics.id),
+    });
+    expect(noAttendance.status).toBe(400);
+    expect(await noAttendance.text()).toContain('Record the attendance first');
+    const todayPublic = (await (
+      await anyone.get(`/api/v1/groups/09G/public/meetings/${todays.id}`)
+    ).json()) as { meeting: { held: boolean; status: string }; present: unknown[] };
+    expect(todayPublic.meeting).toMatchObject({ held: false, status: 'minutes to follow' });
+    expect(todayPublic.present).toEqual([]);
     const audited = await seeded.store.db
       .selectFrom('audit_event')
       .select('action')
@@ -556,7 +570,12 @@ describe.each(engines())('governance: register of interests on %s', (engine) => 
     const view = async () =>
       (await (await admin.get(`/api/v1/groups/09G/governance/meetings/${id}`)).json()) as {
         members: { person_id: number; name: string; voting: boolean }[];
-        items: { organisation_name: string; paper: string; quorum: { deciding: unknown[] } }[];
+        items: {
+          id: number;
+          organisation_name: string;
+          paper: string;
+          quorum: { deciding: unknown[] };
+        }[];
       };
     const before = await view();
     expect(before.items[0]).toMatchObject({
@@ -577,6 +596,17 @@ describe.each(engines())('governance: register of interests on %s', (engine) => 
         })
       ).status,
     ).toBe(400);
+    // No decision before the meeting is held.
+    const early = await admin.submit(page, `${page}/decisions`, {
+      decItem: String(afterApologies.items[0]!.id),
+      decDecision: 'Adopt the pathway',
+      decRationale: 'Test',
+      decFor: '1',
+      decAgainst: '0',
+      decAbstain: '0',
+    });
+    expect(early.status).toBe(400);
+    expect(await early.text()).toContain('its decisions are recorded once it is held');
     // The public sees the agenda and paper ahead of the meeting, and the apologies.
     const agenda = await (await anyone.get(`/groups/09G/public/meetings/${id}`)).text();
     expect(agenda).toContain('Paper GB-1: the proposed pathway');

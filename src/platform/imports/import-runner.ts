@@ -9,6 +9,7 @@ import type { z } from 'zod';
 import { audit, type Actor } from '../audit/audit.service.js';
 import { systemClock, type Clock } from '../clock.js';
 import type { Database } from '../db/schema.js';
+import { isUniqueViolation } from '../db/unique.js';
 import type { FactStore } from '../facts/fact-store.js';
 import { ImportError } from '../errors.js';
 
@@ -239,7 +240,7 @@ export async function runImport<Row>(
     return await load(period, startedAt);
   } catch (error) {
     // Two processes importing the same file at once: the second finds the first's log row on commit.
-    const again = (error as { code?: string }).code === '23505' ? await findPrevious() : undefined;
+    const again = isUniqueViolation(error) ? await findPrevious() : undefined;
     if (again) return unchanged(again);
     throw error;
   }
