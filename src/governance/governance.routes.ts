@@ -584,6 +584,12 @@ export function registerGovernanceRoutes(
         title: i.title,
         concerns: i.organisation_name,
         paper: i.paper,
+        memberVotes: i.memberVotes.map((v) => ({
+          id: v.id,
+          kind: v.kind,
+          question: v.question,
+          closed: v.closesAt.getTime() <= clock().getTime(),
+        })),
         forDecision: i.for_decision,
         declarations: held
           ? i.declarations.map((d) => ({ name: d.name, interest: d.interest, action: d.action }))

@@ -111,6 +111,16 @@ export async function meetingView(db: Db, group: Group, meetingId: number) {
   const decisions = itemIds.length
     ? await db.selectFrom('gov_decision').selectAll().where('item_id', 'in', itemIds).execute()
     : [];
+  // Member practice votes and consultations that inform an item's decision.
+  const memberVotes = itemIds.length
+    ? await db
+        .selectFrom('gov_member_vote')
+        .select(['id', 'item_id', 'kind', 'question', 'closes_at'])
+        .where('item_id', 'in', itemIds)
+        .where('group_id', '=', group.id)
+        .orderBy('id')
+        .execute()
+    : [];
   const rule = {
     minimumVoting: meeting.minimum_voting,
     mustInclude: meeting.lay_member_required ? ['lay_member'] : [],
@@ -154,6 +164,9 @@ export async function meetingView(db: Db, group: Group, meetingId: number) {
         declarations: declared,
         quorum,
         decision: decisions.find((d) => d.item_id === item.id) ?? null,
+        memberVotes: memberVotes
+          .filter((v) => v.item_id === item.id)
+          .map((v) => ({ id: v.id, kind: v.kind, question: v.question, closesAt: v.closes_at })),
       };
     }),
   };

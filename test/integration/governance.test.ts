@@ -328,6 +328,8 @@ describe.each(engines())('governance: register of interests on %s', (engine) => 
     const text = await minutes.text();
     expect(text).toContain('honorary sessions');
     expect(text).toContain('Renew the dermatology contract');
+    // The member practices' vote that informed the decision is linked from the minutes.
+    expect(text).toContain('Do member practices support renewing the dermatology service contract');
     expect(text).not.toContain('@example.org');
     // Before it is held, a meeting's agenda and papers are public, but nothing of the record yet.
     const agenda = await anyone.get(`/api/v1/groups/09G/public/meetings/${upcoming.id}`);
