@@ -99,11 +99,14 @@ export function registerVoteRoutes(
         })),
         itemItems: [
           { value: '', text: 'None' },
-          ...items.map((i) => ({
-            value: String(i.id),
-            text: `${i.held_on} ${i.meeting}: ${i.title}`,
-            selected: values.item === String(i.id),
-          })),
+          // An item already decided takes no new vote.
+          ...items
+            .filter((i) => i.decision === null)
+            .map((i) => ({
+              value: String(i.id),
+              text: `${i.held_on} ${i.meeting}: ${i.title}`,
+              selected: values.item === String(i.id),
+            })),
         ],
         practiceItems: [
           { value: '', text: 'Choose a member practice' },
@@ -453,6 +456,11 @@ export function registerVoteRoutes(
           { header: 'for_list_size', value: (v) => v.totals.for.listSize },
           { header: 'against_list_size', value: (v) => v.totals.against.listSize },
           { header: 'abstain_list_size', value: (v) => v.totals.abstain.listSize },
+          // Blank list sizes: not shown, to keep the vote of each of one or two practices private.
+          {
+            header: 'list_sizes_not_shown',
+            value: (v) => (v.suppressed ? 'fewer than 3 practices made a choice' : ''),
+          },
           { header: 'views', value: (v) => v.totals.views },
           { header: 'result', value: (v) => v.result },
           { header: 'decision', value: (v) => v.decision?.decision },

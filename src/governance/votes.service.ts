@@ -6,7 +6,7 @@ import { listSizeSourceText, type Group } from '../organisations/group.service.j
 import { latestListSizes } from '../population/population.repository.js';
 import { audit, userActor } from '../platform/audit/audit.service.js';
 import type { Principal } from '../platform/auth/principal.js';
-import { isoDate, systemClock, type Clock } from '../platform/clock.js';
+import { systemClock, type Clock } from '../platform/clock.js';
 import type { Db } from '../platform/db/schema.js';
 import { AppError, type FieldProblem } from '../platform/errors.js';
 import { isRealDate } from '../platform/imports/fields.js';
@@ -18,11 +18,14 @@ import {
   countedFor,
   kindLabels,
   membershipDay,
+  publicSuppressionRule,
+  publicTotals,
   resultRule,
   tally,
   turnout,
   ukDateTime,
   ukDeadline,
+  ukToday,
   voteResult,
   voteStatus,
   weightingLabels,
@@ -99,18 +102,23 @@ export async function memberPracticesOn(db: Db, group: Group, day: string) {
   };
 }
 
-/** The for-decision agenda items of the group's meetings, newest meeting first (to link a vote to). */
+/**
+ * The for-decision agenda items of the group's meetings, newest meeting first, each with its decision
+ * if one is recorded (a new vote links only to an item not yet decided).
+ */
 export const decisionItems = (db: Db, group: Group) =>
   db
     .selectFrom('gov_agenda_item')
     .innerJoin('gov_meeting', 'gov_meeting.id', 'gov_agenda_item.meeting_id')
     .innerJoin('gov_committee', 'gov_committee.id', 'gov_meeting.committee_id')
+    .leftJoin('gov_decision', 'gov_decision.item_id', 'gov_agenda_item.id')
     .select([
       'gov_agenda_item.id',
       'gov_agenda_item.title',
       'gov_meeting.id as meeting_id',
       'gov_meeting.title as meeting',
       'gov_meeting.held_on',
+      'gov_decision.decision',
     ])
     .where('gov_committee.group_id', '=', group.id)
     .where('gov_agenda_item.for_decision', '=', true)
@@ -144,7 +152,7 @@ export async function openVote(
       `Only ${group.name}'s administrators and governing body open member votes`,
     );
   const now = clock();
-  const today = isoDate(now);
+  const today = ukToday(now);
   const problems: FieldProblem[] = [];
   const kind = (voteKinds as readonly string[]).includes(input.kind)
     ? (input.kind as VoteKind)
@@ -188,9 +196,16 @@ export async function openVote(
   let itemId: number | null = null;
   if (input.item.trim()) {
     const id = Number(input.item);
-    const items = await decisionItems(db, group);
-    if (!validId(id) || !items.some((i) => i.id === id))
+    const item = validId(id)
+      ? (await decisionItems(db, group)).find((i) => i.id === id)
+      : undefined;
+    if (!item)
       problems.push({ field: 'item', message: 'Choose an agenda item for decision, or none' });
+    else if (item.decision !== null)
+      problems.push({
+        field: 'item',
+        message: `“${item.title}” (${item.meeting}, ${item.held_on}) has already been decided; a vote can only inform a decision not yet made`,
+      });
     else itemId = id;
   }
   if (problems.length) throw new AppError('invalid_input', problems[0]!.message, problems);
@@ -283,6 +298,11 @@ export async function nominateRepresentative(
       field: 'email',
       message: `Enter the email address of a user with a role in ${group.name}`,
     });
+  // Nominated already: found by the check, or (two nominations at once) by the primary key.
+  const alreadyProblem = (): FieldProblem => ({
+    field: 'email',
+    message: `${user!.email} is already a representative of ${practice!.name}`,
+  });
   if (practice && user) {
     const already = await db
       .selectFrom('gov_practice_voter')
@@ -290,38 +310,42 @@ export async function nominateRepresentative(
       .where('practice_id', '=', practice.id)
       .where('user_id', '=', user.id)
       .executeTakeFirst();
-    if (already)
-      problems.push({
-        field: 'email',
-        message: `${user.email} is already a representative of ${practice.name}`,
-      });
+    if (already) problems.push(alreadyProblem());
   }
   if (problems.length) throw new AppError('invalid_input', problems[0]!.message, problems);
-  await db.transaction().execute(async (tx) => {
-    await tx
-      .insertInto('gov_practice_voter')
-      .values({
-        group_id: group.id,
-        practice_id: practice!.id,
-        user_id: user!.id,
-        nominated_on: isoDate(clock()),
-        recorded_by: principal.email,
-        recorded_at: clock(),
-      })
-      .execute();
-    await audit(
-      tx,
-      userActor(principal, clientAddress),
-      {
-        action: 'gov_practice_voter.nominated',
-        entityType: 'organisation',
-        entityId: String(practice!.id),
-        organisationId: group.id,
-        after: { practice: practice!.code, representative: user!.email },
-      },
-      clock,
-    );
-  });
+  try {
+    await db.transaction().execute(async (tx) => {
+      await tx
+        .insertInto('gov_practice_voter')
+        .values({
+          group_id: group.id,
+          practice_id: practice!.id,
+          user_id: user!.id,
+          nominated_on: ukToday(clock()),
+          recorded_by: principal.email,
+          recorded_at: clock(),
+        })
+        .execute();
+      await audit(
+        tx,
+        userActor(principal, clientAddress),
+        {
+          action: 'gov_practice_voter.nominated',
+          entityType: 'organisation',
+          entityId: String(practice!.id),
+          organisationId: group.id,
+          after: { practice: practice!.code, representative: user!.email },
+        },
+        clock,
+      );
+    });
+  } catch (error) {
+    if ((error as { code?: string }).code === '23505') {
+      const problem = alreadyProblem();
+      throw new AppError('invalid_input', problem.message, [problem]);
+    }
+    throw error;
+  }
 }
 
 const findVote = async (db: Db, group: Group, voteId: number) => {
@@ -378,8 +402,8 @@ export async function voteDetail(db: Db, group: Group, voteId: number, now: Date
 }
 
 async function describeVote(db: Db, group: Group, vote: VoteRow, now: Date) {
-  const today = isoDate(now);
-  const status = voteStatus(vote, now, today);
+  const today = ukToday(now);
+  const status = voteStatus(vote, now);
   const members = await memberPracticesOn(db, group, membershipDay(vote.opens_on, group.as_at));
   const ballots = await db
     .selectFrom('gov_member_ballot')
@@ -469,48 +493,52 @@ export async function listVotes(db: Db, group: Group, now: Date) {
   return { votes, illustrative: votes.some((v) => v.illustrative), rule: resultRule };
 }
 
-/** Practices by choice, and (when weighted) the list size behind each choice. */
-const totalsOf = (weighting: VoteWeighting, t: ReturnType<typeof tally>) => {
-  const each = (x: { practices: number; weight: number }) => ({
-    practices: x.practices,
-    listSize: weighting === 'list_size' ? x.weight : null,
-  });
-  return { for: each(t.for), against: each(t.against), abstain: each(t.abstain), views: t.views };
-};
-
-/** What the public may see: closed votes' question, turnout, totals and result — never a practice's choice. */
+/**
+ * What the public may see: closed votes' question, turnout, totals and result — never a practice's
+ * choice, nor (weighted by list size) the list size behind a choice of one or two practices.
+ */
 export async function publicResults(db: Db, group: Group, now: Date) {
   const { votes } = await listVotes(db, group, now);
   const closed = votes.filter((v) => v.status === 'closed' && v.results);
   return {
-    votes: closed.map((v) => ({
-      id: v.id,
-      kind: v.kind,
-      question: v.question,
-      opensOn: v.opensOn,
-      closesAt: v.closesAt,
-      closesUk: v.closesUk,
-      weighting: v.weighting,
-      weightingLabel: v.weightingLabel,
-      membersOn: v.membersOn,
-      turnout: v.turnout,
-      totals: totalsOf(v.weighting, v.results!.tally),
-      counted: v.results!.counted,
-      result: v.results!.result,
-      decision:
-        v.item && v.item.held
-          ? {
-              meetingId: v.item.meetingId,
-              meeting: v.item.meeting,
-              heldOn: v.item.heldOn,
-              item: v.item.item,
-              decision: v.item.decision,
-            }
-          : null,
-      illustrative: v.illustrative,
-    })),
+    votes: closed.map((v) => {
+      const {
+        counted,
+        turnout: shownTurnout,
+        suppressed,
+        ...totals
+      } = publicTotals(v.weighting, v.results!.tally, v.turnout);
+      return {
+        id: v.id,
+        kind: v.kind,
+        question: v.question,
+        opensOn: v.opensOn,
+        closesAt: v.closesAt,
+        closesUk: v.closesUk,
+        weighting: v.weighting,
+        weightingLabel: v.weightingLabel,
+        membersOn: v.membersOn,
+        turnout: shownTurnout,
+        totals,
+        counted,
+        suppressed,
+        result: v.results!.result,
+        decision:
+          v.item && v.item.held
+            ? {
+                meetingId: v.item.meetingId,
+                meeting: v.item.meeting,
+                heldOn: v.item.heldOn,
+                item: v.item.item,
+                decision: v.item.decision,
+              }
+            : null,
+        illustrative: v.illustrative,
+      };
+    }),
     illustrative: closed.some((v) => v.illustrative),
     rule: resultRule,
+    privacyRule: publicSuppressionRule,
   };
 }
 
@@ -530,7 +558,6 @@ const practicesOfUser = (db: Db, group: Group, userId: number) =>
  * ones), with whether each of their practices has voted and its own ballot — never other practices'.
  */
 export async function practiceVotes(db: Db, principal: Principal, group: Group, now: Date) {
-  const today = isoDate(now);
   const mine = await practicesOfUser(db, group, principal.userId);
   const rows = await db
     .selectFrom('gov_member_vote')
@@ -560,7 +587,7 @@ export async function practiceVotes(db: Db, principal: Principal, group: Group, 
       weighting: v.weighting,
       weightingLabel: weightingLabels[v.weighting],
       illustrative: v.illustrative,
-      status: voteStatus(v, now, today),
+      status: voteStatus(v, now),
       practices: mine.map((p) => {
         const b = ballots.find((x) => x.vote_id === v.id && x.practice_id === p.id);
         return {
@@ -659,7 +686,7 @@ export async function castBallot(
       { field: 'practice', message: 'Choose the practice you are voting for' },
     ]);
   }
-  const status = voteStatus(vote, now, isoDate(now));
+  const status = voteStatus(vote, now);
   if (status === 'upcoming') {
     await refuse(practice.code, 'before the vote opened');
     throw new AppError(

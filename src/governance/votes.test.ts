@@ -4,10 +4,12 @@ import {
   choicesFor,
   countedFor,
   membershipDay,
+  publicTotals,
   tally,
   turnout,
   ukDateTime,
   ukDeadline,
+  ukToday,
   voteResult,
   voteStatus,
 } from './votes.js';
@@ -15,11 +17,20 @@ import {
 describe('member votes: open or closed', () => {
   const vote = { opens_on: '2026-12-01', closes_at: new Date('2026-12-15T17:00:00Z') };
   it('is upcoming before its opening day, open from it, closed at the deadline instant', () => {
-    expect(voteStatus(vote, new Date('2026-11-30T23:59:59Z'), '2026-11-30')).toBe('upcoming');
-    expect(voteStatus(vote, new Date('2026-12-01T00:00:00Z'), '2026-12-01')).toBe('open');
-    expect(voteStatus(vote, new Date('2026-12-15T16:59:59.999Z'), '2026-12-15')).toBe('open');
-    expect(voteStatus(vote, new Date('2026-12-15T17:00:00Z'), '2026-12-15')).toBe('closed');
-    expect(voteStatus(vote, new Date('2027-01-01T00:00:00Z'), '2027-01-01')).toBe('closed');
+    expect(voteStatus(vote, new Date('2026-11-30T23:59:59Z'))).toBe('upcoming');
+    expect(voteStatus(vote, new Date('2026-12-01T00:00:00Z'))).toBe('open');
+    expect(voteStatus(vote, new Date('2026-12-15T16:59:59.999Z'))).toBe('open');
+    expect(voteStatus(vote, new Date('2026-12-15T17:00:00Z'))).toBe('closed');
+    expect(voteStatus(vote, new Date('2027-01-01T00:00:00Z'))).toBe('closed');
+  });
+  it('counts the opening day as a UK day: in summer it starts at 23:00 UTC the evening before', () => {
+    const summer = { opens_on: '2026-06-11', closes_at: new Date('2026-06-20T16:00:00Z') };
+    expect(ukToday(new Date('2026-06-10T23:30:00Z'))).toBe('2026-06-11');
+    expect(ukToday(new Date('2026-06-10T22:59:59Z'))).toBe('2026-06-10');
+    expect(ukToday(new Date('2026-12-10T23:30:00Z'))).toBe('2026-12-10');
+    expect(voteStatus(summer, new Date('2026-06-10T22:59:59Z'))).toBe('upcoming');
+    expect(voteStatus(summer, new Date('2026-06-10T23:00:00Z'))).toBe('open');
+    expect(voteStatus(summer, new Date('2026-06-10T23:30:00Z'))).toBe('open');
   });
   it('reads the deadline in UK time, GMT in winter and BST in summer', () => {
     expect(ukDeadline('2026-12-15', '17:00')!.toISOString()).toBe('2026-12-15T17:00:00.000Z');
@@ -107,5 +118,71 @@ describe('member votes: tally, weighting and result', () => {
     expect(turnout([], new Set())).toMatchObject({ percent: null, listSizePercent: null });
     expect(turnout(members, new Set([2])).percent).toBe(25);
     expect(turnout(members.slice(0, 3), new Set([1])).percent).toBe(33.3);
+  });
+});
+
+describe('member votes: what the public sees of a weighted vote', () => {
+  const members = [1, 2, 3, 4, 5, 6, 7].map((id) => ({ practiceId: id, listSize: id * 1_000 }));
+  const ballots = (choices: ('for' | 'against' | 'abstain')[]) =>
+    choices.map((choice, i) => ({ choice, weight: (i + 1) * 1_000 }));
+  const voted = (n: number) => new Set([1, 2, 3, 4, 5, 6, 7].slice(0, n));
+
+  it('holds back the list size of a choice made by one or two practices, and the list size that voted', () => {
+    // Practices 1-4 for, 5 against (5,000 patients), 6 abstains (6,000 patients).
+    const t = tally(ballots(['for', 'for', 'for', 'for', 'against', 'abstain']));
+    const to = turnout(members, voted(6));
+    const p = publicTotals('list_size', t, to);
+    expect(p.for).toEqual({ practices: 4, listSize: 10_000, suppressed: false });
+    expect(p.against).toEqual({ practices: 1, listSize: null, suppressed: true });
+    expect(p.abstain).toEqual({ practices: 1, listSize: null, suppressed: true });
+    expect(p.counted).toEqual({ for: 10_000, against: null, abstain: null });
+    expect(p.suppressed).toBe(true);
+    // Otherwise 21,000 voted less 10,000 for would give the other two away.
+    expect(p.turnout).toMatchObject({
+      voted: 6,
+      members: 7,
+      votedListSize: null,
+      listSizePercent: null,
+      membersListSize: 28_000,
+    });
+    expect(JSON.stringify(p)).not.toMatch(/5000|6000|11000|21000/);
+  });
+
+  it('holds back a choice of exactly two practices but shows three, and shows 0 for a choice nobody made', () => {
+    const t = tally(ballots(['for', 'for', 'for', 'against', 'against']));
+    const p = publicTotals('list_size', t, turnout(members, voted(5)));
+    expect(p.for).toEqual({ practices: 3, listSize: 6_000, suppressed: false });
+    expect(p.against).toEqual({ practices: 2, listSize: null, suppressed: true });
+    expect(p.abstain).toEqual({ practices: 0, listSize: 0, suppressed: false });
+    expect(p.turnout.votedListSize).toBeNull();
+  });
+
+  it('shows every figure when each choice made has three practices or more', () => {
+    const t = tally(ballots(['for', 'for', 'for', 'against', 'against', 'against']));
+    const to = turnout(members, voted(6));
+    const p = publicTotals('list_size', t, to);
+    expect(p.suppressed).toBe(false);
+    expect(p.counted).toEqual({ for: 6_000, against: 15_000, abstain: 0 });
+    expect(p.turnout).toEqual(to);
+  });
+
+  it('holds nothing back with one vote per practice: the counts are of practices', () => {
+    const t = tally(ballots(['for', 'for', 'against']));
+    const to = turnout(members, voted(3));
+    const p = publicTotals('practice', t, to);
+    expect(p.against).toEqual({ practices: 1, listSize: null, suppressed: false });
+    expect(p.counted).toEqual({ for: 2, against: 1, abstain: 0 });
+    expect(p.suppressed).toBe(false);
+    expect(p.turnout).toEqual(to);
+  });
+
+  it('holds nothing back on a consultation: views only', () => {
+    const t = tally([
+      { choice: 'view', weight: 4_000 },
+      { choice: 'view', weight: 5_000 },
+    ]);
+    const p = publicTotals('list_size', t, turnout(members, voted(2)));
+    expect(p.views).toBe(2);
+    expect(p.suppressed).toBe(false);
   });
 });

@@ -31,15 +31,12 @@ export type VoteStatus = 'upcoming' | 'open' | 'closed';
 
 /**
  * Upcoming before its opening day, open from that day until the deadline, closed at the deadline
- * (a ballot cast at the very instant of the deadline is late).
+ * (a ballot cast at the very instant of the deadline is late). The opening day is a UK calendar
+ * day: in British Summer Time it starts at 23:00 UTC the evening before.
  */
-export function voteStatus(
-  vote: { opens_on: string; closes_at: Date },
-  now: Date,
-  today: string,
-): VoteStatus {
+export function voteStatus(vote: { opens_on: string; closes_at: Date }, now: Date): VoteStatus {
   if (now.getTime() >= vote.closes_at.getTime()) return 'closed';
-  if (today < vote.opens_on) return 'upcoming';
+  if (ukToday(now) < vote.opens_on) return 'upcoming';
   return 'open';
 }
 
@@ -65,6 +62,9 @@ const londonParts = (instant: Date) => {
 
 /** UK local date and time ('YYYY-MM-DD', 'HH:MM') of an instant, GMT or BST as in force. */
 export const ukDateTime = (instant: Date) => londonParts(instant);
+
+/** The UK calendar day ('YYYY-MM-DD') of an instant: the day a vote's dates are compared with. */
+export const ukToday = (instant: Date) => londonParts(instant).date;
 
 /** The deadline as an instant: a UK local date and 24-hour time (GMT or BST as in force that day). */
 export function ukDeadline(date: string, time: string): Date | undefined {
@@ -177,3 +177,66 @@ export const ballotWeight = (weighting: VoteWeighting, listSize: number | null) 
 /** The day whose membership counts: the opening day, or the group's last day if it closed before. */
 export const membershipDay = (opensOn: string, groupAsAt: string) =>
   opensOn <= groupAsAt ? opensOn : groupAsAt;
+
+/** The fewest practices whose combined list size the public results show for one choice. */
+export const publicMinPractices = 3;
+
+/** Plain words for what the public results leave out of a vote weighted by list size, and why. */
+export const publicSuppressionRule = `On a vote weighted by list size, the registered patients behind a choice made by fewer than ${publicMinPractices} practices are not shown, to keep each practice’s vote private: list sizes are public, so a total made of one or two practices would show how they voted. When a figure is not shown, nor is the share of the registered list size that voted (the hidden figure could be worked out from it). The result, and how many practices made each choice, are always shown; the group’s officers see every figure once the vote has closed.`;
+
+export interface PublicChoiceTotal {
+  practices: number;
+  /** Registered patients behind the choice (weighted votes only); null when not shown. */
+  listSize: number | null;
+  /** True when the list size is held back under {@link publicSuppressionRule}. */
+  suppressed: boolean;
+}
+
+export interface PublicTotals {
+  for: PublicChoiceTotal;
+  against: PublicChoiceTotal;
+  abstain: PublicChoiceTotal;
+  views: number;
+  /** The figure each choice counted by, as published (null where not shown). */
+  counted: { for: number | null; against: number | null; abstain: number | null };
+  /** Turnout, without the list size that voted (nor its share) when any figure is not shown. */
+  turnout: Omit<Turnout, 'votedListSize' | 'listSizePercent'> & {
+    votedListSize: number | null;
+    listSizePercent: number | null;
+  };
+  /** True when any figure is held back. */
+  suppressed: boolean;
+}
+
+/**
+ * The totals the public may see. With one vote per practice, everything (the counts are of practices).
+ * Weighted by list size, a choice made by one or two practices has its list size held back, and then
+ * so has the list size that voted, which with the other totals would give the held-back one.
+ * A choice no practice made shows 0, as its practice count already says.
+ */
+export function publicTotals(weighting: VoteWeighting, t: Tally, to: Turnout): PublicTotals {
+  const weighted = weighting === 'list_size';
+  const each = (x: { practices: number; weight: number }): PublicChoiceTotal => {
+    const suppressed = weighted && x.practices > 0 && x.practices < publicMinPractices;
+    return {
+      practices: x.practices,
+      listSize: weighted && !suppressed ? x.weight : null,
+      suppressed,
+    };
+  };
+  const totals = { for: each(t.for), against: each(t.against), abstain: each(t.abstain) };
+  const suppressed =
+    totals.for.suppressed || totals.against.suppressed || totals.abstain.suppressed;
+  const counted = (x: PublicChoiceTotal) => (weighted ? x.listSize : x.practices);
+  return {
+    ...totals,
+    views: t.views,
+    counted: {
+      for: counted(totals.for),
+      against: counted(totals.against),
+      abstain: counted(totals.abstain),
+    },
+    turnout: suppressed ? { ...to, votedListSize: null, listSizePercent: null } : to,
+    suppressed,
+  };
+}

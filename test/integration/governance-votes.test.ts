@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../src/app/app.js';
 import { nominateDemoRepresentative } from '../../src/governance/demo-votes.js';
-import { isoDate } from '../../src/platform/clock.js';
+import { ukToday } from '../../src/governance/votes.js';
 import { AppClient } from '../support/app-client.js';
 import { PASSWORD, seededApp, type Seeded } from '../support/seeded.js';
 import { engines } from '../support/stores.js';
@@ -45,7 +45,11 @@ const CLOSED_DEMO = 'renewing the dermatology service contract';
 /** Posts a form with the session's CSRF token (the page may show no form, e.g. once voted). */
 const post = (client: AppClient, action: string, fields: Record<string, string>) =>
   client.submit('/', action, fields, { csrf: client.cookie('flock_csrf') ?? '' });
-const day = (offset: number) => isoDate(new Date(Date.now() + offset * 86_400_000));
+/** A UK calendar day from today (votes open on UK days). */
+const day = (offset: number) => ukToday(new Date(Date.now() + offset * 86_400_000));
+/** A number as it may appear in JSON, CSV or a page (plain or with thousands commas), on its own. */
+const figure = (n: number) =>
+  new RegExp(`(^|[^0-9,])(${n}|${n.toLocaleString('en-GB')})(?![0-9]|,[0-9])`);
 
 describe.each(engines())('governance: member practice votes on %s', (engine) => {
   let seeded: Seeded;
@@ -128,6 +132,24 @@ describe.each(engines())('governance: member practice votes on %s', (engine) => 
     expect(html).toContain('The deadline must be after the opening day');
     const badItem = await admin.submit(form, form, { ...good, item: '999999' });
     expect(badItem.status).toBe(400);
+    // An agenda item already decided (the demo's dermatology contract) takes no new vote.
+    const decided = await seeded.store.db
+      .selectFrom('gov_decision')
+      .innerJoin('gov_agenda_item', 'gov_agenda_item.id', 'gov_decision.item_id')
+      .innerJoin('gov_meeting', 'gov_meeting.id', 'gov_agenda_item.meeting_id')
+      .innerJoin('gov_committee', 'gov_committee.id', 'gov_meeting.committee_id')
+      .innerJoin('organisation', 'organisation.id', 'gov_committee.group_id')
+      .select('gov_decision.item_id')
+      .where('organisation.code', '=', '09G')
+      .where('gov_agenda_item.for_decision', '=', true)
+      .executeTakeFirstOrThrow();
+    const formPage = await (await admin.get(form)).text();
+    expect(formPage).not.toContain(`<option value="${decided.item_id}"`);
+    const decidedItem = await admin.submit(form, form, { ...good, item: String(decided.item_id) });
+    expect(decidedItem.status).toBe(400);
+    expect(await decidedItem.text()).toContain('has already been decided');
+    const decidedApi = await post(admin, form, { ...good, item: String(decided.item_id) });
+    expect(decidedApi.status).toBe(400);
     const layOpens = await post(lay, form, good); // reads turnout; does not open votes
     expect(layOpens.status).toBe(403);
     expect(await layOpens.text()).toContain('open member votes');
@@ -407,6 +429,74 @@ describe.each(engines())('governance: member practice votes on %s', (engine) => 
     const second = await post(lead, ballot, { choice: 'for', comment: '' });
     expect(second.status).toBe(409);
   });
+
+  it('nominates once when the same nomination arrives twice at once', async () => {
+    const form = '/groups/09G/governance/votes';
+    const open = await find(OPEN_DEMO);
+    const practice = open.practices[3]!.code;
+    const fields = { practice, email: 'finance.coastal@example.nhs.uk' };
+    const responses = await Promise.all([
+      post(admin, `${form}/representatives`, fields),
+      post(admin, `${form}/representatives`, fields),
+    ]);
+    expect(responses.map((r) => r.status).sort()).toEqual([303, 400]);
+    const refused = responses.find((r) => r.status === 400)!;
+    expect(await refused.text()).toContain('already a representative');
+    const rows = await seeded.store.db
+      .selectFrom('gov_practice_voter')
+      .innerJoin('app_user', 'app_user.id', 'gov_practice_voter.user_id')
+      .innerJoin('organisation', 'organisation.id', 'gov_practice_voter.practice_id')
+      .select('app_user.email')
+      .where('organisation.code', '=', practice)
+      .where('app_user.email', '=', 'finance.coastal@example.nhs.uk')
+      .execute();
+    expect(rows).toHaveLength(1);
+  });
+
+  it('opens on the UK day: a ballot at 23:30 UTC the evening before, in summer time, is accepted', async () => {
+    const bst = createApp({
+      db: seeded.store.db,
+      facts: seeded.facts,
+      config: { demo: false, secureCookies: false },
+      clock: () => new Date('2026-06-10T23:30:00Z'), // 00:30 on 11 June in the UK
+      dataCacheTtlMs: 0,
+      sessionCacheTtlMs: 0,
+    });
+    const officer = new AppClient(bst);
+    const rep = new AppClient(bst);
+    await officer.signIn('admin.coastal@example.nhs.uk', PASSWORD);
+    await rep.signIn('gp.coastal@example.nhs.uk', PASSWORD);
+    const form = '/groups/09G/governance/votes';
+    const opened = await officer.submit(form, form, {
+      kind: 'vote',
+      question: 'Summer time test (test)',
+      papers: 'None',
+      opensOn: '2026-06-11',
+      closesOn: '2026-06-18',
+      closesTime: '17:00',
+      weighting: 'practice',
+      item: '',
+    });
+    expect(opened.status).toBe(303);
+    const id = opened.headers.get('location')!.split('/').at(-1)!;
+    const cast = await post(rep, `/groups/09G/governance/practice-votes/${id}`, {
+      choice: 'abstain',
+      comment: '',
+    });
+    expect(cast.status).toBe(303);
+    const yesterday = await officer.submit(form, form, {
+      kind: 'vote',
+      question: 'Opening yesterday (test)',
+      papers: 'None',
+      opensOn: '2026-06-10',
+      closesOn: '2026-06-18',
+      closesTime: '17:00',
+      weighting: 'practice',
+      item: '',
+    });
+    expect(yesterday.status).toBe(400);
+    expect(await yesterday.text()).toContain('The opening date cannot be in the past');
+  });
   it('after the deadline: turnout and the list-size-weighted result; the public sees totals only', async () => {
     // The same store a month later: the open demo vote has closed. (Last: signing in then ends
     // every session that would have expired by that day.)
@@ -455,6 +545,33 @@ describe.each(engines())('governance: member practice votes on %s', (engine) => 
     expect(pub.totals.for.listSize).toBe(sum('for'));
     const page = await (await publicClient.get('/groups/09G/public/votes')).text();
     const csv = await (await publicClient.get('/groups/09G/public/votes.csv')).text();
+
+    // One practice voted against and one abstained: their list sizes (public elsewhere) would
+    // give their votes away, so those totals, and the list size that voted, are not published.
+    const against = voted.filter((p) => p.choice === 'against');
+    const abstained = voted.filter((p) => p.choice === 'abstain');
+    expect(against).toHaveLength(1);
+    expect(abstained).toHaveLength(1);
+    expect(v.results!.counted.against).toBe(against[0]!.listSize); // officers see it
+    expect(pub).toMatchObject({
+      totals: {
+        for: { practices: voted.length - 2, suppressed: false },
+        against: { practices: 1, listSize: null, suppressed: true },
+        abstain: { practices: 1, listSize: null, suppressed: true },
+      },
+      counted: { for: sum('for'), against: null, abstain: null },
+      turnout: { voted: 7, votedListSize: null, listSizePercent: null },
+      suppressed: true,
+    });
+    for (const hidden of [sum('against'), sum('abstain'), v.turnout.votedListSize]) {
+      expect(text, String(hidden)).not.toMatch(figure(hidden));
+      expect(csv, String(hidden)).not.toMatch(figure(hidden));
+      expect(page, String(hidden)).not.toMatch(figure(hidden));
+    }
+    expect(page).toMatch(figure(sum('for')));
+    expect(page).toContain('not shown: fewer than 3 practices');
+    expect(page).toContain('to keep each practice’s vote private');
+    expect(csv).toContain('fewer than 3 practices made a choice');
     for (const leak of [
       '@',
       'Sensible (test)',
