@@ -23,11 +23,11 @@ export const procurementPaths = {
   '/api/v1/groups/{code}/governance/procurement': privateGet(
     'Full procurement decisions register',
     [],
-    'Every procurement with criteria and weights, bidders ranked with their scores and exact weighted totals (two decimals), decision-makers and conflicts, notices, standstill and status. For the group’s officers, governing body, lay members and contracts officers.',
+    'Every procurement with criteria and weights, bidders ranked with their scores and exact weighted totals (two decimals), decision-makers and conflicts, notices, standstill and status. For the group’s officers, governing body, lay members and contracts officers. When the signed-in user declared an interest in a bidder or the awardee, `bidders` is empty and `scoresWithheld` gives the reason and the number of providers evaluated.',
   ),
   '/api/v1/groups/{code}/governance/procurement/{id}': privateGet(
     'One procurement in full',
     [idParameter],
-    'One procurement with criteria, ranked bidders and scores, decision-makers, standstill and status.',
+    'One procurement with criteria, ranked bidders and scores, decision-makers, standstill and status. When the signed-in user declared an interest in a bidder or the awardee, `bidders` is empty and `scoresWithheld` gives the reason and the number of providers evaluated.',
   ),
 } as const;

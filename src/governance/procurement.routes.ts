@@ -20,6 +20,7 @@ import {
   decisionItems,
   fullProcurements,
   likelyConflictsFor,
+  procurementForUser,
   procurementRegister,
   procurementView,
   publicProcurement,
@@ -248,18 +249,20 @@ export function registerProcurementRoutes(
       v,
     );
   });
+  const fullForUser = (c: Context<AppEnv>, group: Group) =>
+    fullProcurements(db, c.get('principal')!, c.get('clientAddress'), group, today(), clock);
   app.get('/api/v1/groups/:code/governance/procurement', async (c) => {
     const group = await officersGroup(c);
     return sendJson(c, {
       group: { code: group.code, name: group.name },
       asAt: today(),
-      ...(await fullProcurements(db, group, today())),
+      ...(await fullForUser(c, group)),
       standstillRule,
     });
   });
   app.get('/groups/:code/governance/procurement.csv', async (c) => {
     const group = await officersGroup(c);
-    const r = await fullProcurements(db, group, today());
+    const r = await fullForUser(c, group);
     return sendCsv(
       c,
       `procurement-decisions-full-${group.code}.csv`,
@@ -285,9 +288,11 @@ export function registerProcurementRoutes(
           {
             header: 'bidders_ranked',
             value: (p) =>
-              p.bidders
-                .map((b) => `${b.rank ?? '-'}. ${b.name}${b.total ? ` ${b.total}` : ''}`)
-                .join('; '),
+              p.scoresWithheld
+                ? `Withheld because you declared an interest in a provider evaluated (${p.scoresWithheld.providersEvaluated} evaluated)`
+                : p.bidders
+                    .map((b) => `${b.rank ?? '-'}. ${b.name}${b.total ? ` ${b.total}` : ''}`)
+                    .join('; '),
           },
           {
             header: 'decision_makers',
@@ -318,8 +323,19 @@ export function registerProcurementRoutes(
     values: Record<string, string> = {},
     form = '',
   ) => {
-    const v = await procurementView(db, group, id, today());
-    const writer = canWriteProcurement(c.get('principal'), group);
+    const v = await procurementForUser(
+      db,
+      c.get('principal')!,
+      c.get('clientAddress'),
+      group,
+      id,
+      today(),
+      clock,
+    );
+    const withheld = v.scoresWithheld !== null;
+    // A conflicted keeper of the register sees the record without the bids, and cannot change it.
+    const keeper = canWriteProcurement(c.get('principal'), group);
+    const writer = keeper && !withheld;
     const likely = writer ? await likelyConflictsFor(db, group, v, today()) : undefined;
     const has = (f: string) => form === f;
     // Each form shows what was typed when it is re-shown, and the record otherwise.
@@ -378,6 +394,7 @@ export function registerProcurementRoutes(
         group,
         p: v,
         writer,
+        keeper,
         routes,
         main,
         routeItems: routeItems(main.route),
@@ -416,7 +433,15 @@ export function registerProcurementRoutes(
     return sendJson(c, {
       group: { code: group.code, name: group.name },
       asAt: today(),
-      procurement: await procurementView(db, group, c.req.param('id'), today()),
+      procurement: await procurementForUser(
+        db,
+        c.get('principal')!,
+        c.get('clientAddress'),
+        group,
+        c.req.param('id'),
+        today(),
+        clock,
+      ),
     });
   });
 

@@ -10,9 +10,10 @@ import { AppError, type FieldProblem } from '../platform/errors.js';
 import { isRealDate } from '../platform/imports/fields.js';
 import { penceAsPounds } from '../platform/money.js';
 import { requirePounds } from '../finance/inputs.js';
-import { canManageRegister } from './declarations.service.js';
+import { canManageRegister, personOfUser } from './declarations.service.js';
 import {
   likelyProcurementConflicts,
+  withoutLosingBidders,
   procurementStatus,
   psrInForce,
   rankBidders,
@@ -102,6 +103,8 @@ export async function saveProcurement(
   if (!canWriteProcurement(principal, group))
     throw await refused(db, principal, clientAddress, group, 'record a procurement', clock);
   const existing = idText === undefined ? undefined : await procurementOf(db, group, idText);
+  if (existing)
+    await refuseIfConflicted(db, principal, clientAddress, group, existing.id, 'change it', clock);
   const today = isoDate(clock());
   const problems: FieldProblem[] = [];
   const text = (field: string, label: string, max: number, required: boolean) => {
@@ -328,6 +331,7 @@ export async function saveCriteria(
   if (!canWriteProcurement(principal, group))
     throw await refused(db, principal, clientAddress, group, 'set criteria', clock);
   const p = await procurementOf(db, group, idText);
+  await refuseIfConflicted(db, principal, clientAddress, group, p.id, 'set its criteria', clock);
   const problems: FieldProblem[] = [];
   const rows: { name: string; weight: number }[] = [];
   for (let n = 1; n <= criteriaRows; n++) {
@@ -422,6 +426,15 @@ export async function saveBidder(
   if (!canWriteProcurement(principal, group))
     throw await refused(db, principal, clientAddress, group, 'score bidders', clock);
   const p = await procurementOf(db, group, idText);
+  await refuseIfConflicted(
+    db,
+    principal,
+    clientAddress,
+    group,
+    p.id,
+    'record or score its bidders',
+    clock,
+  );
   const problems: FieldProblem[] = [];
   const bidders = await bidderNames(db, p.id);
   const chosen = (input.bidder ?? 'new').trim();
@@ -535,6 +548,15 @@ export async function saveDecisionMakers(
   if (!canWriteProcurement(principal, group))
     throw await refused(db, principal, clientAddress, group, 'record decision-makers', clock);
   const p = await procurementOf(db, group, idText);
+  await refuseIfConflicted(
+    db,
+    principal,
+    clientAddress,
+    group,
+    p.id,
+    'record its decision-makers',
+    clock,
+  );
   const people = await db
     .selectFrom('gov_person')
     .select(['id', 'name'])
@@ -759,7 +781,14 @@ export async function procurementView(db: Db, group: Group, idText: string, toda
     decisionMakers,
     item: item ?? null,
     routeInfo: routeInfo[r.route],
+    /** Set when bidders' names and scores are withheld from the user reading it (see withheldFrom). */
+    scoresWithheld: null as ScoresWithheld | null,
   };
+}
+
+export interface ScoresWithheld {
+  reason: string;
+  providersEvaluated: number;
 }
 
 export type ProcurementView = Awaited<ReturnType<typeof procurementView>>;
@@ -779,14 +808,152 @@ export async function likelyConflictsFor(db: Db, group: Group, v: ProcurementVie
       counterpartCode: i.counterpartCode,
       description: i.description,
     }));
-  const parties = [
-    ...v.bidders.map((b) => ({ name: b.name, code: b.code })),
-    ...(v.awardedTo ? [{ name: v.awardedTo, code: v.awardedToCode }] : []),
-  ];
   return {
     people: register.people.map((p) => ({ id: p.id, name: p.name })),
-    conflicts: likelyProcurementConflicts(parties, interests),
+    conflicts: likelyProcurementConflicts(partiesOf(v), interests),
   };
+}
+
+/** The bidders and the awardee of a procurement, the awardee marked. */
+const partiesOf = (v: ProcurementView) => [
+  ...v.bidders.map((b) => ({ name: b.name, code: b.code, awardee: b.awardee })),
+  ...(v.awardedTo ? [{ name: v.awardedTo, code: v.awardedToCode, awardee: true }] : []),
+];
+
+/** A text with every bidder not awarded named only as "another provider evaluated". */
+const unnamed = (v: ProcurementView, text: string | null) =>
+  text === null
+    ? null
+    : withoutLosingBidders(
+        text,
+        v.bidders,
+        v.awardedTo ? { name: v.awardedTo, code: v.awardedToCode } : null,
+      );
+
+export const scoresWithheldReason =
+  'The bidders’ names, scores, totals and ranking are withheld because you declared an interest in a provider evaluated in this procurement (a current interest in the register of interests). Another officer keeps this part of the record.';
+
+/**
+ * For the signed-in user: a function telling, for a procurement, the declared interests of the user's
+ * own person in the register (if any) in one of its bidders or its awardee, held at any time from the
+ * decision (or today, if not decided) to today. Such a user may not see the bids.
+ */
+export async function conflictsOfUser(
+  db: Db,
+  group: Group,
+  principal: Principal | undefined,
+  today: string,
+): Promise<(v: ProcurementView) => string[]> {
+  const me = principal ? await personOfUser(db, group, principal.userId) : undefined;
+  if (!me) return () => [];
+  const register = await registerOfInterests(db, group, today);
+  const mine = register.interests.filter((i) => i.personId === me.id && i.aroseOn <= today);
+  if (!mine.length) return () => [];
+  return (v) => {
+    const from = v.decidedOn && v.decidedOn < today ? v.decidedOn : today;
+    const held = mine
+      .filter((i) => i.endedOn === null || i.endedOn >= from)
+      .map((i) => ({
+        personId: i.personId,
+        counterpart: i.counterpart,
+        counterpartCode: i.counterpartCode,
+        description: i.description,
+      }));
+    return likelyProcurementConflicts(partiesOf(v), held).get(me.id) ?? [];
+  };
+}
+
+/**
+ * The procurement as a conflicted user may see it: no bidders (names, scores, totals, ranking) and no
+ * name of a bidder not awarded in the rationale or the decision-makers' conflicts, as published.
+ */
+export const withheldView = (v: ProcurementView): ProcurementView => ({
+  ...v,
+  rationale: unnamed(v, v.rationale),
+  bidders: [],
+  decisionMakers: v.decisionMakers.map((d) => ({
+    ...d,
+    conflict: unnamed(v, d.conflict),
+    managed: unnamed(v, d.managed),
+  })),
+  scoresWithheld: { reason: scoresWithheldReason, providersEvaluated: v.bidders.length },
+});
+
+async function auditWithheld(
+  db: Db,
+  principal: Principal,
+  clientAddress: string | null,
+  group: Group,
+  ids: number[],
+  clock: Clock,
+) {
+  await audit(
+    db,
+    userActor(principal, clientAddress),
+    {
+      action: 'gov_procurement.scores_withheld',
+      entityType: 'gov_procurement',
+      entityId: ids.length === 1 ? String(ids[0]) : undefined,
+      organisationId: group.id,
+      after: {
+        procurements: ids,
+        reason: 'declared an interest in a provider evaluated',
+      },
+    },
+    clock,
+  );
+}
+
+/**
+ * One procurement in full for the signed-in user: with the bids withheld (and that audited) when the
+ * user declared an interest in one of its bidders or its awardee.
+ */
+export async function procurementForUser(
+  db: Db,
+  principal: Principal,
+  clientAddress: string | null,
+  group: Group,
+  idText: string,
+  today: string,
+  clock: Clock = systemClock,
+): Promise<ProcurementView> {
+  const v = await procurementView(db, group, idText, today);
+  const conflicts = (await conflictsOfUser(db, group, principal, today))(v);
+  if (!conflicts.length) return v;
+  await auditWithheld(db, principal, clientAddress, group, [v.id], clock);
+  return withheldView(v);
+}
+
+/** Refuses (403, audited) a change to a procurement by someone who declared an interest in it. */
+async function refuseIfConflicted(
+  db: Db,
+  principal: Principal,
+  clientAddress: string | null,
+  group: Group,
+  id: number,
+  what: string,
+  clock: Clock,
+) {
+  const today = isoDate(clock());
+  const v = await procurementView(db, group, String(id), today);
+  const conflicts = (await conflictsOfUser(db, group, principal, today))(v);
+  if (!conflicts.length) return;
+  await audit(
+    db,
+    userActor(principal, clientAddress),
+    {
+      action: 'gov_procurement.conflict_refused',
+      entityType: 'gov_procurement',
+      entityId: String(id),
+      organisationId: group.id,
+      after: { reason: `declared an interest in a provider evaluated; tried to ${what}` },
+    },
+    clock,
+  );
+  throw new AppError(
+    'forbidden',
+    `You declared an interest in a provider evaluated in this procurement, so you may not ${what}: the bids are withheld from you. Another of ${group.name}'s administrators, governing body or contracts officers must record it.`,
+  );
 }
 
 /** What the regulations require published: never bidders' scores, losing bidders or contact details. */
@@ -805,8 +972,8 @@ export const publicProcurement = (v: ProcurementView) => {
     awardedTo: v.awardedTo,
     awardedToCode: v.awardedToCode,
     decidedOn: v.decidedOn,
-    decidedBy: v.decidedBy,
-    rationale: v.rationale,
+    decidedBy: unnamed(v, v.decidedBy),
+    rationale: unnamed(v, v.rationale),
     decidedAt: v.item
       ? { meeting: v.item.meeting, heldOn: v.item.heldOn, item: v.item.item }
       : null,
@@ -818,8 +985,8 @@ export const publicProcurement = (v: ProcurementView) => {
     awardeeWeightedScore: awardee?.total ?? null,
     decisionMakers: v.decisionMakers.map((d) => ({
       name: d.name,
-      conflict: d.conflict,
-      managed: d.managed,
+      conflict: unnamed(v, d.conflict),
+      managed: unnamed(v, d.managed),
     })),
     illustrative: v.illustrative,
   };
@@ -834,11 +1001,30 @@ export async function publishedProcurements(db: Db, group: Group, today: string)
   return { procurements: views, illustrative: r.illustrative };
 }
 
-/** The full register with criteria, ranked scores and decision-makers (for the officers' API and CSV). */
-export async function fullProcurements(db: Db, group: Group, today: string) {
+/**
+ * The full register with criteria, ranked scores and decision-makers (for the officers' API and CSV),
+ * with the bids withheld from the signed-in user where they declared an interest (audited once).
+ */
+export async function fullProcurements(
+  db: Db,
+  principal: Principal,
+  clientAddress: string | null,
+  group: Group,
+  today: string,
+  clock: Clock = systemClock,
+) {
   const r = await procurementRegister(db, group, today);
+  const conflictsIn = await conflictsOfUser(db, group, principal, today);
   const views = [];
-  for (const p of r.procurements) views.push(await procurementView(db, group, String(p.id), today));
+  const withheld: number[] = [];
+  for (const p of r.procurements) {
+    const v = await procurementView(db, group, String(p.id), today);
+    if (conflictsIn(v).length) {
+      withheld.push(v.id);
+      views.push(withheldView(v));
+    } else views.push(v);
+  }
+  if (withheld.length) await auditWithheld(db, principal, clientAddress, group, withheld, clock);
   return { procurements: views, illustrative: r.illustrative };
 }
 

@@ -1,13 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import {
   hundredthsText,
+  anotherProvider,
   likelyProcurementConflicts,
+  nameVariants,
   procurementStatus,
   rankBidders,
   routeInfo,
   standstillFor,
   weightedHundredths,
   weightsProblem,
+  withoutLosingBidders,
 } from './procurement.js';
 
 describe('procurement weights and scores', () => {
@@ -128,5 +131,106 @@ describe('likely conflicts in a procurement', () => {
     );
     expect([...found.keys()].sort()).toEqual([1, 2]);
     expect(found.get(1)![0]).toContain('Shareholding');
+  });
+
+  it('words the suggested conflict without naming a bidder not awarded', () => {
+    const found = likelyProcurementConflicts(
+      [
+        { name: 'Sample Diagnostics Ltd (fictional)', code: null },
+        { name: 'Example Imaging Partnership (fictional)', code: null, awardee: true },
+      ],
+      [
+        {
+          personId: 1,
+          counterpart: 'Sample Diagnostics Ltd (fictional)',
+          counterpartCode: null,
+          description: 'Shareholding of 6%',
+        },
+        {
+          personId: 2,
+          counterpart: 'Example Imaging Partnership',
+          counterpartCode: null,
+          description: 'Partner',
+        },
+      ],
+    );
+    expect(found.get(1)).toEqual([
+      'Declared interest in another provider evaluated: Shareholding of 6%',
+    ]);
+    expect(found.get(1)!.join()).not.toContain('Sample');
+    expect(found.get(2)).toEqual([
+      'Declared interest in Example Imaging Partnership (fictional), the provider awarded: Partner',
+    ]);
+  });
+});
+
+describe('publishing text about a procurement', () => {
+  const bidders = [
+    { name: 'Example Imaging Partnership (fictional)', code: null, awardee: true },
+    { name: 'Sample Diagnostics Ltd (fictional)', code: 'AB1', awardee: false },
+    { name: 'Placeholder Health CIC (fictional)', code: null, awardee: false },
+  ];
+  const awarded = { name: 'Example Imaging Partnership (fictional)', code: null };
+
+  it('knows the usual ways a provider name is typed', () => {
+    expect(nameVariants('Sample Diagnostics Ltd (fictional)')).toEqual([
+      'Sample Diagnostics Ltd (fictional)',
+      'Sample Diagnostics Ltd',
+      'Sample Diagnostics',
+    ]);
+    expect(nameVariants('Placeholder Health Community Interest Company')).toEqual([
+      'Placeholder Health Community Interest Company',
+      'Placeholder Health',
+    ]);
+    expect(nameVariants('AB')).toEqual([]);
+  });
+
+  it('replaces every bidder not awarded, by name or ODS code, ignoring case', () => {
+    expect(
+      withoutLosingBidders(
+        'Shareholding of 6% in Sample Diagnostics Ltd, a bidder',
+        bidders,
+        awarded,
+      ),
+    ).toBe(`Shareholding of 6% in ${anotherProvider}, a bidder`);
+    expect(
+      withoutLosingBidders(
+        'Director of SAMPLE DIAGNOSTICS LTD (Fictional); adviser to placeholder health cic; code ab1',
+        bidders,
+        awarded,
+      ),
+    ).toBe(
+      `Director of ${anotherProvider}; adviser to ${anotherProvider}; code ${anotherProvider}`,
+    );
+    expect(withoutLosingBidders('Sample  Diagnostics', bidders, awarded)).toBe(anotherProvider);
+  });
+
+  it('keeps the awarded provider and words that merely contain a name', () => {
+    expect(
+      withoutLosingBidders(
+        'Partner in Example Imaging Partnership; the samples were diagnostic; tab1',
+        bidders,
+        awarded,
+      ),
+    ).toBe('Partner in Example Imaging Partnership; the samples were diagnostic; tab1');
+    // A losing bidder's name inside the awardee's is left alone.
+    expect(
+      withoutLosingBidders(
+        'Works for Sussex Health Partnership, not Sussex Health',
+        [
+          { name: 'Sussex Health Partnership', code: null, awardee: true },
+          { name: 'Sussex Health', code: null, awardee: false },
+        ],
+        { name: 'Sussex Health Partnership', code: null },
+      ),
+    ).toBe(`Works for Sussex Health Partnership, not ${anotherProvider}`);
+    // Before an award, no bidder is named.
+    expect(
+      withoutLosingBidders(
+        'Shares in Example Imaging Partnership',
+        bidders.map((b) => ({ ...b, awardee: false })),
+        null,
+      ),
+    ).toBe(`Shares in ${anotherProvider}`);
   });
 });

@@ -238,6 +238,8 @@ export function procurementStatus(
 export interface Party {
   name: string;
   code: string | null;
+  /** The provider awarded the contract (its name is published; the others' are not). */
+  awardee?: boolean;
 }
 
 export interface DeclaredInterest {
@@ -257,7 +259,8 @@ const plain = (s: string) =>
 /**
  * Likely conflicts: each person's declared interests whose counterpart is a bidder or the awardee,
  * matched by ODS code when both have one, otherwise by name (either containing the other, ignoring
- * case, punctuation and bracketed notes).
+ * case, punctuation and bracketed notes). The text names the awarded provider (it is published) but
+ * not a bidder that was not awarded, so that it can be recorded and published as it stands.
  */
 export function likelyProcurementConflicts(
   parties: readonly Party[],
@@ -275,11 +278,78 @@ export function likelyProcurementConflicts(
         b.length > 2 &&
         (a.includes(b) || b.includes(a));
       if (byCode || byName) {
-        const text = `${i.counterpart}: ${i.description} (${p.name} is a party to this procurement)`;
+        const text = p.awardee
+          ? `Declared interest in ${p.name}, the provider awarded: ${i.description}`
+          : `Declared interest in ${anotherProvider}: ${i.description}`;
         const list = found.get(i.personId) ?? [];
         if (!list.includes(text)) list.push(text);
         found.set(i.personId, list);
       }
     }
   return found;
+}
+
+/** What a provider not awarded is called in published text. */
+export const anotherProvider = 'another provider evaluated';
+
+const legalSuffix =
+  /[\s,]+(ltd\.?|limited|plc|llp|cic|c\.i\.c\.|community interest company|inc\.?|llc)$/i;
+
+/**
+ * The ways a provider's name is likely to be typed: as recorded, without bracketed notes such as
+ * "(fictional)", and without a trailing legal form such as "Ltd" or "CIC".
+ */
+export function nameVariants(name: string): string[] {
+  const variants = new Set<string>();
+  const add = (v: string) => {
+    const t = v.replace(/\s+/g, ' ').trim();
+    if (t.length >= 3) variants.add(t);
+  };
+  add(name);
+  let bare = name
+    .replace(/\(.*?\)/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
+  add(bare);
+  for (let i = 0; i < 2 && legalSuffix.test(bare); i++) {
+    bare = bare.replace(legalSuffix, '').trim();
+    add(bare);
+  }
+  return [...variants];
+}
+
+const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/ /g, '\\s+');
+
+/**
+ * Text to be published with every bidder not awarded named only as "another provider evaluated":
+ * their names (ignoring case, with or without bracketed notes and legal form) and ODS codes, as whole
+ * words. The awarded provider's name is kept, even where a losing bidder's name is part of it.
+ */
+export function withoutLosingBidders(
+  text: string,
+  bidders: readonly Party[],
+  awarded: Party | null,
+): string {
+  const keep = new Set<string>();
+  const hide = new Set<string>();
+  const awardees = [...bidders.filter((b) => b.awardee), ...(awarded ? [awarded] : [])];
+  for (const a of awardees) {
+    for (const v of nameVariants(a.name)) keep.add(v.toLowerCase());
+    if (a.code) keep.add(a.code.toLowerCase());
+  }
+  for (const b of bidders) {
+    if (b.awardee) continue;
+    for (const v of nameVariants(b.name)) hide.add(v.toLowerCase());
+    if (b.code && b.code.length >= 3) hide.add(b.code.toLowerCase());
+  }
+  for (const k of keep) hide.delete(k);
+  if (hide.size === 0) return text;
+  const all = [...new Set([...keep, ...hide])].sort((a, b) => b.length - a.length);
+  const pattern = new RegExp(
+    `(?<![\\p{L}\\p{N}])(?:${all.map(escapeRegExp).join('|')})(?![\\p{L}\\p{N}])`,
+    'giu',
+  );
+  return text.replace(pattern, (m) =>
+    hide.has(m.toLowerCase().replace(/\s+/g, ' ')) ? anotherProvider : m,
+  );
 }

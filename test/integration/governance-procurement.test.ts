@@ -8,6 +8,7 @@ import { engines } from '../support/stores.js';
 import { isoDate } from '../../src/platform/clock.js';
 import { addWorkingDays } from '../../src/governance/working-days.js';
 import { formatDate } from '../../src/web/render.js';
+import { linkPersonToUser } from '../../src/app/seed.js';
 
 interface Full {
   id: number;
@@ -28,12 +29,14 @@ interface Full {
   }[];
   decisionMakers: { name: string; conflict: string | null; managed: string | null }[];
   item: { item: string } | null;
+  scoresWithheld: { reason: string; providersEvaluated: number } | null;
 }
 
 describe.each(engines())('governance: procurement decisions register on %s', (engine) => {
   let seeded: Seeded;
   let admin: AppClient;
   let lay: AppClient;
+  let lead: AppClient;
   let gp: AppClient;
   let brighton: AppClient;
   let anyone: AppClient;
@@ -43,11 +46,13 @@ describe.each(engines())('governance: procurement decisions register on %s', (en
     seeded = await seededApp(engine);
     admin = new AppClient(seeded.app);
     lay = new AppClient(seeded.app);
+    lead = new AppClient(seeded.app);
     gp = new AppClient(seeded.app);
     brighton = new AppClient(seeded.app);
     anyone = new AppClient(seeded.app);
     await admin.signIn('admin.coastal@example.nhs.uk', PASSWORD);
     await lay.signIn('lay.coastal@example.nhs.uk', PASSWORD);
+    await lead.signIn('lead.coastal@example.nhs.uk', PASSWORD);
     await gp.signIn('gp.coastal@example.nhs.uk', PASSWORD);
     await brighton.signIn('gp.brighton@example.nhs.uk', PASSWORD);
   }, 240_000);
@@ -256,7 +261,9 @@ describe.each(engines())('governance: procurement decisions register on %s', (en
     const bram = people.people.find((p) => p.name === 'Dr Bram Sample')!;
     const cara = people.people.find((p) => p.name === 'Cara Placeholder')!;
     const prefilled = new RegExp(`name="conflict_${bram.id}"[^>]*value="([^"]*)"`).exec(form)?.[1];
-    expect(prefilled).toContain('Sample Diagnostics Ltd (fictional)');
+    // Worded without the name of a bidder not awarded, so that it can be published as it stands.
+    expect(prefilled).toContain('Declared interest in another provider evaluated: ');
+    expect(prefilled).not.toContain('Sample Diagnostics');
     const conflict = 'Shareholding of 6% in Sample Diagnostics Ltd, a bidder';
     const unmanaged = await admin.submit(url, `${url}/decision-makers`, {
       [`dm_${bram.id}`]: 'yes',
@@ -318,10 +325,12 @@ describe.each(engines())('governance: procurement decisions register on %s', (en
     const pubText = await pub.text();
     expect(pubText).toContain('Gamma MSK CIC (fictional)');
     expect(pubText).toContain('"awardeeWeightedScore":"69.60"');
-    expect(pubText).toContain(conflict);
+    // The conflict is published with the losing bidder's name replaced.
+    expect(pubText).toContain('Shareholding of 6% in another provider evaluated, a bidder');
     expect(pubText).toContain('"providersEvaluated":3');
     for (const leak of [
       'Alpha Physio',
+      'Sample Diagnostics',
       '69.10',
       '64.20',
       'admin.coastal',
@@ -333,7 +342,14 @@ describe.each(engines())('governance: procurement decisions register on %s', (en
     const pubPage = await (await anyone.get(`/groups/09G/public/procurement/${id}`)).text();
     expect(pubPage).toContain('9 Sep 2026');
     expect(pubPage).toContain('Left the room; took no part');
-    for (const leak of ['Alpha Physio', '69.10', 'admin.coastal', '@example.org', '01632'])
+    for (const leak of [
+      'Alpha Physio',
+      'Sample Diagnostics',
+      '69.10',
+      'admin.coastal',
+      '@example.org',
+      '01632',
+    ])
       expect(pubPage, leak).not.toContain(leak);
   });
 
@@ -353,11 +369,23 @@ describe.each(engines())('governance: procurement decisions register on %s', (en
         '@example.org',
         '01632',
         'Placeholder Health CIC', // a provider not awarded
+        'Placeholder Health',
+        'Sample Diagnostics', // another, named in a decision-maker's conflict as recorded
         '70.15', // a losing score
         'recordedBy',
         'recorded_by',
         'contactEmail',
       ])
+        expect(text, leak).not.toContain(leak);
+    }
+    expect(json).toContain('Shareholding of 6% in another provider evaluated, a bidder');
+    const diag = /"id":(\d+),"title":"Community diagnostics/.exec(json)![1];
+    for (const text of [
+      await (await anyone.get(`/groups/09G/public/procurement/${diag}`)).text(),
+      await (await anyone.get(`/api/v1/groups/09G/public/procurement/${diag}`)).text(),
+    ]) {
+      expect(text).toContain('another provider evaluated');
+      for (const leak of ['Sample Diagnostics', 'Placeholder Health', '70.15', '70.00'])
         expect(text, leak).not.toContain(leak);
     }
     expect(html).toContain('invented people and records for the demonstration');
@@ -409,5 +437,150 @@ describe.each(engines())('governance: procurement decisions register on %s', (en
       .where('action', '=', 'gov_procurement.refused')
       .execute();
     expect(refused.length).toBeGreaterThanOrEqual(3);
+  });
+
+  it('withholds the bids from a decision-maker who declared an interest in a bidder', async () => {
+    const list = (await (await admin.get('/api/v1/groups/09G/governance/procurement')).json()) as {
+      procurements: Full[];
+    };
+    const diag = list.procurements.find((p) => p.title.startsWith('Community diagnostics'))!;
+    // The register's keeper (not conflicted) sees every bid.
+    expect(diag.scoresWithheld).toBeNull();
+    expect(diag.bidders.map((b) => b.name)).toContain('Sample Diagnostics Ltd (fictional)');
+    expect(await (await admin.get(`${register}/${diag.id}`)).text()).toContain('73.75');
+
+    // Dr Bram Sample (the lead's person) holds shares in Sample Diagnostics, a bidder.
+    const before = await seeded.store.db
+      .selectFrom('audit_event')
+      .select('id')
+      .where('action', '=', 'gov_procurement.scores_withheld')
+      .execute();
+    const api = await lead.get(`/api/v1/groups/09G/governance/procurement/${diag.id}`);
+    expect(api.status).toBe(200);
+    const apiText = await api.text();
+    const page = await lead.get(`${register}/${diag.id}`);
+    expect(page.status).toBe(200);
+    const html = await page.text();
+    const csv = await (await lead.get(`${register}.csv`)).text();
+    const listText = await (await lead.get('/api/v1/groups/09G/governance/procurement')).text();
+    const listed = (JSON.parse(listText) as { procurements: Full[] }).procurements;
+    const diagListed = JSON.stringify(listed.find((p) => p.id === diag.id));
+    expect(diagListed).toContain('withheld because you declared an interest');
+    expect(html).toContain('withheld because you declared an interest in a provider evaluated');
+    expect(apiText).toContain('withheld because you declared an interest in a provider evaluated');
+    expect(csv).toContain('Withheld because you declared an interest in a provider evaluated');
+    const mine = (JSON.parse(apiText) as { procurement: Full }).procurement;
+    expect(mine.bidders).toEqual([]);
+    expect(mine.scoresWithheld?.providersEvaluated).toBe(3);
+    for (const [where, text] of [
+      ['page', html],
+      ['api', apiText],
+      ['csv', csv],
+      ['list', diagListed],
+    ])
+      for (const leak of [
+        'Sample Diagnostics',
+        'Placeholder Health',
+        '73.75',
+        '70.15',
+        '70.00',
+        '"rank"',
+        '"scores"',
+      ])
+        expect(text, `${where}: ${leak}`).not.toContain(leak);
+    // The awarded provider is public, so it is still shown.
+    expect(html).toContain('Example Imaging Partnership (fictional)');
+    // The dermatology renewal's awardee is a trust he has sessions with: withheld too; the hearing
+    // services qualification, where he has no interest, is not.
+    expect(listed.find((p) => p.route === 'direct_award_c')!.scoresWithheld).not.toBeNull();
+    expect(listed.find((p) => p.route === 'aqp')!.scoresWithheld).toBeNull();
+    // Audited once per request: the item API, the item page, the CSV and the list.
+    const after = await seeded.store.db
+      .selectFrom('audit_event')
+      .select(['id', 'entity_id'])
+      .where('action', '=', 'gov_procurement.scores_withheld')
+      .execute();
+    expect(after.length - before.length).toBe(4);
+  });
+
+  it('withholds the bids from a conflicted keeper of the register, who cannot change them', async () => {
+    const list = (await (await admin.get('/api/v1/groups/09G/governance/procurement')).json()) as {
+      procurements: Full[];
+    };
+    const diag = list.procurements.find((p) => p.title.startsWith('Community diagnostics'))!;
+    const placeholder = diag.bidders.find((b) => b.name.startsWith('Placeholder Health'))!;
+    // A second administrator, whose person in the register declared an interest in a bidder.
+    const secretary = new AppClient(seeded.app);
+    const db = seeded.store.db;
+    const gus = await db
+      .selectFrom('gov_person')
+      .innerJoin('organisation', 'organisation.id', 'gov_person.group_id')
+      .select('gov_person.id')
+      .where('organisation.code', '=', '09G')
+      .where('gov_person.name', '=', 'Gus Dummy')
+      .executeTakeFirstOrThrow();
+    const interest = await db
+      .insertInto('gov_interest')
+      .values({ person_id: gus.id, created_at: new Date() })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    await db
+      .insertInto('gov_interest_version')
+      .values({
+        interest_id: interest.id,
+        version: 1,
+        category: 'non_financial_personal',
+        counterpart: 'Placeholder Health CIC',
+        description: 'Trustee',
+        arose_on: '2020-01-01',
+        declared_on: '2020-01-01',
+        action_taken: 'Excluded from procurements it bids in',
+        recorded_by: 'test',
+        recorded_at: new Date(),
+      })
+      .execute();
+    await linkPersonToUser(db, '09G', 'Gus Dummy', 'admin.coastal@example.nhs.uk');
+    await secretary.signIn('admin.coastal@example.nhs.uk', PASSWORD);
+    const url = `${register}/${diag.id}`;
+    const html = await (await secretary.get(url)).text();
+    expect(html).toContain('withheld because you declared an interest in a provider evaluated');
+    expect(html).not.toContain('73.75');
+    expect(html).not.toContain('Placeholder Health');
+    expect(html).not.toContain(`${url}/bidders`); // no forms
+    // Changing the scores (or anything else of this procurement) is refused, and audited.
+    const tryScore = await secretary.submit(
+      url,
+      `${url}/bidders`,
+      {
+        bidder: String(placeholder.id),
+        bidderName: 'Placeholder Health CIC (fictional)',
+        bidderCode: '',
+        score_1: '100',
+        score_2: '100',
+        score_3: '100',
+        score_4: '100',
+        score_5: '100',
+      },
+      { csrf: secretary.cookie('flock_csrf') ?? '' },
+    );
+    expect(tryScore.status).toBe(403);
+    expect(await tryScore.text()).toContain('You declared an interest in a provider evaluated');
+    const tryDm = await secretary.submit(
+      url,
+      `${url}/decision-makers`,
+      {},
+      {
+        csrf: secretary.cookie('flock_csrf') ?? '',
+      },
+    );
+    expect(tryDm.status).toBe(403);
+    const refusals = await db
+      .selectFrom('audit_event')
+      .select('entity_id')
+      .where('action', '=', 'gov_procurement.conflict_refused')
+      .execute();
+    expect(refusals.map((r) => r.entity_id)).toEqual([String(diag.id), String(diag.id)]);
+    const unchanged = await full(lay, diag.id);
+    expect(unchanged.bidders.find((b) => b.id === placeholder.id)!.total).toBe('70.00');
   });
 });
