@@ -318,6 +318,26 @@ export async function saveProcurement(
   });
 }
 
+/**
+ * The procurement a writer is about to change: refused (and audited) for anyone who may not write the
+ * register, or who declared an interest in one of its providers. `what` words each refusal.
+ */
+async function procurementToChange(
+  db: Db,
+  principal: Principal,
+  clientAddress: string | null,
+  group: Group,
+  idText: string,
+  clock: Clock,
+  what: [register: string, procurement: string],
+) {
+  if (!canWriteProcurement(principal, group))
+    throw await refused(db, principal, clientAddress, group, what[0], clock);
+  const p = await procurementOf(db, group, idText);
+  await refuseIfConflicted(db, principal, clientAddress, group, p.id, what[1], clock);
+  return p;
+}
+
 /** Replaces the key criteria and their weights (fields name_N and weight_N, N = 1…). */
 export async function saveCriteria(
   db: Db,
@@ -328,10 +348,10 @@ export async function saveCriteria(
   input: ProcurementInput,
   clock: Clock = systemClock,
 ) {
-  if (!canWriteProcurement(principal, group))
-    throw await refused(db, principal, clientAddress, group, 'set criteria', clock);
-  const p = await procurementOf(db, group, idText);
-  await refuseIfConflicted(db, principal, clientAddress, group, p.id, 'set its criteria', clock);
+  const p = await procurementToChange(db, principal, clientAddress, group, idText, clock, [
+    'set criteria',
+    'set its criteria',
+  ]);
   const problems: FieldProblem[] = [];
   const rows: { name: string; weight: number }[] = [];
   for (let n = 1; n <= criteriaRows; n++) {
@@ -423,18 +443,10 @@ export async function saveBidder(
   input: ProcurementInput,
   clock: Clock = systemClock,
 ) {
-  if (!canWriteProcurement(principal, group))
-    throw await refused(db, principal, clientAddress, group, 'score bidders', clock);
-  const p = await procurementOf(db, group, idText);
-  await refuseIfConflicted(
-    db,
-    principal,
-    clientAddress,
-    group,
-    p.id,
+  const p = await procurementToChange(db, principal, clientAddress, group, idText, clock, [
+    'score bidders',
     'record or score its bidders',
-    clock,
-  );
+  ]);
   const problems: FieldProblem[] = [];
   const bidders = await bidderNames(db, p.id);
   const chosen = (input.bidder ?? 'new').trim();
@@ -545,18 +557,10 @@ export async function saveDecisionMakers(
   input: ProcurementInput,
   clock: Clock = systemClock,
 ) {
-  if (!canWriteProcurement(principal, group))
-    throw await refused(db, principal, clientAddress, group, 'record decision-makers', clock);
-  const p = await procurementOf(db, group, idText);
-  await refuseIfConflicted(
-    db,
-    principal,
-    clientAddress,
-    group,
-    p.id,
+  const p = await procurementToChange(db, principal, clientAddress, group, idText, clock, [
+    'record decision-makers',
     'record its decision-makers',
-    clock,
-  );
+  ]);
   const people = await db
     .selectFrom('gov_person')
     .select(['id', 'name'])

@@ -1,6 +1,6 @@
 // Member practice votes and consultations: opening one, nominating each practice's representatives,
 // casting the practice's one ballot (refusals audited), reminders, turnout and results, and what is public.
-import { sql } from 'kysely';
+import { sql, type Selectable } from 'kysely';
 import { listMembers } from '../organisations/group.repository.js';
 import { listSizeSourceText, type Group } from '../organisations/group.service.js';
 import { latestListSizes } from '../population/population.repository.js';
@@ -35,6 +35,7 @@ import {
   voteKinds,
   voteWeightings,
   type BallotChoice,
+  type GovMemberVoteTable,
   type VoteKind,
   type VoteWeighting,
 } from './votes.table.js';
@@ -392,6 +393,24 @@ async function linkedItem(db: Db, itemId: number | null, today: string) {
     : null;
 }
 
+/** What every view of a vote says about it: the question, papers, dates (deadline in UK time), counting. */
+const voteHeader = (v: Selectable<GovMemberVoteTable>) => {
+  const deadline = ukDateTime(v.closes_at);
+  return {
+    id: v.id,
+    kind: v.kind,
+    kindLabel: kindLabels[v.kind],
+    question: v.question,
+    papers: v.papers,
+    opensOn: v.opens_on,
+    closesAt: v.closes_at,
+    closesUk: `${deadline.date} at ${deadline.time} (UK time)`,
+    weighting: v.weighting,
+    weightingLabel: weightingLabels[v.weighting],
+    illustrative: v.illustrative,
+  };
+};
+
 /**
  * One vote as its officers see it: status, turnout, who has not voted (and their representatives),
  * reminders, and — only once closed — each practice's choice, the totals and the result.
@@ -444,19 +463,8 @@ async function describeVote(db: Db, group: Group, vote: VoteRow, now: Date) {
     .where('vote_id', '=', vote.id)
     .orderBy('sent_at', 'desc')
     .execute();
-  const deadline = ukDateTime(vote.closes_at);
   return {
-    id: vote.id,
-    kind: vote.kind,
-    kindLabel: kindLabels[vote.kind],
-    question: vote.question,
-    papers: vote.papers,
-    opensOn: vote.opens_on,
-    closesAt: vote.closes_at,
-    closesUk: `${deadline.date} at ${deadline.time} (UK time)`,
-    weighting: vote.weighting,
-    weightingLabel: weightingLabels[vote.weighting],
-    illustrative: vote.illustrative,
+    ...voteHeader(vote),
     status,
     createdBy: vote.created_by,
     item: await linkedItem(db, vote.item_id, today),
@@ -574,19 +582,8 @@ export async function practiceVotes(db: Db, principal: Principal, group: Group, 
         .execute()
     : [];
   const votes = rows.map((v) => {
-    const deadline = ukDateTime(v.closes_at);
     return {
-      id: v.id,
-      kind: v.kind,
-      kindLabel: kindLabels[v.kind],
-      question: v.question,
-      papers: v.papers,
-      opensOn: v.opens_on,
-      closesAt: v.closes_at,
-      closesUk: `${deadline.date} at ${deadline.time} (UK time)`,
-      weighting: v.weighting,
-      weightingLabel: weightingLabels[v.weighting],
-      illustrative: v.illustrative,
+      ...voteHeader(v),
       status: voteStatus(v, now),
       practices: mine.map((p) => {
         const b = ballots.find((x) => x.vote_id === v.id && x.practice_id === p.id);
