@@ -240,6 +240,34 @@ for (const url of [
     `${url.padEnd(54)} cold ${coldMs.toFixed(0).padStart(4)} ms; 1000 requests, 50 concurrent: p50 ${r.p50.toFixed(1)} ms, p95 ${r.p95.toFixed(1)} ms, max ${r.max.toFixed(1)} ms, ${r.perSecond.toFixed(0)} req/s  [target p95 < 150 ms, 12 months of ledger]`,
   );
 }
+// Governance: the public record (no sign-in) and the registers and meetings the secretary works in.
+const adminCookie = await signIn(base, password, 'admin@demo.flock.test');
+for (const [url, who] of [
+  ['/groups/09G/public/governance', ''],
+  ['/groups/09G/public/interests', ''],
+  ['/groups/09G/public/meetings', ''],
+  ['/api/v1/groups/09G/public/meetings', ''],
+  ['/groups/09G/public/decisions', ''],
+  ['/groups/09G/public/procurement', ''],
+  ['/groups/09G/public/votes', ''],
+  ['/groups/09G/governance/interests', adminCookie],
+  ['/groups/09G/governance/declarations', adminCookie],
+  ['/groups/09G/governance/people', adminCookie],
+  ['/groups/09G/governance/votes', adminCookie],
+  ['/groups/09G/governance/procurement', adminCookie],
+  ['/groups/09G/governance/breaches', adminCookie],
+] as const) {
+  const coldStart = performance.now();
+  const cold = await fetch(`${base}${url}`, { headers: { cookie: who } });
+  await cold.arrayBuffer();
+  const coldMs = performance.now() - coldStart;
+  if (cold.status !== 200) throw new Error(`${url}: ${cold.status}`);
+  await latency(base, who, url, 200, 20);
+  const r = await latency(base, who, url, 1000, 50);
+  console.log(
+    `${url.padEnd(54)} cold ${coldMs.toFixed(0).padStart(4)} ms; 1000 requests, 50 concurrent: p50 ${r.p50.toFixed(1)} ms, p95 ${r.p95.toFixed(1)} ms, max ${r.max.toFixed(1)} ms, ${r.perSecond.toFixed(0)} req/s  [target p95 < 150 ms]`,
+  );
+}
 console.log(`server peak RSS after load: ${peakRssMb(start.child.pid!).toFixed(0)} MB`);
 const stopped = new Promise((resolve) => start.child.on('exit', resolve));
 start.child.kill('SIGTERM');
