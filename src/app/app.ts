@@ -122,8 +122,8 @@ export function createApp({
   app.use('/groups/:code/governance/*', refusedGovernance);
   app.use('/api/v1/groups/:code/governance/*', refusedGovernance);
   registerGovernanceRoutes(app, { db, page, cache, clock }, access);
-  registerDecisionRoutes(app, { db, page, clock }, access);
-  registerPeopleRoutes(app, { db, page, clock }, access);
+  registerDecisionRoutes(app, { db, page, cache, clock }, access);
+  registerPeopleRoutes(app, { db, page, cache, clock }, access);
   registerVoteRoutes(app, { db, page, cache, clock }, access);
   registerProcurementRoutes(app, { db, page, cache, clock }, access);
   registerBreachRoutes(app, { db, page, cache, clock }, access);

@@ -29,6 +29,7 @@ import {
   officersOn,
   recordOfficerDecision,
 } from './officer-decisions.service.js';
+import { createGovernanceCache } from './governance-cache.js';
 
 /** What the pages and API say about the rules (../shared/reference/commissioning-rules.md §1.10–1.11). */
 export const breachRules =
@@ -55,9 +56,10 @@ const anonymity =
 
 export function registerBreachRoutes(
   app: Hono<AppEnv>,
-  { db, page, clock }: { db: Db; page: PageRenderer; cache: DataCache; clock: Clock },
+  { db, page, cache, clock }: { db: Db; page: PageRenderer; cache: DataCache; clock: Clock },
   access: GroupAccess,
 ) {
+  const govCache = createGovernanceCache(db, cache, clock);
   const { groupByCode, privateGroup, ancestors, crumbs, today } = access;
   const publicGroup = (c: Context<AppEnv>) => groupByCode(c.req.param('code') ?? '');
   const publicCrumbs = (group: Group) => [
@@ -72,7 +74,7 @@ export function registerBreachRoutes(
     return page(c, 'governance-breaches-public.njk', {
       title: `${group.name}: breaches of the conflicts of interest policy`,
       group,
-      r: await publicBreaches(db, group, today()),
+      r: await govCache.memo(group, 'public-breaches', () => publicBreaches(db, group, today())),
       today: today(),
       rules: breachRules,
       sources: breachSources,
@@ -85,7 +87,7 @@ export function registerBreachRoutes(
     return sendJson(c, {
       group: { code: group.code, name: group.name },
       asAt: today(),
-      ...(await publicBreaches(db, group, today())),
+      ...(await govCache.memo(group, 'public-breaches', () => publicBreaches(db, group, today()))),
       anonymity,
       rules: breachRules,
       sources: breachSources,
@@ -93,7 +95,9 @@ export function registerBreachRoutes(
   });
   app.get('/groups/:code/public/breaches.csv', async (c) => {
     const group = await publicGroup(c);
-    const r = await publicBreaches(db, group, today());
+    const r = await govCache.memo(group, 'public-breaches', () =>
+      publicBreaches(db, group, today()),
+    );
     return sendCsv(
       c,
       `breaches-${group.code}.csv`,

@@ -10,15 +10,18 @@ import type { PageRenderer } from '../platform/http/pages.js';
 import type { Clock } from '../platform/clock.js';
 import { penceAsPounds } from '../platform/money.js';
 import { decisionsLog } from './decisions.service.js';
+import { createGovernanceCache } from './governance-cache.js';
+import type { DataCache } from '../platform/db/data-cache.js';
 
 const method =
   'Decisions at meetings come from the record of each meeting held (the item, decision, reasons and votes, as in its public minutes). Decisions by delegated officers are those taken outside meetings by a named officer under the group’s scheme of delegation, recorded by its administrators with the delegation relied on. Newest first.';
 
 export function registerDecisionRoutes(
   app: Hono<AppEnv>,
-  { db, page }: { db: Db; page: PageRenderer; clock: Clock },
+  { db, page, cache, clock }: { db: Db; page: PageRenderer; cache: DataCache; clock: Clock },
   access: GroupAccess,
 ) {
+  const govCache = createGovernanceCache(db, cache, clock);
   const { groupByCode, today } = access;
   const publicGroup = (c: Context<AppEnv>) => groupByCode(c.req.param('code') ?? '');
 
@@ -26,7 +29,9 @@ export function registerDecisionRoutes(
 
   app.get('/groups/:code/public/decisions', async (c) => {
     const group = await publicGroup(c);
-    const decisions = await decisionsLog(db, group, today());
+    const decisions = await govCache.memo(group, 'decisions', () =>
+      decisionsLog(db, group, today()),
+    );
     return page(c, 'governance-decisions.njk', {
       title: `${group.name}: decisions log`,
       group,
@@ -46,7 +51,7 @@ export function registerDecisionRoutes(
       group: { code: group.code, name: group.name },
       asAt: today(),
       method,
-      decisions: await decisionsLog(db, group, today()),
+      decisions: await govCache.memo(group, 'decisions', () => decisionsLog(db, group, today())),
     });
   });
   app.get('/groups/:code/public/decisions.csv', async (c) => {
@@ -74,7 +79,7 @@ export function registerDecisionRoutes(
           { header: 'minutes', value: (d) => d.minutes },
           { header: 'illustrative', value: (d) => (d.illustrative ? 'Y' : 'N') },
         ],
-        await decisionsLog(db, group, today()),
+        await govCache.memo(group, 'decisions', () => decisionsLog(db, group, today())),
       ),
     );
   });

@@ -39,20 +39,24 @@ import {
 import { penceAsPounds } from '../platform/money.js';
 import type { FieldProblem } from '../platform/errors.js';
 import type { Clock } from '../platform/clock.js';
+import { createGovernanceCache } from './governance-cache.js';
 
 const rules =
   'Published: the interests of decision-makers (governing body and committee members who decide), until six months after an interest ends (NHS England, Managing conflicts of interest, 2017). Declarations are due within 28 days of an interest arising, on appointment, and at least once a year; a declaration made more than 28 days after the interest arose is marked late.';
 
 export function registerGovernanceRoutes(
   app: Hono<AppEnv>,
-  { db, page, clock }: { db: Db; page: PageRenderer; cache: DataCache; clock: Clock },
+  { db, page, cache, clock }: { db: Db; page: PageRenderer; cache: DataCache; clock: Clock },
   access: GroupAccess,
 ) {
+  const govCache = createGovernanceCache(db, cache, clock);
   const { groupByCode, privateGroup, ancestors, crumbs, today } = access;
 
   const publicGroup = (c: Context<AppEnv>) => groupByCode(c.req.param('code') ?? '');
   const published = async (group: Group) =>
-    publishedRegister(await registerOfInterests(db, group, today()));
+    publishedRegister(
+      await govCache.memo(group, 'register', () => registerOfInterests(db, group, today())),
+    );
 
   app.get('/groups/:code/public/interests', async (c) => {
     const group = await publicGroup(c);
@@ -115,7 +119,7 @@ export function registerGovernanceRoutes(
 
   app.get('/groups/:code/governance/interests', async (c) => {
     const group = await officersGroup(c);
-    const r = await registerOfInterests(db, group, today());
+    const r = await govCache.memo(group, 'register', () => registerOfInterests(db, group, today()));
     return page(c, 'governance-interests.njk', {
       title: `${group.name}: register of interests (full)`,
       group,
@@ -133,13 +137,13 @@ export function registerGovernanceRoutes(
     return sendJson(c, {
       group: { code: group.code, name: group.name },
       asAt: today(),
-      ...(await registerOfInterests(db, group, today())),
+      ...(await govCache.memo(group, 'register', () => registerOfInterests(db, group, today()))),
       rules,
     });
   });
   app.get('/groups/:code/governance/interests.csv', async (c) => {
     const group = await officersGroup(c);
-    const r = await registerOfInterests(db, group, today());
+    const r = await govCache.memo(group, 'register', () => registerOfInterests(db, group, today()));
     return sendCsv(
       c,
       `register-of-interests-full-${group.code}.csv`,
@@ -194,7 +198,9 @@ export function registerGovernanceRoutes(
     const principal = c.get('principal')!;
     const me = await personOfUser(db, group, principal.userId);
     const manager = canManageRegister(principal, group);
-    const register = await registerOfInterests(db, group, today());
+    const register = await govCache.memo(group, 'register', () =>
+      registerOfInterests(db, group, today()),
+    );
     const mine = me ? register.people.find((p) => p.id === me.id) : undefined;
     const people = manager ? register.people : register.people.filter((p) => p.id === me?.id);
     // Before a meeting: the items where this person has a declared interest in the organisation.
@@ -611,8 +617,10 @@ export function registerGovernanceRoutes(
     };
   };
 
-  const publicMeetings = async (group: Group) =>
-    Promise.all((await listMeetings(db, group)).map((m) => meetingView(db, group, m.id)));
+  const publicMeetings = (group: Group) =>
+    govCache.memo(group, 'meetings', async () =>
+      Promise.all((await listMeetings(db, group)).map((m) => meetingView(db, group, m.id))),
+    );
   app.get('/groups/:code/public/meetings', async (c) => {
     const group = await publicGroup(c);
     const meetings = await listMeetings(db, group);

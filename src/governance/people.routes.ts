@@ -25,12 +25,15 @@ import {
   setGuardianContact,
 } from './people.service.js';
 import { registerOfInterests } from './register.service.js';
+import { createGovernanceCache } from './governance-cache.js';
+import type { DataCache } from '../platform/db/data-cache.js';
 
 export function registerPeopleRoutes(
   app: Hono<AppEnv>,
-  { db, page, clock }: { db: Db; page: PageRenderer; clock: Clock },
+  { db, page, cache, clock }: { db: Db; page: PageRenderer; cache: DataCache; clock: Clock },
   access: GroupAccess,
 ) {
+  const govCache = createGovernanceCache(db, cache, clock);
   const { groupByCode, privateGroup, ancestors, crumbs, today } = access;
   const publicGroup = (c: Context<AppEnv>) => groupByCode(c.req.param('code') ?? '');
 
@@ -41,11 +44,16 @@ export function registerPeopleRoutes(
     const principal = c.get('principal');
     const member = canReadGroup(principal, group.id, await ancestors(group));
     const officer = member && canReadPlan(principal, group, await ancestors(group));
-    const overdue = officer ? (await registerOfInterests(db, group, today())).overdue.length : 0;
+    const overdue = officer
+      ? (await govCache.memo(group, 'register', () => registerOfInterests(db, group, today())))
+          .overdue.length
+      : 0;
     return page(c, 'governance-home.njk', {
       title: `${group.name}: governance`,
       group,
-      body: await publicGoverningBody(db, group, today()),
+      body: await govCache.memo(group, 'governing-body', () =>
+        publicGoverningBody(db, group, today()),
+      ),
       member,
       officer,
       keeper: canManageRegister(principal, group),
@@ -62,12 +70,16 @@ export function registerPeopleRoutes(
     return sendJson(c, {
       group: { code: group.code, name: group.name },
       asAt: today(),
-      ...(await publicGoverningBody(db, group, today())),
+      ...(await govCache.memo(group, 'governing-body', () =>
+        publicGoverningBody(db, group, today()),
+      )),
     });
   });
   app.get('/groups/:code/public/governing-body.csv', async (c) => {
     const group = await publicGroup(c);
-    const body = await publicGoverningBody(db, group, today());
+    const body = await govCache.memo(group, 'governing-body', () =>
+      publicGoverningBody(db, group, today()),
+    );
     return sendCsv(
       c,
       `governing-body-and-committees-${group.code}.csv`,

@@ -38,15 +38,17 @@ import {
   standstillSource,
 } from './procurement.js';
 import { procurementRoutes } from './procurement.table.js';
+import { createGovernanceCache } from './governance-cache.js';
 
 const publication =
   'Published, as the regulations require: each decision with its route, service, value, contract dates, the provider awarded, the decision date and who decided, the rationale, the individuals who made the decision with the conflicts they declared and how each was managed, the key criteria and their weights, the notice dates and the standstill (SI 2013/500 reg. 9; SI 2023/1348 reg. 24; NHS England, Managing conflicts of interest, register of procurement decisions). Not published: the names and scores of providers not awarded (commercially sensitive); the awarded provider’s weighted score is published. No one’s contact details are published.';
 
 export function registerProcurementRoutes(
   app: Hono<AppEnv>,
-  { db, page, clock }: { db: Db; page: PageRenderer; cache: DataCache; clock: Clock },
+  { db, page, cache, clock }: { db: Db; page: PageRenderer; cache: DataCache; clock: Clock },
   access: GroupAccess,
 ) {
+  const govCache = createGovernanceCache(db, cache, clock);
   const { groupByCode, privateGroup, ancestors, crumbs, today } = access;
   const publicGroup = (c: Context<AppEnv>) => groupByCode(c.req.param('code') ?? '');
   const publicCrumbs = (group: Group, extra: { text: string; href: string }[] = []) => [
@@ -73,7 +75,9 @@ export function registerProcurementRoutes(
   // ---- public ------------------------------------------------------------------------------
 
   const publicPage = (c: Context<AppEnv>, group: Group) => async () => {
-    const r = await publishedProcurements(db, group, today());
+    const r = await govCache.memo(group, 'public-procurement', () =>
+      publishedProcurements(db, group, today()),
+    );
     return page(c, 'governance-procurement-public.njk', {
       title: `${group.name}: procurement decisions`,
       group,
@@ -91,14 +95,18 @@ export function registerProcurementRoutes(
     return sendJson(c, {
       group: { code: group.code, name: group.name },
       asAt: today(),
-      ...(await publishedProcurements(db, group, today())),
+      ...(await govCache.memo(group, 'public-procurement', () =>
+        publishedProcurements(db, group, today()),
+      )),
       publication,
       standstillRule,
     });
   });
   app.get('/groups/:code/public/procurement.csv', async (c) => {
     const group = await publicGroup(c);
-    const r = await publishedProcurements(db, group, today());
+    const r = await govCache.memo(group, 'public-procurement', () =>
+      publishedProcurements(db, group, today()),
+    );
     return sendCsv(
       c,
       `procurement-decisions-${group.code}.csv`,

@@ -30,6 +30,7 @@ import {
   voteDetail,
 } from './votes.service.js';
 import { choiceLabels, kindLabels, resultRule, weightingLabels } from './votes.js';
+import { createGovernanceCache } from './governance-cache.js';
 
 const method =
   'Turnout: member practices that cast a ballot, out of the practices that belonged to the group on the day the vote opened (or on its last day, for a group that has closed). List sizes: each practice’s registered patients on the most recent extract held on that day.';
@@ -38,9 +39,10 @@ const resultLabel = (r: { result: string } | null) => r?.result ?? '';
 
 export function registerVoteRoutes(
   app: Hono<AppEnv>,
-  { db, page, clock }: { db: Db; page: PageRenderer; cache: DataCache; clock: Clock },
+  { db, page, cache, clock }: { db: Db; page: PageRenderer; cache: DataCache; clock: Clock },
   access: GroupAccess,
 ) {
+  const govCache = createGovernanceCache(db, cache, clock);
   const { groupByCode, privateGroup, ancestors, crumbs } = access;
   const publicGroup = (c: Context<AppEnv>) => groupByCode(c.req.param('code') ?? '');
   const voteId = (c: Context<AppEnv>) => {
@@ -415,7 +417,7 @@ export function registerVoteRoutes(
     return page(c, 'governance-votes-public.njk', {
       title: `${group.name}: member practice votes`,
       group,
-      r: await publicResults(db, group, clock()),
+      r: await govCache.memo(group, 'public-votes', () => publicResults(db, group, clock())),
       method,
       today: access.today(),
       breadcrumbs: [
@@ -429,13 +431,13 @@ export function registerVoteRoutes(
     return sendJson(c, {
       group: { code: group.code, name: group.name },
       asAt: access.today(),
-      ...(await publicResults(db, group, clock())),
+      ...(await govCache.memo(group, 'public-votes', () => publicResults(db, group, clock()))),
       method,
     });
   });
   app.get('/groups/:code/public/votes.csv', async (c) => {
     const group = await publicGroup(c);
-    const r = await publicResults(db, group, clock());
+    const r = await govCache.memo(group, 'public-votes', () => publicResults(db, group, clock()));
     return sendCsv(
       c,
       `member-votes-results-${group.code}.csv`,

@@ -488,6 +488,9 @@ describe.each(engines())('governance: register of interests on %s', (engine) => 
     expect(early.status).toBe(400);
     expect(await early.text()).toContain('cannot end before then');
 
+    // Served from the cache until something changes: the change shows at once.
+    const cachedBefore = await (await anyone.get('/api/v1/groups/09G/public/governance')).text();
+    expect(cachedBefore).toContain('coastal-west-sussex.example');
     const contact = await admin.submit(page, '/groups/09G/governance/guardian-contact', {
       guardianContact: 'conflicts.guardian@coastal.example.nhs.uk',
     });
