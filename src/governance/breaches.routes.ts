@@ -154,7 +154,7 @@ export function registerBreachRoutes(
     problems: FieldProblem[] = [],
     values: Record<string, string> = {},
   ) => {
-    const r = await breachRegister(db, group, today());
+    const r = await govCache.memo(group, 'breaches', () => breachRegister(db, group, today()));
     const people = keeper ? await peopleOf(db, group) : [];
     return page(
       c,
@@ -223,14 +223,14 @@ export function registerBreachRoutes(
     return sendJson(c, {
       group: { code: group.code, name: group.name },
       asAt: today(),
-      ...(await breachRegister(db, group, today())),
+      ...(await govCache.memo(group, 'breaches', () => breachRegister(db, group, today()))),
       rules: breachRules,
       sources: breachSources,
     });
   });
   app.get('/groups/:code/governance/breaches.csv', async (c) => {
     const { group } = await readersGroup(c);
-    const r = await breachRegister(db, group, today());
+    const r = await govCache.memo(group, 'breaches', () => breachRegister(db, group, today()));
     return sendCsv(
       c,
       `breaches-full-${group.code}.csv`,

@@ -117,7 +117,7 @@ export function registerPeopleRoutes(
     problems: FieldProblem[] = [],
     values: Record<string, string> = {},
   ) => {
-    const all = await peopleAndCommittees(db, group, today());
+    const all = await govCache.memo(group, 'people', () => peopleAndCommittees(db, group, today()));
     const yesNo = (name: string, preset: boolean) => [
       { value: 'yes', text: 'Yes', checked: values[name] ? values[name] === 'yes' : preset },
       { value: 'no', text: 'No', checked: values[name] ? values[name] === 'no' : !preset },
@@ -196,12 +196,12 @@ export function registerPeopleRoutes(
     return sendJson(c, {
       group: { code: group.code, name: group.name },
       asAt: today(),
-      ...(await peopleAndCommittees(db, group, today())),
+      ...(await govCache.memo(group, 'people', () => peopleAndCommittees(db, group, today()))),
     });
   });
   app.get('/groups/:code/governance/people.csv', async (c) => {
     const group = await officersGroup(c);
-    const all = await peopleAndCommittees(db, group, today());
+    const all = await govCache.memo(group, 'people', () => peopleAndCommittees(db, group, today()));
     return sendCsv(
       c,
       `people-and-appointments-${group.code}.csv`,

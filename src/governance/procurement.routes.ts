@@ -199,7 +199,9 @@ export function registerProcurementRoutes(
     problems: FieldProblem[] = [],
     values: Record<string, string> = {},
   ) => {
-    const r = await procurementRegister(db, group, today());
+    const r = await govCache.memo(group, 'procurement', () =>
+      procurementRegister(db, group, today()),
+    );
     const writer = canWriteProcurement(c.get('principal'), group);
     return page(
       c,

@@ -76,9 +76,13 @@ export function registerVoteRoutes(
   ) => {
     const principal = c.get('principal')!;
     const manager = canManageVotes(principal, group);
-    const r = await listVotes(db, group, clock());
-    const items = manager ? await decisionItems(db, group) : [];
-    const members = manager ? await listMembers(db, group.id, group.as_at) : [];
+    const r = await govCache.memo(group, 'votes', () => listVotes(db, group, clock()));
+    const items = manager
+      ? await govCache.memo(group, 'decision-items', () => decisionItems(db, group))
+      : [];
+    const members = manager
+      ? await govCache.memo(group, 'members', () => listMembers(db, group.id, group.as_at))
+      : [];
     return page(
       c,
       'governance-votes.njk',
@@ -87,7 +91,7 @@ export function registerVoteRoutes(
         group,
         r,
         manager,
-        reps: await representatives(db, group),
+        reps: await govCache.memo(group, 'representatives', () => representatives(db, group)),
         method,
         kindItems: Object.keys(kindLabels).map((value) => ({
           value,
@@ -180,14 +184,16 @@ export function registerVoteRoutes(
     const group = await officersGroup(c);
     return sendJson(c, {
       group: { code: group.code, name: group.name },
-      ...(await listVotes(db, group, clock())),
-      representatives: await representatives(db, group),
+      ...(await govCache.memo(group, 'votes', () => listVotes(db, group, clock()))),
+      representatives: await govCache.memo(group, 'representatives', () =>
+        representatives(db, group),
+      ),
       method,
     });
   });
   app.get('/groups/:code/governance/votes.csv', async (c) => {
     const group = await officersGroup(c);
-    const r = await listVotes(db, group, clock());
+    const r = await govCache.memo(group, 'votes', () => listVotes(db, group, clock()));
     return sendCsv(
       c,
       `member-votes-${group.code}.csv`,
