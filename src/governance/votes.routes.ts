@@ -26,10 +26,11 @@ import {
   practiceVotes,
   publicResults,
   recordReminder,
+  removeRepresentative,
   representatives,
   voteDetail,
 } from './votes.service.js';
-import { choiceLabels, kindLabels, resultRule, weightingLabels } from './votes.js';
+import { choiceLabels, choicesFor, kindLabels, resultRule, weightingLabels } from './votes.js';
 import { createGovernanceCache } from './governance-cache.js';
 
 const method =
@@ -122,6 +123,16 @@ export function registerVoteRoutes(
             selected: values.practice === m.code,
           })),
         ],
+        representativeItems: [
+          { value: '', text: 'Choose a representative' },
+          ...(await govCache.memo(group, 'representatives', () => representatives(db, group))).map(
+            (r) => ({
+              value: `${r.practice_id}:${r.user_id}`,
+              text: `${r.practice_name} (${r.practice_code}): ${r.email}`,
+              selected: values.representative === `${r.practice_id}:${r.user_id}`,
+            }),
+          ),
+        ],
         values,
         today: access.today(),
         breadcrumbs: crumbs(group),
@@ -155,6 +166,26 @@ export function registerVoteRoutes(
           clock,
         );
         return `/groups/${group.code}/governance/votes/${id}`;
+      },
+      (problems, values) => votesPage(c, group, problems, values),
+      v,
+    );
+  });
+  app.post('/groups/:code/governance/votes/representatives/remove', async (c) => {
+    const group = await officersGroup(c);
+    const v = await formValues(c);
+    return postForm(
+      c,
+      async () => {
+        await removeRepresentative(
+          db,
+          c.get('principal')!,
+          c.get('clientAddress'),
+          group,
+          { representative: v.representative ?? '' },
+          clock,
+        );
+        return `/groups/${group.code}/governance/votes#representatives`;
       },
       (problems, values) => votesPage(c, group, problems, values),
       v,
@@ -244,6 +275,17 @@ export function registerVoteRoutes(
         noRepresentative: v.notVoted.filter((p) => !p.representatives.length).map((p) => p.name),
         manager: canManageVotes(c.get('principal'), group),
         method,
+        returnPracticeItems: [
+          { value: '', text: 'Choose the practice' },
+          ...v.notVoted.map((p) => ({
+            value: p.code,
+            text: `${p.name} (${p.code})`,
+            selected: values.returnPractice === p.code,
+          })),
+        ],
+        returnChoiceItems: choicesFor(v.kind)
+          .filter((x) => x !== 'view')
+          .map((x) => ({ value: x, text: choiceLabels[x], checked: values.choice === x })),
         values,
         breadcrumbs: crumbsOf(group),
         ...problemsView(problems),
@@ -284,6 +326,34 @@ export function registerVoteRoutes(
         ],
         v.practices,
       ),
+    );
+  });
+  // A practice's signed paper return, recorded by the secretary for it (marked as such).
+  app.post('/groups/:code/governance/votes/:id/paper-return', async (c) => {
+    const group = await officersGroup(c);
+    const id = voteId(c);
+    const v = await formValues(c);
+    return postForm(
+      c,
+      async () => {
+        await castBallot(
+          db,
+          c.get('principal')!,
+          c.get('clientAddress'),
+          group,
+          id,
+          {
+            practice: v.returnPractice ?? '',
+            choice: v.choice ?? '',
+            comment: v.comment ?? '',
+            onBehalf: 'yes',
+          },
+          clock,
+        );
+        return `/groups/${group.code}/governance/votes/${id}#paper-return`;
+      },
+      (problems, values) => votePage(c, group, problems, values),
+      v,
     );
   });
   app.post('/groups/:code/governance/votes/:id/reminders', async (c) => {

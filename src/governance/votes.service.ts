@@ -631,6 +631,8 @@ export interface BallotInput {
   practice: string;
   choice: string;
   comment: string;
+  /** 'yes' when the secretary records a practice's signed paper return for it. */
+  onBehalf?: string;
 }
 
 /**
@@ -662,13 +664,30 @@ export async function castBallot(
       },
       clock,
     );
-  const mine = await practicesOfUser(db, group, principal.userId);
   const code = input.practice.trim().toUpperCase();
+  const onBehalf = input.onBehalf === 'yes';
+  if (onBehalf && !canManageVotes(principal, group)) {
+    await refuse(code || null, 'paper return recorded by someone who does not run votes');
+    throw new AppError(
+      'forbidden',
+      `Only ${group.name}'s governing body and administrators record a practice's paper return`,
+    );
+  }
+  // A practice's paper return: the secretary may record it for any member practice.
+  const mine = onBehalf
+    ? (await memberPracticesOn(db, group, membershipDay(vote.opens_on, group.as_at))).practices.map(
+        (p) => ({ id: p.practiceId, code: p.code, name: p.name }),
+      )
+    : await practicesOfUser(db, group, principal.userId);
   const practice = code
     ? mine.find((p) => p.code === code)
     : mine.length === 1
       ? mine[0]
       : undefined;
+  if (onBehalf && !practice)
+    throw new AppError('invalid_input', 'Choose the member practice whose return this is', [
+      { field: 'returnPractice', message: 'Choose the member practice whose return this is' },
+    ]);
   if (!practice) {
     if (!mine.length || code) {
       await refuse(code || null, 'not the practice’s nominated representative');
@@ -755,7 +774,7 @@ export async function castBallot(
           comment: comment || null,
           weight: ballotWeight(vote.weighting, member.listSize),
           cast_by: principal.email,
-          on_behalf: false,
+          on_behalf: onBehalf,
           cast_at: now,
         })
         .execute();
@@ -769,7 +788,7 @@ export async function castBallot(
           organisationId: group.id,
           // Not the choice: the audit log is read by administrators, and choices stay sealed until
           // the deadline. The ballot row is the record of it.
-          after: { practice: practice.code, kind: vote.kind },
+          after: { practice: practice.code, kind: vote.kind, paperReturn: onBehalf },
         },
         clock,
       );
@@ -783,6 +802,61 @@ export async function castBallot(
     throw error;
   }
   return { practice: practice.code };
+}
+
+/** Ends a user's nomination as a practice's representative (they can no longer cast its ballot). */
+export async function removeRepresentative(
+  db: Db,
+  principal: Principal,
+  clientAddress: string | null,
+  group: Group,
+  input: { representative: string },
+  clock: Clock = systemClock,
+) {
+  if (!canManageVotes(principal, group))
+    throw new AppError(
+      'forbidden',
+      `Only ${group.name}'s governing body and administrators nominate practice representatives`,
+    );
+  const [practiceText, userText] = input.representative.split(':');
+  const practiceId = Number(practiceText);
+  const userId = Number(userText);
+  const row =
+    validId(practiceId) && validId(userId)
+      ? await db
+          .selectFrom('gov_practice_voter')
+          .innerJoin('organisation', 'organisation.id', 'gov_practice_voter.practice_id')
+          .innerJoin('app_user', 'app_user.id', 'gov_practice_voter.user_id')
+          .select(['organisation.code', 'app_user.email'])
+          .where('gov_practice_voter.group_id', '=', group.id)
+          .where('gov_practice_voter.practice_id', '=', practiceId)
+          .where('gov_practice_voter.user_id', '=', userId)
+          .executeTakeFirst()
+      : undefined;
+  if (!row)
+    throw new AppError('invalid_input', 'Choose the representative to remove', [
+      { field: 'representative', message: 'Choose the representative to remove' },
+    ]);
+  await db.transaction().execute(async (tx) => {
+    await tx
+      .deleteFrom('gov_practice_voter')
+      .where('group_id', '=', group.id)
+      .where('practice_id', '=', practiceId)
+      .where('user_id', '=', userId)
+      .execute();
+    await audit(
+      tx,
+      userActor(principal, clientAddress),
+      {
+        action: 'gov_practice_voter.removed',
+        entityType: 'organisation',
+        entityId: row.code,
+        organisationId: group.id,
+        before: { practice: row.code, representative: row.email },
+      },
+      clock,
+    );
+  });
 }
 
 /**

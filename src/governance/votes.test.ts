@@ -166,14 +166,18 @@ describe('member votes: what the public sees of a weighted vote', () => {
     expect(p.turnout).toEqual(to);
   });
 
-  it('holds nothing back with one vote per practice: the counts are of practices', () => {
+  it('publishes the counts of practices with one vote per practice, but not the list size that voted when an answer had fewer than 3', () => {
     const t = tally(ballots(['for', 'for', 'against']));
     const to = turnout(members, voted(3));
     const p = publicTotals('practice', t, to);
     expect(p.against).toEqual({ practices: 1, listSize: null, suppressed: false });
     expect(p.counted).toEqual({ for: 2, against: 1, abstain: 0 });
     expect(p.suppressed).toBe(false);
-    expect(p.turnout).toEqual(to);
+    // List sizes are public: the list size that voted would say which practices voted.
+    expect(p.turnout).toEqual({ ...to, votedListSize: null, listSizePercent: null });
+    const many = tally(ballots(['for', 'for', 'for', 'against', 'against', 'against']));
+    const all = turnout(members, voted(6));
+    expect(publicTotals('practice', many, all).turnout).toEqual(all);
   });
 
   it('holds nothing back on a consultation: views only', () => {

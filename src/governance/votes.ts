@@ -236,7 +236,13 @@ export function publicTotals(weighting: VoteWeighting, t: Tally, to: Turnout): P
       against: counted(totals.against),
       abstain: counted(totals.abstain),
     },
-    turnout: suppressed ? { ...to, votedListSize: null, listSizePercent: null } : to,
+    // The list size that voted identifies the voters when few practices chose some answer (list
+    // sizes are public), so it is withheld then, however the vote is counted.
+    turnout:
+      suppressed ||
+      [t.for, t.against, t.abstain].some((x) => x.practices > 0 && x.practices < publicMinPractices)
+        ? { ...to, votedListSize: null, listSizePercent: null }
+        : to,
     suppressed,
   };
 }

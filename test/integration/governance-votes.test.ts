@@ -283,6 +283,110 @@ describe.each(engines())('governance: member practice votes on %s', (engine) => 
       expect((r.after_state as { reason: string }).reason).toMatch(/^second ballot/);
   });
 
+  it('records a practice’s paper return for it (once), and removes a representative', async () => {
+    const form = '/groups/09G/governance/votes';
+    const opened = await admin.submit(form, form, {
+      kind: 'vote',
+      question: 'Paper return test (test)',
+      papers: 'None',
+      opensOn: day(0),
+      closesOn: day(3),
+      closesTime: '17:00',
+      weighting: 'practice',
+      item: '',
+    });
+    const id = opened.headers.get('location')!.split('/').at(-1)!;
+    const page = `${form}/${id}`;
+    const detail = async () => (await (await admin.get(`${votesApi}/${id}`)).json()) as VoteJson;
+    const practice = (await detail()).notVoted[5]!.code;
+    // Only those who run votes record a return: a lay member reads the vote but is refused.
+    expect(
+      (
+        await post(lay, `${page}/paper-return`, {
+          returnPractice: practice,
+          choice: 'for',
+          comment: '',
+        })
+      ).status,
+    ).toBe(403);
+    const missing = await admin.submit(page, `${page}/paper-return`, {
+      returnPractice: '',
+      choice: 'for',
+      comment: '',
+    });
+    expect(missing.status).toBe(400);
+    expect(await missing.text()).toContain('Choose the member practice whose return this is');
+    const recorded = await admin.submit(page, `${page}/paper-return`, {
+      returnPractice: practice,
+      choice: 'against',
+      comment: 'Signed return received by post (test)',
+    });
+    expect(recorded.status).toBe(303);
+    const row = await seeded.store.db
+      .selectFrom('gov_member_ballot')
+      .innerJoin('organisation', 'organisation.id', 'gov_member_ballot.practice_id')
+      .select(['on_behalf', 'choice', 'cast_by'])
+      .where('vote_id', '=', Number(id))
+      .where('organisation.code', '=', practice)
+      .executeTakeFirstOrThrow();
+    expect(row).toEqual({
+      on_behalf: true,
+      choice: 'against',
+      cast_by: 'admin.coastal@example.nhs.uk',
+    });
+    // It is the practice's one ballot.
+    expect(
+      (
+        await post(admin, `${page}/paper-return`, {
+          returnPractice: practice,
+          choice: 'for',
+          comment: '',
+        })
+      ).status,
+    ).toBe(409);
+
+    // A representative removed can no longer cast the practice's ballot.
+    const other = (await detail()).notVoted[6]!.code;
+    expect(
+      (
+        await admin.submit(form, `${form}/representatives`, {
+          practice: other,
+          email: 'lead.coastal@example.nhs.uk',
+        })
+      ).status,
+    ).toBe(303);
+    const reps = (await (await admin.get(votesApi)).json()) as {
+      representatives: {
+        practice_code: string;
+        practice_id: number;
+        user_id: number;
+        email: string;
+      }[];
+    };
+    const rep = reps.representatives.find(
+      (r) => r.practice_code === other && r.email === 'lead.coastal@example.nhs.uk',
+    )!;
+    expect(
+      (
+        await post(lay, `${form}/representatives/remove`, {
+          representative: `${rep.practice_id}:${rep.user_id}`,
+        })
+      ).status,
+    ).toBe(403);
+    expect(
+      (
+        await admin.submit(form, `${form}/representatives/remove`, {
+          representative: `${rep.practice_id}:${rep.user_id}`,
+        })
+      ).status,
+    ).toBe(303);
+    const ballot = `/groups/09G/governance/practice-votes/${id}`;
+    expect((await post(lead, ballot, { practice: other, choice: 'for', comment: '' })).status).toBe(
+      403,
+    );
+    expect(await audited('gov_practice_voter.removed')).toHaveLength(1);
+  });
+
   it('takes a view on a consultation, never for or against', async () => {
     const form = '/groups/09G/governance/votes';
     const opened = await admin.submit(form, form, {
