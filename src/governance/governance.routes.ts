@@ -568,6 +568,7 @@ export function registerGovernanceRoutes(
     // The record is public once the meeting's day has come and the secretary has taken attendance.
     const held = v.meeting.held_on <= today() && v.members.some((m) => m.present !== null);
     return {
+      illustrative: v.illustrative,
       meeting: {
         id: v.meeting.id,
         title: v.meeting.title,

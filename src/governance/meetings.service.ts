@@ -56,8 +56,14 @@ export async function meetingView(db: Db, group: Group, meetingId: number) {
   const on = meeting.held_on;
   // Members: people appointed to this committee on the day of the meeting.
   const members = (
-    await sql<{ person_id: number; name: string; role: AppointmentRole; voting: boolean }>`
-      SELECT p.id AS person_id, p.name, a.role, a.voting FROM gov_appointment a
+    await sql<{
+      person_id: number;
+      name: string;
+      role: AppointmentRole;
+      voting: boolean;
+      illustrative: boolean;
+    }>`
+      SELECT p.id AS person_id, p.name, a.role, a.voting, p.illustrative FROM gov_appointment a
       JOIN gov_person p ON p.id = a.person_id
       WHERE p.group_id = ${group.id} AND a.body = ${meeting.committee}
         AND a.starts_on <= ${on} AND (a.ends_on IS NULL OR a.ends_on >= ${on})
@@ -127,6 +133,8 @@ export async function meetingView(db: Db, group: Group, meetingId: number) {
   };
   return {
     meeting,
+    /** Invented demo records (the people are), to be labelled as such wherever shown. */
+    illustrative: members.some((m) => m.illustrative),
     rule,
     members: members.map((m) => ({
       ...m,

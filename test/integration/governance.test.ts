@@ -327,6 +327,7 @@ describe.each(engines())('governance: register of interests on %s', (engine) => 
     expect(minutes.status).toBe(200);
     const text = await minutes.text();
     expect(text).toContain('honorary sessions');
+    expect((JSON.parse(text) as { illustrative: boolean }).illustrative).toBe(true);
     expect(text).toContain('Renew the dermatology contract');
     // The member practices' vote that informed the decision is linked from the minutes.
     expect(text).toContain('Do member practices support renewing the dermatology service contract');
