@@ -8,6 +8,7 @@ import type { Db } from '../platform/db/schema.js';
 import { type FieldProblem } from '../platform/errors.js';
 import type { FactStore } from '../platform/facts/fact-store.js';
 import { toCsv } from '../platform/http/csv.js';
+import { formRoute } from '../platform/http/forms.js';
 import type { AppEnv } from '../platform/http/http.types.js';
 import { sendCsv, sendJson } from '../platform/http/json.js';
 import type { PageRenderer } from '../platform/http/pages.js';
@@ -159,37 +160,34 @@ export function registerPlanRoutes(
     return planPage(c, group);
   });
 
-  app.post('/groups/:code/finance/plan', async (c) => {
-    const group = await financeGroup(c, 'officers');
-    const values = await formValues(c);
-    const budgets = Object.fromEntries(
-      Object.entries(values)
-        .filter(([k]) => k.startsWith('budget-'))
-        .map(([k, v]) => [k.slice('budget-'.length), v]),
-    );
-    return postForm(
-      c,
-      async () => {
-        const year = await savePlan(
-          db,
-          editorOf(c),
-          group,
-          {
-            year: values.year ?? '',
-            allocation: values.allocation ?? '',
-            committed: values.committed ?? '',
-            growth: values.growth ?? '',
-            basis: values.basis ?? '',
-            budgets,
-          },
-          clock,
-        );
-        return `/groups/${group.code}/finance/plan?year=${encodeURIComponent(year)}`;
-      },
-      (problems, v) => planPage(c, group, problems, v),
-      values,
-    );
-  });
+  formRoute(
+    app,
+    '/groups/:code/finance/plan',
+    (c) => financeGroup(c, 'officers'),
+    async (c, group, values) => {
+      const budgets = Object.fromEntries(
+        Object.entries(values)
+          .filter(([k]) => k.startsWith('budget-'))
+          .map(([k, v]) => [k.slice('budget-'.length), v]),
+      );
+      const year = await savePlan(
+        db,
+        editorOf(c),
+        group,
+        {
+          year: values.year ?? '',
+          allocation: values.allocation ?? '',
+          committed: values.committed ?? '',
+          growth: values.growth ?? '',
+          basis: values.basis ?? '',
+          budgets,
+        },
+        clock,
+      );
+      return `/groups/${group.code}/finance/plan?year=${encodeURIComponent(year)}`;
+    },
+    planPage,
+  );
 
   app.post('/groups/:code/finance/plan/cost-centres', async (c) => {
     const group = await financeGroup(c, 'officers');

@@ -7,7 +7,7 @@ import type { DataCache } from '../platform/db/data-cache.js';
 import type { Db } from '../platform/db/schema.js';
 import { AppError, type FieldProblem } from '../platform/errors.js';
 import { toCsv } from '../platform/http/csv.js';
-import { formValues, postForm, problemsView } from '../platform/http/forms.js';
+import { formRoute, problemsView } from '../platform/http/forms.js';
 import type { AppEnv } from '../platform/http/http.types.js';
 import { sendCsv, sendJson } from '../platform/http/json.js';
 import type { PageRenderer } from '../platform/http/pages.js';
@@ -189,35 +189,32 @@ export function registerBreachRoutes(
     const { group, keeper } = await readersGroup(c);
     return registerPage(c, group, keeper);
   });
-  app.post('/groups/:code/governance/breaches', async (c) => {
-    // Anyone with access to the group reaches the service, which refuses (and audits) non-keepers.
-    const group = await privateGroup(c);
-    const values = await formValues(c);
-    return postForm(
-      c,
-      async () => {
-        const id = await recordBreach(
-          db,
-          c.get('principal')!,
-          c.get('clientAddress'),
-          group,
-          {
-            category: values.category ?? '',
-            occurredOn: values.occurredOn ?? '',
-            identifiedOn: values.identifiedOn ?? '',
-            person: values.person ?? '',
-            description: values.description ?? '',
-            actionTaken: values.actionTaken ?? '',
-            reportedTo: values.reportedTo ?? '',
-          },
-          clock,
-        );
-        return `/groups/${group.code}/governance/breaches/${id}`;
-      },
-      async (problems, values) => registerPage(c, group, true, problems, values),
-      values,
-    );
-  });
+  // Anyone with access to the group reaches the service, which refuses (and audits) non-keepers.
+  formRoute(
+    app,
+    '/groups/:code/governance/breaches',
+    privateGroup,
+    async (c, group, values) => {
+      const id = await recordBreach(
+        db,
+        c.get('principal')!,
+        c.get('clientAddress'),
+        group,
+        {
+          category: values.category ?? '',
+          occurredOn: values.occurredOn ?? '',
+          identifiedOn: values.identifiedOn ?? '',
+          person: values.person ?? '',
+          description: values.description ?? '',
+          actionTaken: values.actionTaken ?? '',
+          reportedTo: values.reportedTo ?? '',
+        },
+        clock,
+      );
+      return `/groups/${group.code}/governance/breaches/${id}`;
+    },
+    (c, group, problems, values) => registerPage(c, group, true, problems, values),
+  );
   app.get('/api/v1/groups/:code/governance/breaches', async (c) => {
     const { group } = await readersGroup(c);
     return sendJson(c, {
@@ -298,33 +295,32 @@ export function registerBreachRoutes(
       breach: await breachOf(db, group, breachId(c), today()),
     });
   });
-  app.post('/groups/:code/governance/breaches/:id', async (c) => {
-    const group = await privateGroup(c);
-    const id = breachId(c);
-    const values = await formValues(c);
-    return postForm(
-      c,
-      async () => {
-        await updateBreach(
-          db,
-          c.get('principal')!,
-          c.get('clientAddress'),
-          group,
-          id,
-          {
-            actionTaken: values.actionTaken ?? '',
-            reportedTo: values.reportedTo ?? '',
-            publicSummary: values.publicSummary ?? '',
-            closedOn: values.closedOn ?? '',
-          },
-          clock,
-        );
-        return `/groups/${group.code}/governance/breaches/${id}`;
-      },
-      async (problems, values) => breachPage(c, group, true, problems, values),
-      values,
-    );
-  });
+  formRoute(
+    app,
+    '/groups/:code/governance/breaches/:id',
+    async (c) => {
+      const group = await privateGroup(c);
+      return { group, id: breachId(c) };
+    },
+    async (c, { group, id }, values) => {
+      await updateBreach(
+        db,
+        c.get('principal')!,
+        c.get('clientAddress'),
+        group,
+        id,
+        {
+          actionTaken: values.actionTaken ?? '',
+          reportedTo: values.reportedTo ?? '',
+          publicSummary: values.publicSummary ?? '',
+          closedOn: values.closedOn ?? '',
+        },
+        clock,
+      );
+      return `/groups/${group.code}/governance/breaches/${id}`;
+    },
+    (c, { group }, problems, values) => breachPage(c, group, true, problems, values),
+  );
 
   // ---- decisions by delegated officers --------------------------------------------------------
 
@@ -373,33 +369,30 @@ export function registerBreachRoutes(
   app.get('/groups/:code/governance/officer-decisions', async (c) =>
     officerDecisionsPage(c, await privateGroup(c)),
   );
-  app.post('/groups/:code/governance/officer-decisions', async (c) => {
-    const group = await privateGroup(c);
-    const values = await formValues(c);
-    return postForm(
-      c,
-      async () => {
-        await recordOfficerDecision(
-          db,
-          c.get('principal')!,
-          c.get('clientAddress'),
-          group,
-          {
-            person: values.person ?? '',
-            delegation: values.delegation ?? '',
-            title: values.title ?? '',
-            decision: values.decision ?? '',
-            rationale: values.rationale ?? '',
-            value: values.value ?? '',
-            organisation: values.organisation ?? '',
-            decidedOn: values.decidedOn ?? '',
-          },
-          clock,
-        );
-        return `/groups/${group.code}/governance/officer-decisions`;
-      },
-      (problems, values) => officerDecisionsPage(c, group, problems, values),
-      values,
-    );
-  });
+  formRoute(
+    app,
+    '/groups/:code/governance/officer-decisions',
+    privateGroup,
+    async (c, group, values) => {
+      await recordOfficerDecision(
+        db,
+        c.get('principal')!,
+        c.get('clientAddress'),
+        group,
+        {
+          person: values.person ?? '',
+          delegation: values.delegation ?? '',
+          title: values.title ?? '',
+          decision: values.decision ?? '',
+          rationale: values.rationale ?? '',
+          value: values.value ?? '',
+          organisation: values.organisation ?? '',
+          decidedOn: values.decidedOn ?? '',
+        },
+        clock,
+      );
+      return `/groups/${group.code}/governance/officer-decisions`;
+    },
+    officerDecisionsPage,
+  );
 }

@@ -7,7 +7,7 @@ import type { DataCache } from '../platform/db/data-cache.js';
 import type { Db } from '../platform/db/schema.js';
 import { AppError } from '../platform/errors.js';
 import { toCsv } from '../platform/http/csv.js';
-import { formValues, postForm, problemsView } from '../platform/http/forms.js';
+import { formRoute, problemsView } from '../platform/http/forms.js';
 import type { AppEnv } from '../platform/http/http.types.js';
 import { sendCsv, sendJson } from '../platform/http/json.js';
 import type { PageRenderer } from '../platform/http/pages.js';
@@ -250,46 +250,40 @@ export function registerGovernanceRoutes(
     const group = await privateGroup(c);
     return declarationsPage(c, group);
   });
-  app.post('/groups/:code/governance/declarations', async (c) => {
-    const group = await privateGroup(c);
-    const values = await formValues(c);
-    return postForm(
-      c,
-      async () => {
-        const id = await declareInterest(
-          db,
-          c.get('principal')!,
-          c.get('clientAddress'),
-          group,
-          declarationOf(values),
-          clock,
-        );
-        return `/groups/${group.code}/governance/interests/${id}`;
-      },
-      (problems, values) => declarationsPage(c, group, problems, values),
-      values,
-    );
-  });
-  app.post('/groups/:code/governance/nil-return', async (c) => {
-    const group = await privateGroup(c);
-    const values = await formValues(c);
-    return postForm(
-      c,
-      async () => {
-        await recordNilReturn(
-          db,
-          c.get('principal')!,
-          c.get('clientAddress'),
-          group,
-          Number(values.nilPerson || NaN),
-          clock,
-        );
-        return `/groups/${group.code}/governance/declarations`;
-      },
-      (problems, values) => declarationsPage(c, group, problems, values),
-      values,
-    );
-  });
+  formRoute(
+    app,
+    '/groups/:code/governance/declarations',
+    privateGroup,
+    async (c, group, values) => {
+      const id = await declareInterest(
+        db,
+        c.get('principal')!,
+        c.get('clientAddress'),
+        group,
+        declarationOf(values),
+        clock,
+      );
+      return `/groups/${group.code}/governance/interests/${id}`;
+    },
+    declarationsPage,
+  );
+  formRoute(
+    app,
+    '/groups/:code/governance/nil-return',
+    privateGroup,
+    async (c, group, values) => {
+      await recordNilReturn(
+        db,
+        c.get('principal')!,
+        c.get('clientAddress'),
+        group,
+        Number(values.nilPerson || NaN),
+        clock,
+      );
+      return `/groups/${group.code}/governance/declarations`;
+    },
+    declarationsPage,
+  );
 
   const interestPage = async (
     c: Context<AppEnv>,
@@ -351,30 +345,30 @@ export function registerGovernanceRoutes(
     const group = await privateGroup(c);
     return interestPage(c, group);
   });
-  app.post('/groups/:code/governance/interests/:id', async (c) => {
-    const group = await privateGroup(c);
-    const id = Number(c.req.param('id'));
-    if (!Number.isSafeInteger(id) || id <= 0 || id >= 2 ** 31)
-      throw new AppError('not_found', 'No such declaration');
-    const values = await formValues(c);
-    return postForm(
-      c,
-      async () => {
-        await reviseInterest(
-          db,
-          c.get('principal')!,
-          c.get('clientAddress'),
-          group,
-          id,
-          declarationOf(values),
-          clock,
-        );
-        return `/groups/${group.code}/governance/interests/${id}`;
-      },
-      (problems, values) => interestPage(c, group, problems, values),
-      values,
-    );
-  });
+  formRoute(
+    app,
+    '/groups/:code/governance/interests/:id',
+    async (c) => {
+      const group = await privateGroup(c);
+      const id = Number(c.req.param('id'));
+      if (!Number.isSafeInteger(id) || id <= 0 || id >= 2 ** 31)
+        throw new AppError('not_found', 'No such declaration');
+      return { group, id };
+    },
+    async (c, { group, id }, values) => {
+      await reviseInterest(
+        db,
+        c.get('principal')!,
+        c.get('clientAddress'),
+        group,
+        id,
+        declarationOf(values),
+        clock,
+      );
+      return `/groups/${group.code}/governance/interests/${id}`;
+    },
+    (c, { group }, problems, values) => interestPage(c, group, problems, values),
+  );
 
   // ---- gifts and hospitality ---------------------------------------------------------------
 
@@ -488,56 +482,50 @@ export function registerGovernanceRoutes(
     );
   };
   app.get('/groups/:code/governance/gifts', async (c) => giftsPage(c, await privateGroup(c)));
-  app.post('/groups/:code/governance/gifts', async (c) => {
-    const group = await privateGroup(c);
-    const v = await formValues(c);
-    return postForm(
-      c,
-      async () => {
-        await recordGift(
-          db,
-          c.get('principal')!,
-          c.get('clientAddress'),
-          group,
-          {
-            person: v.person ?? '',
-            kind: v.kind ?? '',
-            offeror: v.offeror ?? '',
-            fromSupplier: v.fromSupplier ?? '',
-            description: v.description ?? '',
-            value: v.value ?? '',
-            offeredOn: v.offeredOn ?? '',
-            accepted: v.accepted ?? '',
-            reason: v.reason ?? '',
-          },
-          clock,
-        );
-        return `/groups/${group.code}/governance/gifts`;
-      },
-      (problems, values) => giftsPage(c, group, problems, values),
-      v,
-    );
-  });
-  app.post('/groups/:code/governance/gifts/decide', async (c) => {
-    const group = await privateGroup(c);
-    const v = await formValues(c);
-    return postForm(
-      c,
-      async () => {
-        await decideGift(
-          db,
-          c.get('principal')!,
-          c.get('clientAddress'),
-          group,
-          { gift: v.gift ?? '', decision: v.decision ?? '' },
-          clock,
-        );
-        return `/groups/${group.code}/governance/gifts`;
-      },
-      (problems, values) => giftsPage(c, group, problems, values),
-      v,
-    );
-  });
+  formRoute(
+    app,
+    '/groups/:code/governance/gifts',
+    privateGroup,
+    async (c, group, v) => {
+      await recordGift(
+        db,
+        c.get('principal')!,
+        c.get('clientAddress'),
+        group,
+        {
+          person: v.person ?? '',
+          kind: v.kind ?? '',
+          offeror: v.offeror ?? '',
+          fromSupplier: v.fromSupplier ?? '',
+          description: v.description ?? '',
+          value: v.value ?? '',
+          offeredOn: v.offeredOn ?? '',
+          accepted: v.accepted ?? '',
+          reason: v.reason ?? '',
+        },
+        clock,
+      );
+      return `/groups/${group.code}/governance/gifts`;
+    },
+    giftsPage,
+  );
+  formRoute(
+    app,
+    '/groups/:code/governance/gifts/decide',
+    privateGroup,
+    async (c, group, v) => {
+      await decideGift(
+        db,
+        c.get('principal')!,
+        c.get('clientAddress'),
+        group,
+        { gift: v.gift ?? '', decision: v.decision ?? '' },
+        clock,
+      );
+      return `/groups/${group.code}/governance/gifts`;
+    },
+    giftsPage,
+  );
   app.get('/api/v1/groups/:code/governance/gifts', async (c) => {
     const group = await privateGroup(c);
     const principal = c.get('principal')!;
@@ -784,28 +772,25 @@ export function registerGovernanceRoutes(
   app.get('/groups/:code/governance/meetings', async (c) =>
     meetingsPage(c, await officersGroup(c)),
   );
-  app.post('/groups/:code/governance/meetings', async (c) => {
-    const group = await officersGroup(c);
-    const values = await formValues(c);
-    return postForm(
-      c,
-      async () =>
-        `/groups/${group.code}/governance/meetings/${await scheduleMeeting(
-          db,
-          c.get('principal')!,
-          c.get('clientAddress'),
-          group,
-          {
-            committee: values.committee ?? '',
-            heldOn: values.heldOn ?? '',
-            title: values.title ?? '',
-          },
-          clock,
-        )}`,
-      (problems, v) => meetingsPage(c, group, problems, v),
-      values,
-    );
-  });
+  formRoute(
+    app,
+    '/groups/:code/governance/meetings',
+    officersGroup,
+    async (c, group, values) =>
+      `/groups/${group.code}/governance/meetings/${await scheduleMeeting(
+        db,
+        c.get('principal')!,
+        c.get('clientAddress'),
+        group,
+        {
+          committee: values.committee ?? '',
+          heldOn: values.heldOn ?? '',
+          title: values.title ?? '',
+        },
+        clock,
+      )}`,
+    meetingsPage,
+  );
   app.get('/groups/:code/governance/meetings/:id', async (c) =>
     meetingPage(c, await officersGroup(c)),
   );
@@ -825,20 +810,19 @@ export function registerGovernanceRoutes(
       values: Record<string, string>,
     ) => Promise<unknown>,
   ) =>
-    app.post(`/groups/:code/governance/meetings/:id/${route}`, async (c) => {
-      const group = await officersGroup(c);
-      const v = await meetingView(db, group, Number(c.req.param('id')));
-      const values = await formValues(c);
-      return postForm(
-        c,
-        async () => {
-          await act(c, group, v, values);
-          return `/groups/${group.code}/governance/meetings/${v.meeting.id}`;
-        },
-        (problems, values) => meetingPage(c, group, problems, values),
-        values,
-      );
-    });
+    formRoute(
+      app,
+      `/groups/:code/governance/meetings/:id/${route}`,
+      async (c) => {
+        const group = await officersGroup(c);
+        return { group, v: await meetingView(db, group, Number(c.req.param('id'))) };
+      },
+      async (c, { group, v }, values) => {
+        await act(c, group, v, values);
+        return `/groups/${group.code}/governance/meetings/${v.meeting.id}`;
+      },
+      (c, { group }, problems, values) => meetingPage(c, group, problems, values),
+    );
   meetingAction('declarations', (c, group, v, values) =>
     recordItemDeclaration(
       db,

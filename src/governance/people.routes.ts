@@ -6,7 +6,7 @@ import type { Group } from '../organisations/group.service.js';
 import type { Db } from '../platform/db/schema.js';
 import { AppError, type FieldProblem } from '../platform/errors.js';
 import { toCsv } from '../platform/http/csv.js';
-import { formValues, postForm, problemsView } from '../platform/http/forms.js';
+import { formRoute, problemsView } from '../platform/http/forms.js';
 import type { AppEnv } from '../platform/http/http.types.js';
 import { sendCsv, sendJson } from '../platform/http/json.js';
 import type { PageRenderer } from '../platform/http/pages.js';
@@ -238,19 +238,16 @@ export function registerPeopleRoutes(
     route: string,
     change: (c: Context<AppEnv>, group: Group, v: Record<string, string>) => Promise<unknown>,
   ) =>
-    app.post(`/groups/:code/governance/${route}`, async (c) => {
-      const group = await privateGroup(c);
-      const values = await formValues(c);
-      return postForm(
-        c,
-        async () => {
-          await change(c, group, values);
-          return `/groups/${group.code}/governance/people`;
-        },
-        (problems, v) => peoplePage(c, group, problems, v),
-        values,
-      );
-    });
+    formRoute(
+      app,
+      `/groups/:code/governance/${route}`,
+      privateGroup,
+      async (c, group, values) => {
+        await change(c, group, values);
+        return `/groups/${group.code}/governance/people`;
+      },
+      peoplePage,
+    );
   const who = (c: Context<AppEnv>) =>
     [c.get('principal')!, c.get('clientAddress') ?? null] as const;
 

@@ -7,7 +7,7 @@ import type { DataCache } from '../platform/db/data-cache.js';
 import type { Db } from '../platform/db/schema.js';
 import { AppError, type FieldProblem } from '../platform/errors.js';
 import { toCsv } from '../platform/http/csv.js';
-import { formValues, postForm, problemsView } from '../platform/http/forms.js';
+import { formRoute, problemsView } from '../platform/http/forms.js';
 import type { AppEnv } from '../platform/http/http.types.js';
 import { sendCsv, sendJson } from '../platform/http/json.js';
 import type { PageRenderer } from '../platform/http/pages.js';
@@ -239,26 +239,23 @@ export function registerProcurementRoutes(
   app.get('/groups/:code/governance/procurement', async (c) =>
     registerPage(c, await officersGroup(c)),
   );
-  app.post('/groups/:code/governance/procurement', async (c) => {
-    const group = await privateGroup(c);
-    const v = await formValues(c);
-    return postForm(
-      c,
-      async () => {
-        const id = await saveProcurement(
-          db,
-          c.get('principal')!,
-          c.get('clientAddress'),
-          group,
-          v,
-          clock,
-        );
-        return `/groups/${group.code}/governance/procurement/${id}`;
-      },
-      (problems, values) => registerPage(c, group, problems, values),
-      v,
-    );
-  });
+  formRoute(
+    app,
+    '/groups/:code/governance/procurement',
+    privateGroup,
+    async (c, group, v) => {
+      const id = await saveProcurement(
+        db,
+        c.get('principal')!,
+        c.get('clientAddress'),
+        group,
+        v,
+        clock,
+      );
+      return `/groups/${group.code}/governance/procurement/${id}`;
+    },
+    registerPage,
+  );
   const fullForUser = (c: Context<AppEnv>, group: Group) =>
     fullProcurements(db, c.get('principal')!, c.get('clientAddress'), group, today(), clock);
   app.get('/api/v1/groups/:code/governance/procurement', async (c) => {
@@ -465,20 +462,16 @@ export function registerProcurementRoutes(
       v: Record<string, string>,
     ) => Promise<unknown>,
   ) =>
-    app.post(path, async (c) => {
-      const group = await privateGroup(c);
-      const id = c.req.param('id') ?? '';
-      const v = await formValues(c);
-      return postForm(
-        c,
-        async () => {
-          await save(c, group, id, v);
-          return `/groups/${group.code}/governance/procurement/${id}`;
-        },
-        (problems, values) => itemPage(c, group, id, problems, values, form),
-        v,
-      );
-    });
+    formRoute(
+      app,
+      path,
+      async (c) => ({ group: await privateGroup(c), id: c.req.param('id') ?? '' }),
+      async (c, { group, id }, v) => {
+        await save(c, group, id, v);
+        return `/groups/${group.code}/governance/procurement/${id}`;
+      },
+      (c, { group, id }, problems, values) => itemPage(c, group, id, problems, values, form),
+    );
   const who = (c: Context<AppEnv>) => [c.get('principal')!, c.get('clientAddress')] as const;
   post(idPath, 'main', (c, group, id, v) => saveProcurement(db, ...who(c), group, v, clock, id));
   post(`${idPath}/criteria`, 'criteria', (c, group, id, v) =>

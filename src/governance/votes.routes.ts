@@ -9,7 +9,7 @@ import type { DataCache } from '../platform/db/data-cache.js';
 import type { Db } from '../platform/db/schema.js';
 import { AppError, type FieldProblem } from '../platform/errors.js';
 import { toCsv } from '../platform/http/csv.js';
-import { formValues, postForm, problemsView } from '../platform/http/forms.js';
+import { formRoute, problemsView } from '../platform/http/forms.js';
 import type { AppEnv } from '../platform/http/http.types.js';
 import { sendCsv, sendJson } from '../platform/http/json.js';
 import type { PageRenderer } from '../platform/http/pages.js';
@@ -142,75 +142,66 @@ export function registerVoteRoutes(
     );
   };
   app.get('/groups/:code/governance/votes', async (c) => votesPage(c, await officersGroup(c)));
-  app.post('/groups/:code/governance/votes', async (c) => {
-    const group = await officersGroup(c);
-    const v = await formValues(c);
-    return postForm(
-      c,
-      async () => {
-        const id = await openVote(
-          db,
-          c.get('principal')!,
-          c.get('clientAddress'),
-          group,
-          {
-            kind: v.kind ?? '',
-            question: v.question ?? '',
-            papers: v.papers ?? '',
-            opensOn: v.opensOn ?? '',
-            closesOn: v.closesOn ?? '',
-            closesTime: v.closesTime ?? '',
-            weighting: v.weighting ?? '',
-            item: v.item ?? '',
-          },
-          clock,
-        );
-        return `/groups/${group.code}/governance/votes/${id}`;
-      },
-      (problems, values) => votesPage(c, group, problems, values),
-      v,
-    );
-  });
-  app.post('/groups/:code/governance/votes/representatives/remove', async (c) => {
-    const group = await officersGroup(c);
-    const v = await formValues(c);
-    return postForm(
-      c,
-      async () => {
-        await removeRepresentative(
-          db,
-          c.get('principal')!,
-          c.get('clientAddress'),
-          group,
-          { representative: v.representative ?? '' },
-          clock,
-        );
-        return `/groups/${group.code}/governance/votes#representatives`;
-      },
-      (problems, values) => votesPage(c, group, problems, values),
-      v,
-    );
-  });
-  app.post('/groups/:code/governance/votes/representatives', async (c) => {
-    const group = await officersGroup(c);
-    const v = await formValues(c);
-    return postForm(
-      c,
-      async () => {
-        await nominateRepresentative(
-          db,
-          c.get('principal')!,
-          c.get('clientAddress'),
-          group,
-          { practice: v.practice ?? '', email: v.email ?? '' },
-          clock,
-        );
-        return `/groups/${group.code}/governance/votes#representatives`;
-      },
-      (problems, values) => votesPage(c, group, problems, values),
-      v,
-    );
-  });
+  formRoute(
+    app,
+    '/groups/:code/governance/votes',
+    officersGroup,
+    async (c, group, v) => {
+      const id = await openVote(
+        db,
+        c.get('principal')!,
+        c.get('clientAddress'),
+        group,
+        {
+          kind: v.kind ?? '',
+          question: v.question ?? '',
+          papers: v.papers ?? '',
+          opensOn: v.opensOn ?? '',
+          closesOn: v.closesOn ?? '',
+          closesTime: v.closesTime ?? '',
+          weighting: v.weighting ?? '',
+          item: v.item ?? '',
+        },
+        clock,
+      );
+      return `/groups/${group.code}/governance/votes/${id}`;
+    },
+    votesPage,
+  );
+  formRoute(
+    app,
+    '/groups/:code/governance/votes/representatives/remove',
+    officersGroup,
+    async (c, group, v) => {
+      await removeRepresentative(
+        db,
+        c.get('principal')!,
+        c.get('clientAddress'),
+        group,
+        { representative: v.representative ?? '' },
+        clock,
+      );
+      return `/groups/${group.code}/governance/votes#representatives`;
+    },
+    votesPage,
+  );
+  formRoute(
+    app,
+    '/groups/:code/governance/votes/representatives',
+    officersGroup,
+    async (c, group, v) => {
+      await nominateRepresentative(
+        db,
+        c.get('principal')!,
+        c.get('clientAddress'),
+        group,
+        { practice: v.practice ?? '', email: v.email ?? '' },
+        clock,
+      );
+      return `/groups/${group.code}/governance/votes#representatives`;
+    },
+    votesPage,
+  );
   app.get('/api/v1/groups/:code/governance/votes', async (c) => {
     const group = await officersGroup(c);
     return sendJson(c, {
@@ -256,6 +247,11 @@ export function registerVoteRoutes(
 
   // ---- officers: one vote ------------------------------------------------------------------
 
+  /** An officers' form about one vote: the group (checking access), then the vote's id. */
+  const officersVote = async (c: Context<AppEnv>) => {
+    const group = await officersGroup(c);
+    return { group, id: voteId(c) };
+  };
   const votePage = async (
     c: Context<AppEnv>,
     group: Group,
@@ -329,47 +325,39 @@ export function registerVoteRoutes(
     );
   });
   // A practice's signed paper return, recorded by the secretary for it (marked as such).
-  app.post('/groups/:code/governance/votes/:id/paper-return', async (c) => {
-    const group = await officersGroup(c);
-    const id = voteId(c);
-    const v = await formValues(c);
-    return postForm(
-      c,
-      async () => {
-        await castBallot(
-          db,
-          c.get('principal')!,
-          c.get('clientAddress'),
-          group,
-          id,
-          {
-            practice: v.returnPractice ?? '',
-            choice: v.choice ?? '',
-            comment: v.comment ?? '',
-            onBehalf: 'yes',
-          },
-          clock,
-        );
-        return `/groups/${group.code}/governance/votes/${id}#paper-return`;
-      },
-      (problems, values) => votePage(c, group, problems, values),
-      v,
-    );
-  });
-  app.post('/groups/:code/governance/votes/:id/reminders', async (c) => {
-    const group = await officersGroup(c);
-    const id = voteId(c);
-    const v = await formValues(c);
-    return postForm(
-      c,
-      async () => {
-        await recordReminder(db, c.get('principal')!, c.get('clientAddress'), group, id, clock);
-        return `/groups/${group.code}/governance/votes/${id}#reminders`;
-      },
-      (problems, values) => votePage(c, group, problems, values),
-      v,
-    );
-  });
+  formRoute(
+    app,
+    '/groups/:code/governance/votes/:id/paper-return',
+    officersVote,
+    async (c, { group, id }, v) => {
+      await castBallot(
+        db,
+        c.get('principal')!,
+        c.get('clientAddress'),
+        group,
+        id,
+        {
+          practice: v.returnPractice ?? '',
+          choice: v.choice ?? '',
+          comment: v.comment ?? '',
+          onBehalf: 'yes',
+        },
+        clock,
+      );
+      return `/groups/${group.code}/governance/votes/${id}#paper-return`;
+    },
+    (c, { group }, problems, values) => votePage(c, group, problems, values),
+  );
+  formRoute(
+    app,
+    '/groups/:code/governance/votes/:id/reminders',
+    officersVote,
+    async (c, { group, id }) => {
+      await recordReminder(db, c.get('principal')!, c.get('clientAddress'), group, id, clock);
+      return `/groups/${group.code}/governance/votes/${id}#reminders`;
+    },
+    (c, { group }, problems, values) => votePage(c, group, problems, values),
+  );
 
   // ---- practices: what is open for them, and their ballot ----------------------------------
 
@@ -463,28 +451,27 @@ export function registerVoteRoutes(
   app.get('/groups/:code/governance/practice-votes/:id', async (c) =>
     ballotPage(c, await privateGroup(c)),
   );
-  app.post('/groups/:code/governance/practice-votes/:id', async (c) => {
-    const group = await privateGroup(c);
-    const id = voteId(c);
-    const v = await formValues(c);
-    return postForm(
-      c,
-      async () => {
-        await castBallot(
-          db,
-          c.get('principal')!,
-          c.get('clientAddress'),
-          group,
-          id,
-          { practice: v.practice ?? '', choice: v.choice ?? '', comment: v.comment ?? '' },
-          clock,
-        );
-        return `/groups/${group.code}/governance/practice-votes/${id}`;
-      },
-      (problems, values) => ballotPage(c, group, problems, values),
-      v,
-    );
-  });
+  formRoute(
+    app,
+    '/groups/:code/governance/practice-votes/:id',
+    async (c) => {
+      const group = await privateGroup(c);
+      return { group, id: voteId(c) };
+    },
+    async (c, { group, id }, v) => {
+      await castBallot(
+        db,
+        c.get('principal')!,
+        c.get('clientAddress'),
+        group,
+        id,
+        { practice: v.practice ?? '', choice: v.choice ?? '', comment: v.comment ?? '' },
+        clock,
+      );
+      return `/groups/${group.code}/governance/practice-votes/${id}`;
+    },
+    (c, { group }, problems, values) => ballotPage(c, group, problems, values),
+  );
 
   // ---- public: closed votes' totals and results ---------------------------------------------
 

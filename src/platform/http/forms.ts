@@ -1,6 +1,6 @@
 // Server-rendered forms: the submitted fields as trimmed text, and problems shaped for the NHS error
 // summary and each field's error message.
-import type { Context } from 'hono';
+import type { Context, Hono } from 'hono';
 import { AppError, type FieldProblem } from '../errors.js';
 import type { AppEnv } from './http.types.js';
 
@@ -39,4 +39,33 @@ export async function postForm(
       );
     throw error;
   }
+}
+
+/**
+ * An HTML form's POST route: loads what the form is about (checking access, so a refusal comes before
+ * the body is read), then reads the form and runs the change (postForm): a redirect (303) to the URL
+ * the change returns, or the page again with the problems and what was typed (400).
+ */
+export function formRoute<T>(
+  app: Hono<AppEnv>,
+  path: string,
+  load: (c: Context<AppEnv>) => Promise<T>,
+  change: (c: Context<AppEnv>, target: T, values: Record<string, string>) => Promise<string>,
+  rerender: (
+    c: Context<AppEnv>,
+    target: T,
+    problems: FieldProblem[],
+    values: Record<string, string>,
+  ) => Promise<Response>,
+): void {
+  app.post(path, async (c) => {
+    const target = await load(c);
+    const values = await formValues(c);
+    return postForm(
+      c,
+      () => change(c, target, values),
+      (problems, v) => rerender(c, target, problems, v),
+      values,
+    );
+  });
 }
