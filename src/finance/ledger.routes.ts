@@ -32,6 +32,7 @@ import {
 import { type PlanRow } from './plan.repository.js';
 import { canEditFinance, requirePlan } from './plan.service.js';
 import { editorOf, planSource, type FinancePages } from './finance-pages.js';
+import { isRowId } from '../platform/db/ids.js';
 
 interface Deps {
   db: Db;
@@ -328,7 +329,7 @@ export function registerLedgerRoutes(
   );
   ledgerAction('reverse', (c, group, _plan, v) => {
     const id = Number(v.reverseImport);
-    if (!v.reverseImport || !Number.isSafeInteger(id) || id <= 0 || id >= 2 ** 31)
+    if (!v.reverseImport || !isRowId(id))
       throw new AppError('invalid_input', 'Choose the import to reverse', [
         { field: 'reverseImport', message: 'Choose the import to reverse' },
       ]);

@@ -30,6 +30,7 @@ import {
   type PlanRow,
 } from './plan.repository.js';
 import { actorOf, requireEditor, type Editor } from './plan.service.js';
+import { isRowId } from '../platform/db/ids.js';
 
 const sum = (xs: readonly bigint[]) => xs.reduce((s, x) => s + x, 0n);
 
@@ -271,10 +272,7 @@ export async function reverseLoad(
       .where('import_id', '=', importId)
       .where('group_id', '=', group.id)
       .executeTakeFirst();
-  const found =
-    Number.isSafeInteger(importId) && importId > 0 && importId < 2 ** 31
-      ? await find(db)
-      : undefined;
+  const found = isRowId(importId) ? await find(db) : undefined;
   if (!found)
     throw new AppError('not_found', `Import ${importId} is not a ledger import of ${group.name}`);
   if (why.length < 5 || why.length > 500)

@@ -30,6 +30,7 @@ import {
   recordOfficerDecision,
 } from './officer-decisions.service.js';
 import { createGovernanceCache } from './governance-cache.js';
+import { isRowId } from '../platform/db/ids.js';
 
 /** What the pages and API say about the rules (../shared/reference/commissioning-rules.md §1.10–1.11). */
 export const breachRules =
@@ -60,12 +61,7 @@ export function registerBreachRoutes(
   access: GroupAccess,
 ) {
   const govCache = createGovernanceCache(db, cache, clock);
-  const { groupByCode, privateGroup, ancestors, crumbs, today } = access;
-  const publicGroup = (c: Context<AppEnv>) => groupByCode(c.req.param('code') ?? '');
-  const publicCrumbs = (group: Group) => [
-    { text: 'Groups', href: '/' },
-    { text: group.name, href: `/groups/${group.code}` },
-  ];
+  const { publicGroup, privateGroup, ancestors, crumbs, today } = access;
 
   // ---- the public breaches register ---------------------------------------------------------
 
@@ -79,7 +75,7 @@ export function registerBreachRoutes(
       rules: breachRules,
       sources: breachSources,
       anonymity,
-      breadcrumbs: publicCrumbs(group),
+      breadcrumbs: crumbs(group),
     });
   });
   app.get('/api/v1/groups/:code/public/breaches', async (c) => {
@@ -134,8 +130,7 @@ export function registerBreachRoutes(
   };
   const breachId = (c: Context<AppEnv>) => {
     const id = Number(c.req.param('id'));
-    if (!Number.isSafeInteger(id) || id <= 0 || id >= 2 ** 31)
-      throw new AppError('not_found', 'No such breach');
+    if (!isRowId(id)) throw new AppError('not_found', 'No such breach');
     return id;
   };
   const categoryItems = (current?: string) => [

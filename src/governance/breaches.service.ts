@@ -16,6 +16,7 @@ import {
   type BreachInput,
   type BreachUpdateInput,
 } from './breaches.js';
+import { isRowId } from '../platform/db/ids.js';
 
 /** Is this user the group's conflicts of interest guardian (their register entry holds a current guardian appointment)? */
 export async function isGuardian(
@@ -88,8 +89,6 @@ async function refuse(
   );
 }
 
-const inGroup = (n: number) => Number.isSafeInteger(n) && n > 0 && n < 2 ** 31;
-
 /** Records a breach (keepers only; anyone else is refused and the attempt audited). */
 export async function recordBreach(
   db: Db,
@@ -161,7 +160,7 @@ export async function recordBreach(
 
 /** One breach of the group, in full (for the register's readers). */
 export async function breachOf(db: Db, group: Group, id: number, today: string) {
-  const row = inGroup(id)
+  const row = isRowId(id)
     ? await db
         .selectFrom('gov_breach')
         .leftJoin('gov_person', 'gov_person.id', 'gov_breach.person_id')

@@ -8,6 +8,7 @@ import type { FieldProblem } from '../platform/errors.js';
 import { readPounds } from '../finance/inputs.js';
 import { isRealDate } from '../platform/imports/fields.js';
 import { breachCategories, breachCategoryLabels, type BreachCategory } from './breaches.table.js';
+import { isRowId } from '../platform/db/ids.js';
 
 const months = [
   'January',
@@ -156,7 +157,7 @@ export function readBreach(
     });
   const rawPerson = input.person.trim();
   const personId = rawPerson ? Number(rawPerson) : null;
-  if (personId !== null && !(Number.isSafeInteger(personId) && personId > 0 && personId < 2 ** 31))
+  if (personId !== null && !isRowId(personId))
     problems.push({ field: 'person', message: 'Choose the person concerned from the list' });
   const description = text(input.description, 'description', 2000, 'what happened', true, problems);
   const actionTaken = text(
@@ -371,7 +372,7 @@ export function readOfficerDecision(
 ): { problems: FieldProblem[]; value?: OfficerDecisionValue } {
   const problems: FieldProblem[] = [];
   const personId = Number(input.person.trim() || NaN);
-  if (!(Number.isSafeInteger(personId) && personId > 0 && personId < 2 ** 31))
+  if (!isRowId(personId))
     problems.push({ field: 'person', message: 'Choose the officer who took the decision' });
   const delegation = text(
     input.delegation,

@@ -1,6 +1,6 @@
 // HTTP routes for the decisions log (public: page, JSON API and CSV): decisions at meetings and by
 // delegated officers.
-import type { Context, Hono } from 'hono';
+import type { Hono } from 'hono';
 import type { GroupAccess } from '../organisations/group-access.js';
 import type { Db } from '../platform/db/schema.js';
 import { toCsv } from '../platform/http/csv.js';
@@ -22,8 +22,7 @@ export function registerDecisionRoutes(
   access: GroupAccess,
 ) {
   const govCache = createGovernanceCache(db, cache, clock);
-  const { groupByCode, today } = access;
-  const publicGroup = (c: Context<AppEnv>) => groupByCode(c.req.param('code') ?? '');
+  const { publicGroup, crumbs, today } = access;
 
   // ---- decisions log (public) --------------------------------------------------------------
 
@@ -39,10 +38,7 @@ export function registerDecisionRoutes(
       illustrative: decisions.some((d) => d.illustrative),
       method,
       today: today(),
-      breadcrumbs: [
-        { text: 'Groups', href: '/' },
-        { text: group.name, href: `/groups/${group.code}` },
-      ],
+      breadcrumbs: crumbs(group),
     });
   });
   app.get('/api/v1/groups/:code/public/decisions', async (c) => {

@@ -8,6 +8,7 @@ import type { Db } from '../platform/db/schema.js';
 import { AppError, type FieldProblem } from '../platform/errors.js';
 import { isRealDate } from '../platform/imports/fields.js';
 import { interestCategories, type InterestCategory } from './interests.js';
+import { isRowId } from '../platform/db/ids.js';
 
 /** The board secretary's role: the group's administrators and governing body keep the register. */
 export function canManageRegister(principal: Principal | undefined, group: Group): boolean {
@@ -187,7 +188,7 @@ export async function declareInterest(
 ) {
   const today = isoDate(clock());
   const personId = Number(input.person);
-  if (!Number.isSafeInteger(personId) || personId <= 0 || personId >= 2 ** 31)
+  if (!isRowId(personId))
     throw new AppError('invalid_input', 'Choose who the declaration is for', [
       { field: 'person', message: 'Choose who the declaration is for' },
     ]);
@@ -298,7 +299,7 @@ export async function recordNilReturn(
   personId: number,
   clock: Clock = systemClock,
 ) {
-  if (!Number.isSafeInteger(personId) || personId <= 0 || personId >= 2 ** 31)
+  if (!isRowId(personId))
     throw new AppError('invalid_input', 'Choose who the nil return is for', [
       { field: 'nilPerson', message: 'Choose who the nil return is for' },
     ]);

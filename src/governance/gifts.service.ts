@@ -12,6 +12,7 @@ import { readPounds } from '../finance/inputs.js';
 import { canManageRegister } from './declarations.service.js';
 import { ruleOnOffer, thresholdsOn } from './gifts.js';
 import { registerOfInterests } from './register.service.js';
+import { isRowId } from '../platform/db/ids.js';
 
 export interface GiftInput {
   person: string;
@@ -37,15 +38,14 @@ export async function recordGift(
   const today = isoDate(clock());
   const problems: FieldProblem[] = [];
   const personId = Number(input.person);
-  const person =
-    Number.isSafeInteger(personId) && personId > 0 && personId < 2 ** 31
-      ? await db
-          .selectFrom('gov_person')
-          .select(['id', 'name', 'user_id'])
-          .where('id', '=', personId)
-          .where('group_id', '=', group.id)
-          .executeTakeFirst()
-      : undefined;
+  const person = isRowId(personId)
+    ? await db
+        .selectFrom('gov_person')
+        .select(['id', 'name', 'user_id'])
+        .where('id', '=', personId)
+        .where('group_id', '=', group.id)
+        .executeTakeFirst()
+    : undefined;
   if (!person) problems.push({ field: 'person', message: 'Choose who was offered it' });
   else if (person.user_id !== principal.userId && !canManageRegister(principal, group)) {
     await audit(
@@ -171,16 +171,15 @@ export async function decideGift(
       `Only ${group.name}'s governing body and administrators approve hospitality`,
     );
   const id = Number(input.gift);
-  const gift =
-    Number.isSafeInteger(id) && id > 0 && id < 2 ** 31
-      ? await db
-          .selectFrom('gov_gift')
-          .innerJoin('gov_person', 'gov_person.id', 'gov_gift.person_id')
-          .select(['gov_gift.id', 'gov_gift.approval', 'gov_person.user_id', 'gov_person.name'])
-          .where('gov_gift.id', '=', id)
-          .where('gov_person.group_id', '=', group.id)
-          .executeTakeFirst()
-      : undefined;
+  const gift = isRowId(id)
+    ? await db
+        .selectFrom('gov_gift')
+        .innerJoin('gov_person', 'gov_person.id', 'gov_gift.person_id')
+        .select(['gov_gift.id', 'gov_gift.approval', 'gov_person.user_id', 'gov_person.name'])
+        .where('gov_gift.id', '=', id)
+        .where('gov_person.group_id', '=', group.id)
+        .executeTakeFirst()
+    : undefined;
   const problems: FieldProblem[] = [];
   if (!gift || gift.approval !== 'pending')
     problems.push({ field: 'gift', message: 'Choose an offer waiting for approval' });

@@ -40,6 +40,7 @@ import { penceAsPounds } from '../platform/money.js';
 import type { FieldProblem } from '../platform/errors.js';
 import type { Clock } from '../platform/clock.js';
 import { createGovernanceCache } from './governance-cache.js';
+import { isRowId } from '../platform/db/ids.js';
 
 const rules =
   'Published: the interests of decision-makers (governing body and committee members who decide), until six months after an interest ends (NHS England, Managing conflicts of interest, 2017). Declarations are due within 28 days of an interest arising, on appointment, and at least once a year; a declaration made more than 28 days after the interest arose is marked late.';
@@ -50,9 +51,8 @@ export function registerGovernanceRoutes(
   access: GroupAccess,
 ) {
   const govCache = createGovernanceCache(db, cache, clock);
-  const { groupByCode, privateGroup, ancestors, crumbs, today } = access;
+  const { publicGroup, privateGroup, ancestors, crumbs, today } = access;
 
-  const publicGroup = (c: Context<AppEnv>) => groupByCode(c.req.param('code') ?? '');
   const published = async (group: Group) =>
     publishedRegister(
       await govCache.memo(group, 'register', () => registerOfInterests(db, group, today())),
@@ -67,10 +67,7 @@ export function registerGovernanceRoutes(
       r,
       today: today(),
       rules,
-      breadcrumbs: [
-        { text: 'Groups', href: '/' },
-        { text: group.name, href: `/groups/${group.code}` },
-      ],
+      breadcrumbs: crumbs(group),
     });
   });
   app.get('/api/v1/groups/:code/public/interests', async (c) => {
@@ -292,8 +289,7 @@ export function registerGovernanceRoutes(
     values: Record<string, string> = {},
   ) => {
     const id = Number(c.req.param('id'));
-    if (!Number.isSafeInteger(id) || id <= 0 || id >= 2 ** 31)
-      throw new AppError('not_found', 'No such declaration');
+    if (!isRowId(id)) throw new AppError('not_found', 'No such declaration');
     const principal = c.get('principal')!;
     const h = await interestHistory(db, group, id);
     const own = h.user_id === principal.userId;
@@ -351,8 +347,7 @@ export function registerGovernanceRoutes(
     async (c) => {
       const group = await privateGroup(c);
       const id = Number(c.req.param('id'));
-      if (!Number.isSafeInteger(id) || id <= 0 || id >= 2 ** 31)
-        throw new AppError('not_found', 'No such declaration');
+      if (!isRowId(id)) throw new AppError('not_found', 'No such declaration');
       return { group, id };
     },
     async (c, { group, id }, values) => {
@@ -397,10 +392,7 @@ export function registerGovernanceRoutes(
       group,
       r: await publicGifts(group),
       today: today(),
-      breadcrumbs: [
-        { text: 'Groups', href: '/' },
-        { text: group.name, href: `/groups/${group.code}` },
-      ],
+      breadcrumbs: crumbs(group),
     });
   });
   app.get('/api/v1/groups/:code/public/gifts', async (c) => {
@@ -618,10 +610,7 @@ export function registerGovernanceRoutes(
       group,
       upcoming: meetings.filter((m) => m.held_on > today()).reverse(),
       held: meetings.filter((m) => m.held_on <= today()),
-      breadcrumbs: [
-        { text: 'Groups', href: '/' },
-        { text: group.name, href: `/groups/${group.code}` },
-      ],
+      breadcrumbs: crumbs(group),
     });
   });
   app.get('/api/v1/groups/:code/public/meetings', async (c) => {
@@ -678,11 +667,9 @@ export function registerGovernanceRoutes(
       title: `${group.name}: ${v.meeting.held_on <= today() ? 'minutes' : 'agenda'} of ${v.meeting.title}`,
       group,
       m: minutesOf(v),
-      breadcrumbs: [
-        { text: 'Groups', href: '/' },
-        { text: group.name, href: `/groups/${group.code}` },
+      breadcrumbs: crumbs(group, [
         { text: 'Meetings', href: `/groups/${group.code}/public/meetings` },
-      ],
+      ]),
     });
   });
   app.get('/api/v1/groups/:code/public/meetings/:id', async (c) => {

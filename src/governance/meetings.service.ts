@@ -11,6 +11,7 @@ import { AppError, type FieldProblem } from '../platform/errors.js';
 import { canManageRegister } from './declarations.service.js';
 import { roleLabels, type AppointmentRole } from './governance.table.js';
 import { likelyConflicts, quorumForItem, type ConflictAction } from './quorum.js';
+import { isRowId } from '../platform/db/ids.js';
 
 export const conflictActions: ConflictAction[] = [
   'no action',
@@ -34,24 +35,23 @@ export const listMeetings = (db: Db, group: Group) =>
 
 /** Everything about one meeting, as at its date: members, warnings, declarations, quorum, decisions. */
 export async function meetingView(db: Db, group: Group, meetingId: number) {
-  const meeting =
-    Number.isSafeInteger(meetingId) && meetingId > 0 && meetingId < 2 ** 31
-      ? await db
-          .selectFrom('gov_meeting')
-          .innerJoin('gov_committee', 'gov_committee.id', 'gov_meeting.committee_id')
-          .select([
-            'gov_meeting.id',
-            'gov_meeting.held_on',
-            'gov_meeting.title',
-            'gov_committee.name as committee',
-            'gov_committee.minimum_voting',
-            'gov_committee.lay_member_required',
-            'gov_committee.terms',
-          ])
-          .where('gov_meeting.id', '=', meetingId)
-          .where('gov_committee.group_id', '=', group.id)
-          .executeTakeFirst()
-      : undefined;
+  const meeting = isRowId(meetingId)
+    ? await db
+        .selectFrom('gov_meeting')
+        .innerJoin('gov_committee', 'gov_committee.id', 'gov_meeting.committee_id')
+        .select([
+          'gov_meeting.id',
+          'gov_meeting.held_on',
+          'gov_meeting.title',
+          'gov_committee.name as committee',
+          'gov_committee.minimum_voting',
+          'gov_committee.lay_member_required',
+          'gov_committee.terms',
+        ])
+        .where('gov_meeting.id', '=', meetingId)
+        .where('gov_committee.group_id', '=', group.id)
+        .executeTakeFirst()
+    : undefined;
   if (!meeting) throw new AppError('not_found', `No such meeting of ${group.name}`);
   const on = meeting.held_on;
   // Members: people appointed to this committee on the day of the meeting.

@@ -34,8 +34,7 @@ export function registerPeopleRoutes(
   access: GroupAccess,
 ) {
   const govCache = createGovernanceCache(db, cache, clock);
-  const { groupByCode, privateGroup, ancestors, crumbs, today } = access;
-  const publicGroup = (c: Context<AppEnv>) => groupByCode(c.req.param('code') ?? '');
+  const { publicGroup, privateGroup, ancestors, crumbs, today } = access;
 
   // ---- the public governance page ----------------------------------------------------------
 
@@ -59,10 +58,7 @@ export function registerPeopleRoutes(
       keeper: canManageRegister(principal, group),
       overdue,
       today: today(),
-      breadcrumbs: [
-        { text: 'Groups', href: '/' },
-        { text: group.name, href: `/groups/${group.code}` },
-      ],
+      breadcrumbs: crumbs(group),
     });
   });
   app.get('/api/v1/groups/:code/public/governance', async (c) => {

@@ -12,6 +12,7 @@ import { isRealDate } from '../platform/imports/fields.js';
 import { isUniqueViolation } from '../platform/db/unique.js';
 import { canManageRegister } from './declarations.service.js';
 import { appointmentRoles, roleLabels, type AppointmentRole } from './governance.table.js';
+import { isRowId } from '../platform/db/ids.js';
 
 const requireKeeper = (principal: Principal, group: Group, what: string) => {
   if (!canManageRegister(principal, group))
@@ -49,9 +50,6 @@ const dayField = (
   if (!isRealDate(v)) problems.push({ field, message });
   return v;
 };
-
-/** A row id as the database holds it (int4): anything else is no such row, never a 500. */
-const validId = (n: number) => Number.isSafeInteger(n) && n > 0 && n < 2 ** 31;
 
 const emailPattern = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
@@ -241,7 +239,7 @@ export async function addAppointment(
   requireKeeper(principal, group, 'make appointments');
   const problems: FieldProblem[] = [];
   const personId = Number(input.person);
-  const person = validId(personId)
+  const person = isRowId(personId)
     ? await db
         .selectFrom('gov_person')
         .select(['id', 'name'])
@@ -329,7 +327,7 @@ export async function endAppointment(
   requireKeeper(principal, group, 'end appointments');
   const problems: FieldProblem[] = [];
   const id = Number(input.appointment);
-  const appointment = validId(id)
+  const appointment = isRowId(id)
     ? await db
         .selectFrom('gov_appointment')
         .innerJoin('gov_person', 'gov_person.id', 'gov_appointment.person_id')

@@ -49,13 +49,7 @@ export function registerProcurementRoutes(
   access: GroupAccess,
 ) {
   const govCache = createGovernanceCache(db, cache, clock);
-  const { groupByCode, privateGroup, ancestors, crumbs, today } = access;
-  const publicGroup = (c: Context<AppEnv>) => groupByCode(c.req.param('code') ?? '');
-  const publicCrumbs = (group: Group, extra: { text: string; href: string }[] = []) => [
-    { text: 'Groups', href: '/' },
-    { text: group.name, href: `/groups/${group.code}` },
-    ...extra,
-  ];
+  const { publicGroup, privateGroup, ancestors, crumbs, today } = access;
   const routeItems = (selected: string | undefined) => [
     { value: '', text: 'Choose a route' },
     ...procurementRoutes.map((r) => ({
@@ -86,7 +80,7 @@ export function registerProcurementRoutes(
       publication,
       standstillRule,
       sources,
-      breadcrumbs: publicCrumbs(group),
+      breadcrumbs: crumbs(group),
     });
   };
   app.get('/groups/:code/public/procurement', async (c) => publicPage(c, await publicGroup(c))());
@@ -162,7 +156,7 @@ export function registerProcurementRoutes(
       publication,
       standstillRule,
       sources,
-      breadcrumbs: publicCrumbs(group, [
+      breadcrumbs: crumbs(group, [
         { text: 'Procurement decisions', href: `/groups/${group.code}/public/procurement` },
       ]),
     });

@@ -23,6 +23,7 @@ import {
 } from './procurement.js';
 import { procurementRoutes, type ProcurementRoute } from './procurement.table.js';
 import { registerOfInterests } from './register.service.js';
+import { isRowId } from '../platform/db/ids.js';
 
 /** Who records procurements: the register's keepers (administrators, governing body) and contracts officers. */
 export function canWriteProcurement(principal: Principal | undefined, group: Group): boolean {
@@ -34,7 +35,7 @@ export function canWriteProcurement(principal: Principal | undefined, group: Gro
 
 const idOf = (text: string | undefined) => {
   const n = Number(text);
-  return Number.isSafeInteger(n) && n > 0 && n < 2 ** 31 ? n : undefined;
+  return isRowId(n) ? n : undefined;
 };
 const invalid = (problems: FieldProblem[]) =>
   new AppError('invalid_input', problems[0]!.message, problems);

@@ -32,6 +32,7 @@ import {
 } from './votes.service.js';
 import { choiceLabels, choicesFor, kindLabels, resultRule, weightingLabels } from './votes.js';
 import { createGovernanceCache } from './governance-cache.js';
+import { isRowId } from '../platform/db/ids.js';
 
 const method =
   'Turnout: member practices that cast a ballot, out of the practices that belonged to the group on the day the vote opened (or on its last day, for a group that has closed). List sizes: each practice’s registered patients on the most recent extract held on that day.';
@@ -44,12 +45,10 @@ export function registerVoteRoutes(
   access: GroupAccess,
 ) {
   const govCache = createGovernanceCache(db, cache, clock);
-  const { groupByCode, privateGroup, ancestors, crumbs } = access;
-  const publicGroup = (c: Context<AppEnv>) => groupByCode(c.req.param('code') ?? '');
+  const { publicGroup, privateGroup, ancestors, crumbs } = access;
   const voteId = (c: Context<AppEnv>) => {
     const id = Number(c.req.param('id'));
-    if (!Number.isSafeInteger(id) || id <= 0 || id >= 2 ** 31)
-      throw new AppError('not_found', 'No such member vote');
+    if (!isRowId(id)) throw new AppError('not_found', 'No such member vote');
     return id;
   };
 
@@ -483,10 +482,7 @@ export function registerVoteRoutes(
       r: await govCache.memo(group, 'public-votes', () => publicResults(db, group, clock())),
       method,
       today: access.today(),
-      breadcrumbs: [
-        { text: 'Groups', href: '/' },
-        { text: group.name, href: `/groups/${group.code}` },
-      ],
+      breadcrumbs: crumbs(group),
     });
   });
   app.get('/api/v1/groups/:code/public/votes', async (c) => {

@@ -39,11 +39,10 @@ import {
   type VoteKind,
   type VoteWeighting,
 } from './votes.table.js';
+import { isRowId } from '../platform/db/ids.js';
 
 /** The board secretary's role: the group's administrators and governing body run member votes. */
 export const canManageVotes = canManageRegister;
-
-const validId = (n: number) => Number.isSafeInteger(n) && n > 0 && n < 2 ** 31;
 
 export interface MemberPractice {
   practiceId: number;
@@ -197,7 +196,7 @@ export async function openVote(
   let itemId: number | null = null;
   if (input.item.trim()) {
     const id = Number(input.item);
-    const item = validId(id)
+    const item = isRowId(id)
       ? (await decisionItems(db, group)).find((i) => i.id === id)
       : undefined;
     if (!item)
@@ -350,7 +349,7 @@ export async function nominateRepresentative(
 }
 
 const findVote = async (db: Db, group: Group, voteId: number) => {
-  const vote = validId(voteId)
+  const vote = isRowId(voteId)
     ? await db
         .selectFrom('gov_member_vote')
         .selectAll()
@@ -822,7 +821,7 @@ export async function removeRepresentative(
   const practiceId = Number(practiceText);
   const userId = Number(userText);
   const row =
-    validId(practiceId) && validId(userId)
+    isRowId(practiceId) && isRowId(userId)
       ? await db
           .selectFrom('gov_practice_voter')
           .innerJoin('organisation', 'organisation.id', 'gov_practice_voter.practice_id')

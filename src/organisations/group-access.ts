@@ -41,6 +41,8 @@ export function createGroupAccess({ db, clock, page, cache }: GroupAccessDeps) {
       ...extra,
     ],
     groupByCode,
+    /** Loads the group in the URL for a public page (no sign-in needed). */
+    publicGroup: (c: Context<AppEnv>) => groupByCode(c.req.param('code') ?? ''),
     ancestors,
     canRead,
     /** Loads the group in the URL and checks the signed-in user may see its private pages. */
