@@ -53,6 +53,11 @@ export function registerGovernanceRoutes(
   const govCache = createGovernanceCache(db, cache, clock);
   const { publicGroup, privateGroup, ancestors, crumbs, today } = access;
 
+  /** Every meeting of the group as at today, newest first: read once per version of its records. */
+  const meetingViews = (group: Group) =>
+    govCache.memo(group, 'meetings', async () =>
+      Promise.all((await listMeetings(db, group)).map((m) => meetingView(db, group, m.id))),
+    );
   const published = async (group: Group) =>
     publishedRegister(
       await govCache.memo(group, 'register', () => registerOfInterests(db, group, today())),
@@ -203,14 +208,14 @@ export function registerGovernanceRoutes(
     // Before a meeting: the items where this person has a declared interest in the organisation.
     const warnings = [];
     if (me)
-      for (const m of (await listMeetings(db, group)).filter((x) => x.held_on >= today())) {
-        const v = await meetingView(db, group, m.id);
+      for (const v of await meetingViews(group)) {
+        if (v.meeting.held_on < today()) continue;
         for (const item of v.items)
           for (const w of item.warnings.filter((x) => x.personId === me.id))
             warnings.push({
-              meetingId: m.id,
-              meeting: m.title,
-              heldOn: m.held_on,
+              meetingId: v.meeting.id,
+              meeting: v.meeting.title,
+              heldOn: v.meeting.held_on,
               item: item.title,
               interest: w.interest,
             });
@@ -598,10 +603,6 @@ export function registerGovernanceRoutes(
     };
   };
 
-  const publicMeetings = (group: Group) =>
-    govCache.memo(group, 'meetings', async () =>
-      Promise.all((await listMeetings(db, group)).map((m) => meetingView(db, group, m.id))),
-    );
   app.get('/groups/:code/public/meetings', async (c) => {
     const group = await publicGroup(c);
     const meetings = await listMeetings(db, group);
@@ -618,12 +619,12 @@ export function registerGovernanceRoutes(
     return sendJson(c, {
       group: { code: group.code, name: group.name },
       asAt: today(),
-      meetings: (await publicMeetings(group)).map(minutesOf),
+      meetings: (await meetingViews(group)).map(minutesOf),
     });
   });
   app.get('/groups/:code/public/meetings.csv', async (c) => {
     const group = await publicGroup(c);
-    const rows = (await publicMeetings(group)).flatMap((v) => {
+    const rows = (await meetingViews(group)).flatMap((v) => {
       const m = minutesOf(v);
       return m.items.map((i) => ({ ...i, meeting: m.meeting }));
     });
