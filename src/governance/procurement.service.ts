@@ -40,6 +40,32 @@ const idOf = (text: string | undefined) => {
 const invalid = (problems: FieldProblem[]) =>
   new AppError('invalid_input', problems[0]!.message, problems);
 
+/** Bad input on a procurement's criteria, bidders or decision-makers: audited, then the form's problems. */
+async function refusedInput(
+  db: Db,
+  principal: Principal,
+  clientAddress: string | null,
+  group: Group,
+  procurementId: number,
+  action: string,
+  problems: FieldProblem[],
+  clock: Clock,
+) {
+  await audit(
+    db,
+    userActor(principal, clientAddress),
+    {
+      action,
+      entityType: 'gov_procurement',
+      entityId: String(procurementId),
+      organisationId: group.id,
+      after: { reason: problems[0]!.message },
+    },
+    clock,
+  );
+  return invalid(problems);
+}
+
 async function refused(
   db: Db,
   principal: Principal,
@@ -395,21 +421,17 @@ export async function saveCriteria(
       field: 'name_1',
       message: `Bidders are scored against ${before.length} criteria; keep ${before.length} (you may rename and re-weight them)`,
     });
-  if (problems.length) {
-    await audit(
+  if (problems.length)
+    throw await refusedInput(
       db,
-      userActor(principal, clientAddress),
-      {
-        action: 'gov_procurement.criteria_refused',
-        entityType: 'gov_procurement',
-        entityId: String(p.id),
-        organisationId: group.id,
-        after: { reason: problems[0]!.message },
-      },
+      principal,
+      clientAddress,
+      group,
+      p.id,
+      'gov_procurement.criteria_refused',
+      problems,
       clock,
     );
-    throw invalid(problems);
-  }
   await db.transaction().execute(async (tx) => {
     await tx.deleteFrom('gov_procurement_criterion').where('procurement_id', '=', p.id).execute();
     await tx
@@ -490,21 +512,17 @@ export async function saveBidder(
         });
       else scores.push({ position: c.position, score: s });
     }
-  if (problems.length) {
-    await audit(
+  if (problems.length)
+    throw await refusedInput(
       db,
-      userActor(principal, clientAddress),
-      {
-        action: 'gov_procurement.bidder_refused',
-        entityType: 'gov_procurement',
-        entityId: String(p.id),
-        organisationId: group.id,
-        after: { reason: problems[0]!.message },
-      },
+      principal,
+      clientAddress,
+      group,
+      p.id,
+      'gov_procurement.bidder_refused',
+      problems,
       clock,
     );
-    throw invalid(problems);
-  }
   await db.transaction().execute(async (tx) => {
     let bidderId: number;
     if (bidder) {
@@ -600,21 +618,17 @@ export async function saveDecisionMakers(
   for (const key of Object.keys(input))
     if (key.startsWith('dm_') && !known.has(key.slice(3)))
       problems.push({ field: 'decisionMakers', message: 'Choose people of this group only' });
-  if (problems.length) {
-    await audit(
+  if (problems.length)
+    throw await refusedInput(
       db,
-      userActor(principal, clientAddress),
-      {
-        action: 'gov_procurement.decision_makers_refused',
-        entityType: 'gov_procurement',
-        entityId: String(p.id),
-        organisationId: group.id,
-        after: { reason: problems[0]!.message },
-      },
+      principal,
+      clientAddress,
+      group,
+      p.id,
+      'gov_procurement.decision_makers_refused',
+      problems,
       clock,
     );
-    throw invalid(problems);
-  }
   await db.transaction().execute(async (tx) => {
     const before = await tx
       .selectFrom('gov_procurement_decision_maker')
