@@ -5,7 +5,9 @@
 // breaches of its conflicts of interest policy and publish anonymised details of them (NHS England,
 // Managing conflicts of interest: revised statutory guidance for CCGs, 2016 and 2017).
 import type { FieldProblem } from '../platform/errors.js';
+import { yearOfPeriod } from '../finance/budget.js';
 import { readPounds } from '../finance/inputs.js';
+import { daysBetween } from './interests.js';
 import { isRealDate } from '../platform/imports/fields.js';
 import { breachCategories, breachCategoryLabels, type BreachCategory } from './breaches.table.js';
 import { isRowId } from '../platform/db/ids.js';
@@ -31,21 +33,14 @@ export const monthYear = (iso: string) =>
 
 /** The NHS financial year (1 April to 31 March) a date falls in. */
 export function financialYearOf(iso: string) {
-  const y = Number(iso.slice(0, 4));
-  const start = Number(iso.slice(5, 7)) >= 4 ? y : y - 1;
-  return {
-    year: `${start}/${String((start + 1) % 100).padStart(2, '0')}`,
-    from: `${start}-04-01`,
-    to: `${start + 1}-03-31`,
-  };
+  const year = yearOfPeriod(iso);
+  const start = Number(year.slice(0, 4));
+  return { year, from: `${start}-04-01`, to: `${start + 1}-03-31` };
 }
 
 /** Whole days from identification to closure (or to today while open). */
 export const daysOpen = (identifiedOn: string, closedOn: string | null, today: string) =>
-  Math.round(
-    (Date.parse(`${closedOn ?? today}T00:00:00Z`) - Date.parse(`${identifiedOn}T00:00:00Z`)) /
-      86_400_000,
-  );
+  daysBetween(identifiedOn, closedOn ?? today);
 
 /** The bodies a breach may be reported to that can be published; anything else in the field stays private. */
 const publicBodies: [RegExp, string][] = [
