@@ -1,24 +1,42 @@
-// Computes a month's measures (values, national percentiles and deciles, cost savings) and price-per-unit savings.
+// Computes a month's measures (practices and groups, percentiles, deciles, cost savings) and price-per-unit savings, as OpenPrescribing does.
+import { createHash } from 'node:crypto';
 import type { Db } from '../platform/db/schema.js';
 import type { FactSession, FactStore } from '../platform/facts/fact-store.js';
-import { practiceDenominators } from './denominators.js';
+import { monthPractices, practiceDenominators } from './denominators.js';
 import {
+  filterSql,
   measures as shippedMeasures,
+  numeratorSets,
   populationWeighting,
+  splitFilters,
   unitScale,
   type CodeSet,
   type Measure,
 } from './measures.js';
+import { exclusionPattern, genericChemicals } from './substitution-sets.js';
 
-/** The smallest price-per-unit saving kept for a practice and presentation: £10. */
+/** The smallest price-per-unit saving a practice is shown for one substitution set: £10 (OpenPrescribing). */
 export const MIN_PRACTICE_SAVING_PENCE = 1000;
 
-const likeAny = (patterns: readonly string[]) =>
-  patterns.map((p) => `bnf_code LIKE '${p}'`).join(' OR ') || 'false';
+/**
+ * The version of the method in this file. It changes when the same prescribing and measure files
+ * would give other figures; with a digest of the measure files it marks each computed month, and a
+ * month computed by another version is recomputed at start-up.
+ */
+export const METHOD_VERSION = 'openprescribing-2025-01.1';
 
-/** SQL that keeps the codes of a set: any include pattern and no exclude pattern. */
-const codeFilter = (set: CodeSet) =>
-  `(${likeAny(set.bnf)})${set.exclude.length ? ` AND NOT (${likeAny(set.exclude)})` : ''}`;
+/** The method a month computed now would record: this file's version and the measure definitions. */
+export function methodFingerprint(measures: readonly Measure[] = shippedMeasures()): string {
+  const digest = createHash('sha256').update(JSON.stringify(measures)).digest('hex').slice(0, 12);
+  return `${METHOD_VERSION}+measures-${digest}`;
+}
+
+/** SQL that keeps the codes of a set: any include filter and no exclude filter. */
+function codeFilter(set: CodeSet, column = 'bnf_code'): string {
+  const { include, exclude } = splitFilters(set);
+  const any = (filters: string[]) => filters.map((f) => filterSql(f, column)).join(' OR ');
+  return `(${any(include)})${exclude.length ? ` AND NOT (${any(exclude)})` : ''}`;
+}
 
 const amount = { items: 'items', quantity: 'quantity', cost: 'cost' } as const;
 
@@ -57,6 +75,8 @@ export interface MonthComputed {
   month: string;
   practices: number;
   ranked: number;
+  groups: number;
+  national: boolean;
   measures: number;
   ppuSavings: number;
   seconds: number;
@@ -76,6 +96,22 @@ export async function computeMonth(
   return facts.transaction((tx) => computeMonthIn(tx, db, month, measures));
 }
 
+const temporaryTables = [
+  'rx_practice',
+  'rx_population',
+  'rx_member',
+  'rx_swap',
+  'rx_codes',
+  'rx_median_ppu',
+  'rx_code_part',
+  'rx_parts',
+  'rx_values',
+  'rx_group_values',
+  'rx_set_code',
+  'rx_ppu',
+  'rx_target',
+];
+
 /** The same, inside a fact-store transaction already open (an import's, so that both stand or fall together). */
 export async function computeMonthIn(
   tx: FactSession,
@@ -84,12 +120,14 @@ export async function computeMonthIn(
   measures: readonly Measure[] = shippedMeasures(),
 ): Promise<MonthComputed> {
   const started = performance.now();
-  const codes = (
+  const inFile = (
     await tx.all<{ practice_code: string }>(
       'SELECT DISTINCT practice_code FROM prescribing WHERE month = ?::DATE ORDER BY 1',
       [month],
     )
   ).map((r) => r.practice_code);
+  const universe = await monthPractices(db, inFile, month);
+  const codes = universe.practices.map((p) => p.code);
   const denominators = await practiceDenominators(db, codes, month);
   const swaps = swapSets(
     await tx.all<{ code: string; alternative_code: string }>(
@@ -115,51 +153,81 @@ export async function computeMonthIn(
       ...Object.entries(d.starPu).map(([name, value]) => [d.practiceCode, name, value]),
     ]),
   );
+  const compared = new Set(universe.groups.map((g) => g.code));
+  await tx.run('CREATE OR REPLACE TEMP TABLE rx_member (group_code VARCHAR, practice_code VARCHAR)');
+  await tx.append(
+    'rx_member',
+    ['varchar', 'varchar'],
+    universe.practices
+      .filter((p) => p.groupCode !== null && compared.has(p.groupCode))
+      .map((p) => [p.groupCode, p.code]),
+  );
   await tx.run('CREATE OR REPLACE TEMP TABLE rx_swap (code VARCHAR, set_code VARCHAR)');
   await tx.append(
     'rx_swap',
     ['varchar', 'varchar'],
     swaps.map((s) => [s.code, s.set]),
   );
-  await computeMeasures(tx, month, measures);
-  const ppuSavings = await computePricePerUnit(tx, month);
-  for (const t of [
-    'rx_practice',
-    'rx_population',
-    'rx_swap',
-    'rx_codes',
-    'rx_code_part',
-    'rx_parts',
-    'rx_values',
-    'rx_ppu',
-  ])
-    await tx.run(`DROP TABLE IF EXISTS ${t}`);
-  const seconds = (performance.now() - started) / 1000;
-  const ranked = denominators.filter((d) => d.standard).length;
-  return {
-    month: month.slice(0, 7),
-    practices: codes.length,
-    ranked,
-    measures: measures.length,
-    ppuSavings,
-    seconds,
-    summary: `${measures.length} measures and ${ppuSavings} price-per-unit savings computed for ${month.slice(0, 7)} over ${codes.length} practices (${ranked} ranked nationally) in ${seconds.toFixed(1)} s`,
-  };
-}
-
-async function computeMeasures(tx: FactSession, month: string, measures: readonly Measure[]) {
   await tx.run(
     'CREATE OR REPLACE TEMP TABLE rx_codes AS SELECT DISTINCT bnf_code FROM prescribing WHERE month = ?::DATE',
     [month],
   );
-  // Patterns are matched once against the month's distinct codes (tens of thousands), not its rows.
-  const parts = measures.flatMap((m) => [
-    `SELECT bnf_code, '${m.id}' AS measure, 'num' AS part FROM rx_codes WHERE ${codeFilter(m.numerator)}`,
-    ...('bnf' in m.denominator
-      ? [`SELECT bnf_code, '${m.id}', 'den' FROM rx_codes WHERE ${codeFilter(m.denominator)}`]
-      : []),
+  await computeMeasures(tx, month, measures);
+  const ppuSavings = await computePricePerUnit(tx, month);
+  const ranked = denominators.filter((d) => d.standard).length;
+  await tx.run('DELETE FROM prescribing_computation WHERE month = ?::DATE', [month]);
+  await tx.run('INSERT INTO prescribing_computation VALUES (?::DATE, ?, ?, ?, ?, ?, now())', [
+    month,
+    methodFingerprint(measures),
+    codes.length,
+    ranked,
+    universe.groups.length,
+    universe.national,
   ]);
-  await tx.run(`CREATE OR REPLACE TEMP TABLE rx_code_part AS ${parts.join(' UNION ALL ')}`);
+  for (const t of temporaryTables) await tx.run(`DROP TABLE IF EXISTS ${t}`);
+  const seconds = (performance.now() - started) / 1000;
+  return {
+    month: month.slice(0, 7),
+    practices: codes.length,
+    ranked,
+    groups: universe.groups.length,
+    national: universe.national,
+    measures: measures.length,
+    ppuSavings,
+    seconds,
+    summary: `${measures.length} measures and ${ppuSavings} price-per-unit savings computed for ${month.slice(0, 7)} over ${codes.length} practices (${ranked} ranked nationally${universe.national ? ', a national month' : ''}) and ${universe.groups.length} groups in ${seconds.toFixed(1)} s`,
+  };
+}
+
+/** SQL selecting each (code, measure, part) a measure counts, over the month's distinct codes. */
+function codePartSql(m: Measure, all: readonly Measure[]): string[] {
+  const part = (set: CodeSet, name: 'num' | 'den') =>
+    `SELECT c.bnf_code, '${m.id}' AS measure, '${name}' AS part FROM rx_codes c${
+      set.minMedianPricePerUnitPence === undefined
+        ? ''
+        : ` JOIN rx_median_ppu mp ON mp.bnf_code = c.bnf_code AND mp.median_pence >= ${set.minMedianPricePerUnitPence}`
+    } WHERE ${codeFilter(set, 'c.bnf_code')}`;
+  // A sum of measures keeps every part's codes, so a code in two of them counts twice, as there.
+  return [
+    ...numeratorSets(m, all).map((set) => part(set, 'num')),
+    ...('codes' in m.denominator ? [part(m.denominator, 'den')] : []),
+  ];
+}
+
+async function computeMeasures(tx: FactSession, month: string, measures: readonly Measure[]) {
+  // The median price per unit of each presentation over the month's practices, where a measure asks.
+  await tx.run(
+    `CREATE OR REPLACE TEMP TABLE rx_median_ppu AS
+     SELECT bnf_code, quantile_cont(100 * nic::DOUBLE / quantity, 0.5) AS median_pence
+     FROM prescribing WHERE month = ?::DATE AND quantity > 0
+       AND ${measures.some((m) => numeratorSets(m, measures).some((s) => s.minMedianPricePerUnitPence !== undefined)) ? 'true' : 'false'}
+     GROUP BY bnf_code`,
+    [month],
+  );
+  // Filters are matched once against the month's distinct codes (tens of thousands), not its rows.
+  await tx.run(
+    `CREATE OR REPLACE TEMP TABLE rx_code_part AS ${measures.flatMap((m) => codePartSql(m, measures)).join(' UNION ALL ')}`,
+  );
   await tx.run(
     `CREATE OR REPLACE TEMP TABLE rx_parts AS
      SELECT cp.measure, cp.part, p.practice_code, sum(p.items)::DOUBLE AS items,
@@ -170,10 +238,10 @@ async function computeMeasures(tx: FactSession, month: string, measures: readonl
   );
   const values = measures.map((m) => {
     const denominator =
-      'bnf' in m.denominator
+      'codes' in m.denominator
         ? `coalesce(den.${amount[m.denominator.measure]}, 0)`
         : `coalesce(pop.value, 0)`;
-    const populationJoin =
+    const denominatorJoin =
       'population' in m.denominator
         ? `LEFT JOIN rx_population pop ON pop.practice_code = r.practice_code AND pop.name = '${populationWeighting(m.denominator)}'`
         : `LEFT JOIN rx_parts den ON den.measure = '${m.id}' AND den.part = 'den' AND den.practice_code = r.practice_code`;
@@ -184,65 +252,117 @@ async function computeMeasures(tx: FactSession, month: string, measures: readonl
         ${m.costBased} AS cost_based, ${unitScale(m)}::DOUBLE AS scale
       FROM rx_practice r
       LEFT JOIN rx_parts num ON num.measure = '${m.id}' AND num.part = 'num' AND num.practice_code = r.practice_code
-      ${populationJoin}`;
+      ${denominatorJoin}`;
   });
+  // A missing numerator or denominator is zero prescribing; no denominator gives no value.
   await tx.run(
     `CREATE OR REPLACE TEMP TABLE rx_values AS
      SELECT *, CASE WHEN denominator > 0 THEN scale * numerator / denominator END AS ratio
      FROM (${values.join(' UNION ALL ')})`,
   );
-  await tx.run('DELETE FROM measure_value WHERE month = ?::DATE', [month]);
-  await tx.run('DELETE FROM measure_decile WHERE month = ?::DATE', [month]);
-  // Deciles by linear interpolation over standard practices with a value (anchors.md, OpenPrescribing).
+  // A group's value is the sum of its practices' numerators ÷ the sum of their denominators.
   await tx.run(
-    `INSERT INTO measure_decile
-     SELECT measure, ?::DATE, n, q[1], q[2], q[3], q[4], q[5], q[6], q[7], q[8], q[9]
-     FROM (SELECT measure, count(*) AS n, quantile_cont(ratio, [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9]) AS q
-           FROM rx_values WHERE standard AND ratio IS NOT NULL GROUP BY measure)`,
-    [month],
+    `CREATE OR REPLACE TEMP TABLE rx_group_values AS
+     SELECT v.measure, m.group_code, count(*)::INTEGER AS practices, sum(v.numerator) AS numerator,
+       sum(v.denominator) AS denominator, sum(v.numerator_cost)::DECIMAL(18, 5) AS numerator_cost,
+       any_value(v.cost_based) AS cost_based, any_value(v.scale) AS scale,
+       CASE WHEN sum(v.denominator) > 0 THEN any_value(v.scale) * sum(v.numerator) / sum(v.denominator) END AS ratio
+     FROM rx_values v JOIN rx_member m ON m.practice_code = v.practice_code GROUP BY v.measure, m.group_code`,
   );
+  for (const table of ['measure_value', 'measure_decile', 'measure_group_value'])
+    await tx.run(`DELETE FROM ${table} WHERE month = ?::DATE`, [month]);
+  // Deciles by linear interpolation over standard practices, and over groups, with a value.
+  const deciles = (level: string, from: string) =>
+    `INSERT INTO measure_decile
+     SELECT measure, ?::DATE, '${level}', n, q[1], q[2], q[3], q[4], q[5], q[6], q[7], q[8], q[9]
+     FROM (SELECT measure, count(*) AS n, quantile_cont(ratio, [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9]) AS q
+           FROM ${from} GROUP BY measure)`;
+  await tx.run(deciles('practice', 'rx_values WHERE standard AND ratio IS NOT NULL'), [month]);
+  await tx.run(deciles('group', 'rx_group_values WHERE ratio IS NOT NULL'), [month]);
+  // Cost saving at the 10th percentile: what the numerator would be at it, less what it is.
+  const saving = (alias: string) =>
+    `CASE WHEN ${alias}.cost_based AND d.p10 IS NOT NULL AND ${alias}.ratio IS NOT NULL THEN
+       round(100 * (${alias}.numerator_cost::DOUBLE - d.p10 / ${alias}.scale * ${alias}.denominator))::BIGINT END`;
   await tx.run(
     `INSERT INTO measure_value
      SELECT v.measure, ?::DATE, v.practice_code, v.numerator, v.denominator, v.numerator_cost, v.ratio,
        CASE WHEN v.standard AND v.ratio IS NOT NULL THEN
          100 * percent_rank() OVER (PARTITION BY v.measure, v.standard AND v.ratio IS NOT NULL ORDER BY v.ratio) END,
-       CASE WHEN v.cost_based AND d.p10 IS NOT NULL AND v.ratio IS NOT NULL THEN
-         round(100 * (v.numerator_cost::DOUBLE - d.p10 / v.scale * v.denominator))::BIGINT END
-     FROM rx_values v LEFT JOIN measure_decile d ON d.measure = v.measure AND d.month = ?::DATE`,
+       ${saving('v')}
+     FROM rx_values v LEFT JOIN measure_decile d ON d.measure = v.measure AND d.month = ?::DATE AND d.level = 'practice'`,
+    [month, month],
+  );
+  await tx.run(
+    `INSERT INTO measure_group_value
+     SELECT g.measure, ?::DATE, g.group_code, g.practices, g.numerator, g.denominator, g.numerator_cost, g.ratio,
+       CASE WHEN g.ratio IS NOT NULL THEN
+         100 * percent_rank() OVER (PARTITION BY g.measure, g.ratio IS NOT NULL ORDER BY g.ratio) END,
+       ${saving('g')}
+     FROM rx_group_values g LEFT JOIN measure_decile d ON d.measure = g.measure AND d.month = ?::DATE AND d.level = 'group'`,
     [month, month],
   );
 }
 
 /**
- * Price per unit against the national 10th percentile of each substitution set. Savings under £10
- * for a practice and presentation are not kept: no page or total uses them (anchors.md), and a
- * national month would otherwise store millions of pennies.
+ * Price per unit by substitution set, as OpenPrescribing computes it: each practice's net
+ * ingredient cost ÷ quantity over the set's presentations; the set's target is the 10th percentile
+ * (linear interpolation) of standard practices' prices; a practice's saving is its cost less its
+ * quantity at the target, where positive, to the penny. Every positive saving is kept: a practice
+ * shows those of £10 or more, a group adds up all of its practices' (and shows sets from £200).
  */
 async function computePricePerUnit(tx: FactSession, month: string): Promise<number> {
+  // Each presentation's set: its generic equivalent (none for codes ending A0, except the pooled
+  // testing reagents, nor for the exclusions), joined across really-equivalent formulations.
+  const pooled = genericChemicals.map((c) => `'${c.chemical}'`).join(', ');
+  await tx.run(
+    `CREATE OR REPLACE TEMP TABLE rx_set_code AS
+     SELECT c.bnf_code, coalesce(s.set_code, g.generic) AS set_code
+     FROM (SELECT bnf_code, ${genericCodeSql('bnf_code')} AS generic FROM rx_codes
+           WHERE length(bnf_code) = 15 AND NOT regexp_matches(bnf_code, '${exclusionPattern}')
+             AND (substr(bnf_code, 14, 2) <> 'A0' OR substr(bnf_code, 1, 9) IN (${pooled}))) g
+     JOIN rx_codes c ON c.bnf_code = g.bnf_code
+     LEFT JOIN rx_swap s ON s.code = g.generic`,
+  );
+  // In pence, as OpenPrescribing's matrices hold net cost, so that a saving on the half-penny
+  // rounds the same way.
   await tx.run(
     `CREATE OR REPLACE TEMP TABLE rx_ppu AS
-     SELECT p.practice_code, p.bnf_code, coalesce(s.set_code, ${genericCodeSql('p.bnf_code')}) AS set_code,
-       p.quantity, p.nic, p.nic::DOUBLE / p.quantity AS ppu, r.standard
-     FROM prescribing p JOIN rx_practice r ON r.practice_code = p.practice_code
-     LEFT JOIN rx_swap s ON s.code = ${genericCodeSql('p.bnf_code')}
-     WHERE p.month = ?::DATE AND p.quantity > 0 AND length(p.bnf_code) = 15 AND p.bnf_code < '20'
-       -- A code ending A0 has no generic equivalent (a branded feed, a meter strip): no set to price against.
-       AND substr(p.bnf_code, 14, 2) <> 'A0'`,
+     SELECT p.practice_code, sc.set_code, any_value(r.standard) AS standard,
+       sum(p.quantity) AS quantity, sum(p.nic) AS nic, (100 * sum(p.nic))::DOUBLE AS nic_pence,
+       CASE WHEN sum(p.quantity) > 0 THEN (100 * sum(p.nic))::DOUBLE / sum(p.quantity)
+            WHEN sum(p.nic) > 0 THEN 'infinity'::DOUBLE END AS ppu_pence
+     FROM prescribing p JOIN rx_set_code sc ON sc.bnf_code = p.bnf_code
+     JOIN rx_practice r ON r.practice_code = p.practice_code
+     WHERE p.month = ?::DATE GROUP BY p.practice_code, sc.set_code`,
     [month],
   );
-  await tx.run('DELETE FROM ppu_saving WHERE month = ?::DATE', [month]);
+  await tx.run(
+    `CREATE OR REPLACE TEMP TABLE rx_target AS
+     SELECT set_code, count(*) AS practices, quantile_cont(ppu_pence, 0.1) AS target_pence
+     FROM rx_ppu WHERE standard AND ppu_pence IS NOT NULL GROUP BY set_code`,
+  );
+  await tx.run('DELETE FROM rx_target WHERE NOT isfinite(target_pence)');
+  for (const table of ['ppu_saving', 'ppu_target', 'ppu_set_code'])
+    await tx.run(`DELETE FROM ${table} WHERE month = ?::DATE`, [month]);
+  await tx.run(
+    `INSERT INTO ppu_set_code SELECT ?::DATE, bnf_code, set_code FROM rx_set_code`,
+    [month],
+  );
+  await tx.run(
+    `INSERT INTO ppu_target SELECT ?::DATE, set_code, practices, target_pence / 100 FROM rx_target`,
+    [month],
+  );
   await tx.run(
     `INSERT INTO ppu_saving
-     SELECT ?::DATE, x.practice_code, x.set_code, x.bnf_code, x.quantity, x.nic, x.ppu, t.target,
-       round(100 * (x.nic::DOUBLE - x.quantity * t.target))::BIGINT
-     FROM rx_ppu x
-     JOIN (SELECT set_code, quantile_cont(ppu, 0.1) AS target FROM rx_ppu WHERE standard GROUP BY set_code) t
-       ON t.set_code = x.set_code
-     WHERE round(100 * (x.nic::DOUBLE - x.quantity * t.target)) >= ${MIN_PRACTICE_SAVING_PENCE}`,
+     SELECT ?::DATE, x.practice_code, x.set_code, x.quantity, x.nic,
+       CASE WHEN isfinite(x.ppu_pence) THEN x.ppu_pence / 100 END,
+       round(x.nic_pence - x.quantity * t.target_pence)::BIGINT
+     FROM rx_ppu x JOIN rx_target t ON t.set_code = x.set_code
+     WHERE round(x.nic_pence - x.quantity * t.target_pence) >= 1`,
     [month],
   );
   const [row] = await tx.all<{ n: number }>(
-    'SELECT count(*) AS n FROM ppu_saving WHERE month = ?::DATE',
+    `SELECT count(*) AS n FROM ppu_saving WHERE month = ?::DATE AND saving_pence >= ${MIN_PRACTICE_SAVING_PENCE}`,
     [month],
   );
   return row?.n ?? 0;

@@ -86,3 +86,92 @@ async function englandMix(db: Db): Promise<AgeSexCount[] | undefined> {
   const total = reference.rows.reduce((s, r) => s + r.people, 0);
   return reference.rows.map((r) => ({ sex: r.sex, band: r.age_band, patients: r.people / total }));
 }
+
+/** A month's files are national when they hold at least this share of England's open practices with a list size. */
+export const NATIONAL_SHARE = 0.9;
+/** A group is compared with other groups when the month's files cover this share of its registered patients. */
+export const GROUP_COVERAGE = 0.95;
+
+export interface MonthPractice {
+  code: string;
+  /** The commissioning group it belonged to in the month (else the first it joined later), if any. */
+  groupCode: string | null;
+  inFile: boolean;
+  listSize: number | null;
+}
+
+export interface MonthPractices {
+  /** Every practice compared in the month: those in its files, plus (national months) the rest with a list size. */
+  practices: MonthPractice[];
+  national: boolean;
+  /** Groups whose patients the month's files cover (GROUP_COVERAGE), with their practices there. */
+  groups: { code: string; practices: number; coverage: number }[];
+}
+
+/**
+ * The practices and groups a month's figures compare. OpenPrescribing ranks every standard practice
+ * with a list size, so one with no prescribing of a measure's drugs counts as 0; Flock does the same
+ * when the month's files are national, and otherwise compares only the practices the files hold (a
+ * practice missing from a sample has no figures, not zero prescribing). A group is compared with
+ * other groups only when the files cover its practices, so that a group is never judged on part of
+ * its prescribing.
+ */
+export async function monthPractices(
+  db: Db,
+  inFile: readonly string[],
+  month: string,
+): Promise<MonthPractices> {
+  const rows = await sql<{ id: number; code: string; group_code: string | null }>`
+    SELECT DISTINCT ON (p.id) p.id, p.code, g.code AS group_code
+    FROM organisation p
+    LEFT JOIN organisation_relationship r ON r.child_id = p.id AND r.kind = 'member_of_group'
+      AND (r.valid_to IS NULL OR r.valid_to > ${month}::date)
+    LEFT JOIN organisation g ON g.id = r.parent_id AND g.type = 'group'
+    WHERE p.type = 'practice'
+      AND (p.open_date IS NULL OR p.open_date < ${month}::date + interval '1 month')
+      AND (p.close_date IS NULL OR p.close_date >= ${month}::date)
+    -- the group on the month's first day, else the first the practice joined after it
+    ORDER BY p.id, (r.valid_from <= ${month}::date) DESC, r.valid_from`.execute(db);
+  const sizes = new Map(
+    (
+      await latestListSizes(
+        db,
+        rows.rows.map((r) => r.id),
+      )
+    ).map((s) => [s.practice_id, s.patients]),
+  );
+  const file = new Set(inFile);
+  const open = rows.rows.map((r) => ({
+    code: r.code,
+    groupCode: r.group_code,
+    inFile: file.has(r.code),
+    listSize: sizes.get(r.id) ?? null,
+  }));
+  const withList = open.filter((p) => p.listSize !== null && p.listSize > 0);
+  const national =
+    withList.length > 0 && withList.filter((p) => p.inFile).length >= NATIONAL_SHARE * withList.length;
+  const known = new Set(open.map((p) => p.code));
+  const practices: MonthPractice[] = [
+    ...open.filter((p) => p.inFile || (national && p.listSize !== null && p.listSize > 0)),
+    // Codes in the file that the register does not hold as open practices: compared, never ranked.
+    ...inFile
+      .filter((code) => !known.has(code))
+      .map((code) => ({ code, groupCode: null, inFile: true, listSize: null })),
+  ];
+  const byGroup = new Map<string, { all: number; covered: number; practices: number }>();
+  for (const p of withList) {
+    if (p.groupCode === null) continue;
+    const g = byGroup.get(p.groupCode) ?? { all: 0, covered: 0, practices: 0 };
+    g.all += p.listSize!;
+    if (p.inFile) {
+      g.covered += p.listSize!;
+      g.practices += 1;
+    }
+    byGroup.set(p.groupCode, g);
+  }
+  const groups = [...byGroup]
+    .map(([code, g]) => ({ code, practices: g.practices, coverage: g.covered / g.all }))
+    .filter((g) => g.coverage >= GROUP_COVERAGE)
+    .sort((a, b) => a.code.localeCompare(b.code));
+  return { practices, national, groups };
+}

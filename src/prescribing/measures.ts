@@ -7,16 +7,38 @@ import { starPuWeights } from './star-pu.js';
 
 export const measuresDir = path.join(projectRoot, 'measures');
 
-/** SQL LIKE patterns over BNF presentation codes: '%' any run, '_' one character. */
-const pattern = z
+/**
+ * A code filter as OpenPrescribing writes them: a BNF code prefix ("0501"), a full code (15
+ * characters for drugs, 11 for appliances), or a pattern with % ("0407020Q0%AI": the generic and
+ * every brand of it); "~" in front takes codes out; anything after "#" is a comment.
+ */
+const codeFilter = z
   .string()
-  .regex(/^[0-9A-Z_%]{2,15}$/, 'a BNF code pattern is 2 to 15 of 0-9, A-Z, _ and %');
+  .regex(
+    /^~?[0-9A-Z%]{1,15}(\s+#.*)?$/,
+    'a code filter is an optional ~, then 1 to 15 of 0-9, A-Z and %, then an optional # comment',
+  );
+
+const amountKind = z.enum(['items', 'quantity', 'cost']);
 
 const codes = z
   .object({
-    measure: z.enum(['items', 'quantity', 'cost']),
-    bnf: z.array(pattern).min(1),
-    exclude: z.array(pattern).default([]),
+    measure: amountKind,
+    codes: z.array(codeFilter).min(1),
+    /**
+     * Keep only codes whose median price per unit across the month's practices (net ingredient
+     * cost ÷ quantity, where quantity > 0) is at least this many pence.
+     */
+    minMedianPricePerUnitPence: z.number().positive().optional(),
+  })
+  .strict()
+  .refine((c) => c.codes.some((f) => !f.startsWith('~')), 'at least one code filter must include');
+
+/** A numerator that adds up other measures' numerators (OpenPrescribing's low-priority omnibus). */
+const sumOfMeasures = z
+  .object({
+    measure: amountKind,
+    sumOf: z.array(z.string()).min(2),
   })
   .strict();
 
@@ -35,6 +57,18 @@ export function populationWeighting(d: z.infer<typeof population>): string {
 
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD');
 
+/** Where an adopted definition comes from in OpenPrescribing's repository, and how its codes were chosen. */
+const openPrescribing = z
+  .object({
+    id: z.string().regex(/^[a-z0-9_]+$/),
+    commit: z.string().regex(/^[0-9a-f]{40}$/, 'the full commit of the definition file'),
+    definition: z.string().min(1),
+    /** "bnf-codes": OpenPrescribing's own filters; "derived-from-bnf-names": its dm+d selection, read from BNF names. */
+    selection: z.enum(['bnf-codes', 'derived-from-bnf-names']),
+    note: z.string().optional(),
+  })
+  .strict();
+
 export const measureSchema = z
   .object({
     id: z.string().regex(/^[a-z0-9_]+$/, 'lower-case letters, digits and _'),
@@ -43,10 +77,14 @@ export const measureSchema = z
     whyItMatters: z.string().min(40),
     tags: z.array(z.string()).default([]),
     unit: z.enum(['percentage', 'per1000']),
-    lowIsGood: z.boolean(),
+    /** true: lower is better; false: higher is better; null: no direction (neither is better). */
+    lowIsGood: z.boolean().nullable(),
     costBased: z.boolean(),
-    numerator: codes,
+    numerator: z.union([codes, sumOfMeasures]),
     denominator: z.union([codes, population]),
+    openPrescribing: openPrescribing.optional(),
+    /** For Flock's own measures: how this differs from OpenPrescribing's nearest measure. */
+    differsFromOpenPrescribing: z.string().min(20).optional(),
     author: z.string().min(2),
     reviewed: isoDate,
     nextReview: isoDate,
@@ -59,6 +97,12 @@ export const measureSchema = z
         code: 'custom',
         path: ['costBased'],
         message: 'a cost-based measure counts cost in its numerator',
+      });
+    if (m.costBased && !('population' in m.denominator))
+      ctx.addIssue({
+        code: 'custom',
+        path: ['costBased'],
+        message: 'cost savings are computed for measures per head of population only',
       });
     if ('population' in m.denominator && m.denominator.population === 'star_pu') {
       const weighting = m.denominator.weighting;
@@ -75,10 +119,41 @@ export const measureSchema = z
         path: ['unit'],
         message: 'a percentage needs prescribing in its denominator',
       });
+    if ((m.openPrescribing === undefined) === (m.differsFromOpenPrescribing === undefined))
+      ctx.addIssue({
+        code: 'custom',
+        path: ['openPrescribing'],
+        message:
+          'a measure either names the OpenPrescribing definition it adopts, or says how it differs from OpenPrescribing (differsFromOpenPrescribing)',
+      });
   });
 
 export type Measure = z.infer<typeof measureSchema>;
 export type CodeSet = z.infer<typeof codes>;
+
+/** A code filter without its comment: "0501080W0 # Trimethoprim" → "0501080W0". */
+export const filterCode = (filter: string) => filter.split('#')[0]!.trim();
+
+/** The filters that include and those that exclude ("~"), comments removed. */
+export function splitFilters(set: Pick<CodeSet, 'codes'>) {
+  const all = set.codes.map(filterCode);
+  return {
+    include: all.filter((f) => !f.startsWith('~')),
+    exclude: all.filter((f) => f.startsWith('~')).map((f) => f.slice(1)),
+  };
+}
+
+/**
+ * Whether a BNF code passes a filter, as OpenPrescribing reads them: % is any run of characters; a
+ * full-length code (15 characters for drugs in chapters up to 19, 11 for appliances) must match
+ * exactly; anything shorter is a prefix.
+ */
+export function filterSql(filter: string, column = 'bnf_code'): string {
+  const fullLength = filter.slice(0, 2) <= '19' ? 15 : 11;
+  if (filter.includes('%')) return `${column} LIKE '${filter}'`;
+  if (filter.length === fullLength) return `${column} = '${filter}'`;
+  return `${column} LIKE '${filter}%'`;
+}
 
 /** Multiplier from numerator ÷ denominator to the value shown. */
 export const unitScale = (m: Measure) => (m.unit === 'percentage' ? 100 : 1000);
@@ -92,6 +167,14 @@ export const unitLabel = (m: Measure) => {
     ? `£ per 1,000 ${per}`
     : `${m.numerator.measure} per 1,000 ${per}`;
 };
+
+/** Which way is better, in words. */
+export const directionText = (m: Pick<Measure, 'lowIsGood'>) =>
+  m.lowIsGood === null
+    ? 'Neither high nor low is better in itself'
+    : m.lowIsGood
+      ? 'Lower is better'
+      : 'Higher is better';
 
 /** Reads and checks every measure file; a bad file stops with its name and the problem. */
 export function loadMeasures(dir = measuresDir): Measure[] {
@@ -116,6 +199,18 @@ export function loadMeasures(dir = measuresDir): Measure[] {
       throw new Error(`measures/${file}: id "${parsed.data.id}" must match the file name`);
     measures.push(parsed.data);
   }
+  // A sum of measures names measures that exist and count the same thing from codes.
+  const byId = new Map(measures.map((m) => [m.id, m]));
+  for (const m of measures) {
+    if (!('sumOf' in m.numerator)) continue;
+    for (const id of m.numerator.sumOf) {
+      const part = byId.get(id);
+      if (!part || !('codes' in part.numerator) || part.numerator.measure !== m.numerator.measure)
+        throw new Error(
+          `measures/${m.id}.json: numerator.sumOf: "${id}" is not a measure counting ${m.numerator.measure} from codes`,
+        );
+    }
+  }
   return measures;
 }
 
@@ -123,3 +218,13 @@ let cached: Measure[] | undefined;
 /** The shipped measures, read once. */
 export const measures = () => (cached ??= loadMeasures());
 export const findMeasure = (id: string) => measures().find((m) => m.id === id);
+
+/** The code sets a measure's numerator counts: its own, or those of the measures it adds up. */
+export function numeratorSets(m: Measure, all: readonly Measure[] = measures()): CodeSet[] {
+  if ('codes' in m.numerator) return [m.numerator];
+  return m.numerator.sumOf.map((id) => {
+    const part = all.find((x) => x.id === id);
+    if (!part || !('codes' in part.numerator)) throw new Error(`no measure ${id}`);
+    return part.numerator;
+  });
+}

@@ -1,14 +1,22 @@
-// What the prescribing pages show: a group's measures against national deciles, one measure, one practice, savings.
+// What the prescribing pages show: a group's measures against other groups and practices, one measure, one practice, savings.
 import { listMembers } from '../organisations/group.repository.js';
 import type { Group } from '../organisations/group.service.js';
 import type { Db } from '../platform/db/schema.js';
 import { AppError } from '../platform/errors.js';
 import { sqlTextList, type FactStore } from '../platform/facts/fact-store.js';
-import { MIN_PRACTICE_SAVING_PENCE } from './compute.service.js';
+import { genericCodeSql, MIN_PRACTICE_SAVING_PENCE } from './compute.service.js';
 import { findMeasure, measures, unitLabel, unitScale, type Measure } from './measures.js';
+import { presentationLabel } from './presentation-names.js';
+import { genericChemicals } from './substitution-sets.js';
 
-/** A group lists a presentation's price-per-unit saving from £200 (practices' from £10), as OpenPrescribing does. */
+/** A group lists a substitution set's price-per-unit saving from £200 (practices' from £10), as OpenPrescribing does. */
 export const MIN_GROUP_SAVING_PENCE = 20000;
+
+/**
+ * Fewer groups than this with complete prescribing in a month are too few to rank a group among:
+ * the group is then set against England's practices instead, and the page says so.
+ */
+export const MIN_GROUPS_TO_COMPARE = 10;
 
 const inList = sqlTextList;
 
@@ -71,7 +79,8 @@ const deciles = ['p10', 'p20', 'p30', 'p40', 'p50', 'p60', 'p70', 'p80', 'p90'] 
 interface DecileRow {
   measure: string;
   month: string;
-  practices: number;
+  level: 'practice' | 'group';
+  compared: number;
   p10: number | null;
   p20: number | null;
   p30: number | null;
@@ -108,39 +117,66 @@ export function percentileFromDeciles(
   return Math.min(100, Math.max(0, p));
 }
 
-/** How far a percentile is from good: 0 is best, 100 worst, whichever way the measure points. */
-const badness = (m: Measure, percentile: number | null) =>
-  percentile === null ? -1 : m.lowIsGood ? percentile : 100 - percentile;
+/**
+ * A value's percent rank among others (0 lowest, 100 highest), as SQL's percent_rank: the share of
+ * the others strictly below it, over one fewer than all of them with it.
+ */
+export function percentRank(value: number, others: readonly number[]): number | null {
+  if (others.length === 0) return null;
+  return (100 * others.filter((o) => o < value).length) / others.length;
+}
+
+/** How far a percentile is from good: 0 is best, 100 worst, whichever way the measure points; no direction sorts last. */
+const badness = (m: Pick<Measure, 'lowIsGood'>, percentile: number | null) =>
+  percentile === null || m.lowIsGood === null ? -1 : m.lowIsGood ? percentile : 100 - percentile;
+
+export interface MeasureMonth {
+  month: string;
+  groupValue: number | null;
+  numerator: number;
+  denominator: number;
+  /** England's standard practices with a value, and their deciles (10th … 90th). */
+  nationalPractices: number;
+  deciles: (number | null)[];
+  /** Groups with complete prescribing in the month, and their deciles. */
+  groupsCompared: number;
+  groupDeciles: (number | null)[];
+}
 
 export interface MeasureSummary {
   id: string;
   title: string;
   unit: string;
-  lowIsGood: boolean;
+  lowIsGood: boolean | null;
   costBased: boolean;
   tags: string[];
-  months: {
-    month: string;
-    groupValue: number | null;
-    numerator: number;
-    denominator: number;
-    nationalPractices: number;
-    deciles: (number | null)[];
-  }[];
+  openPrescribingId: string | null;
+  months: MeasureMonth[];
   /** The chosen month. */
   latest: {
     month: string;
     groupValue: number | null;
     nationalMedian: number | null;
-    /** How many standard practices in England had a value: what the percentiles are among. */
     nationalPractices: number;
+    groupsCompared: number;
+    /** 'groups' when enough groups have complete prescribing to rank among; else 'practices'. */
+    comparedWith: 'groups' | 'practices';
+    /** Percent rank among groups, or (comparedWith 'practices') the position among England's practice deciles. */
     groupPercentile: number | null;
-    /** Sum of member practices' positive savings at the national 10th percentile (cost measures). */
+    groupMedian: number | null;
+    /**
+     * Cost measures: what the group would save at the 10th percentile of groups (comparedWith
+     * 'groups'), else the sum of its practices' positive savings at the practices' 10th percentile.
+     */
     savingPence: number | null;
+    /** Sum of member practices' positive savings at the national practices' 10th percentile. */
+    practicesSavingPence: number | null;
   } | null;
 }
 
-/** Every measure for the group: its value by month against national deciles, worst first in the chosen month. */
+const decileList = (d: DecileRow | undefined) => deciles.map((k) => d?.[k] ?? null);
+
+/** Every measure for the group: its value by month against groups' and practices' deciles, worst first in the chosen month. */
 export async function groupMeasures(db: Db, facts: FactStore, group: Group, askedMonth?: string) {
   const ctx = await groupContext(db, facts, group);
   const month = chooseMonth(ctx.months, askedMonth);
@@ -149,18 +185,29 @@ export async function groupMeasures(db: Db, facts: FactStore, group: Group, aske
     month: string;
     numerator: number;
     denominator: number;
+    numerator_cost: number;
     saving: number | null;
   }>(
     `SELECT measure, strftime(month, '%Y-%m') AS month, sum(numerator) AS numerator, sum(denominator) AS denominator,
-       sum(saving_pence) FILTER (WHERE saving_pence > 0) AS saving
+       sum(numerator_cost)::DOUBLE AS numerator_cost, sum(saving_pence) FILTER (WHERE saving_pence > 0) AS saving
      FROM measure_value WHERE practice_code IN (${inList(ctx.codes)}) AND denominator > 0 GROUP BY ALL`,
   );
   const decileRows = await facts.all<DecileRow>(
     `SELECT measure, strftime(month, '%Y-%m') AS month, * EXCLUDE (measure, month) FROM measure_decile`,
   );
-  const decileOf = new Map(decileRows.map((d) => [`${d.measure}|${d.month}`, d]));
+  const decileOf = new Map(decileRows.map((d) => [`${d.measure}|${d.month}|${d.level}`, d]));
   const sumOf = new Map(sums.map((s) => [`${s.measure}|${s.month}`, s]));
-  // Each practice's value by month, for the thin lines behind the group's on every chart.
+  // The other groups' values in the chosen month, to rank this group's among.
+  const others = month
+    ? await facts.all<{ measure: string; ratio: number }>(
+        `SELECT measure, ratio FROM measure_group_value
+         WHERE month = ?::DATE AND ratio IS NOT NULL AND group_code <> ?`,
+        [`${month}-01`, group.code],
+      )
+    : [];
+  const othersOf = new Map<string, number[]>();
+  for (const o of others) othersOf.set(o.measure, [...(othersOf.get(o.measure) ?? []), o.ratio]);
+  // Each practice's value by month, for the small multiples on a measure's page.
   const values = await facts.all<{
     measure: string;
     month: string;
@@ -181,20 +228,32 @@ export async function groupMeasures(db: Db, facts: FactStore, group: Group, aske
     practiceSeries.set(v.measure, byPractice);
   }
   const summaries: MeasureSummary[] = measures().map((m) => {
-    const rows = ctx.months.map((mo) => {
+    const rows: MeasureMonth[] = ctx.months.map((mo) => {
       const s = sumOf.get(`${m.id}|${mo}`);
-      const d = decileOf.get(`${m.id}|${mo}`);
+      const practice = decileOf.get(`${m.id}|${mo}|practice`);
+      const groups = decileOf.get(`${m.id}|${mo}|group`);
       return {
         month: mo,
         groupValue: s && s.denominator > 0 ? (unitScale(m) * s.numerator) / s.denominator : null,
         numerator: s?.numerator ?? 0,
         denominator: s?.denominator ?? 0,
-        nationalPractices: d?.practices ?? 0,
-        deciles: deciles.map((k) => d?.[k] ?? null),
+        nationalPractices: practice?.compared ?? 0,
+        deciles: decileList(practice),
+        groupsCompared: groups?.compared ?? 0,
+        groupDeciles: decileList(groups),
       };
     });
     const chosen = rows.find((r) => r.month === month);
-    const d = month ? decileOf.get(`${m.id}|${month}`) : undefined;
+    const practiceDeciles = month ? decileOf.get(`${m.id}|${month}|practice`) : undefined;
+    const groupDeciles = month ? decileOf.get(`${m.id}|${month}|group`) : undefined;
+    const byGroups = (chosen?.groupsCompared ?? 0) >= MIN_GROUPS_TO_COMPARE;
+    const s = month ? sumOf.get(`${m.id}|${month}`) : undefined;
+    const practicesSaving = m.costBased ? (s?.saving ?? 0) : null;
+    let groupSaving: number | null = null;
+    if (m.costBased && s && groupDeciles?.p10 !== null && groupDeciles?.p10 !== undefined)
+      groupSaving = Math.round(
+        100 * (s.numerator_cost - (groupDeciles.p10 / unitScale(m)) * s.denominator),
+      );
     return {
       id: m.id,
       title: m.title,
@@ -202,24 +261,40 @@ export async function groupMeasures(db: Db, facts: FactStore, group: Group, aske
       lowIsGood: m.lowIsGood,
       costBased: m.costBased,
       tags: m.tags,
+      openPrescribingId: m.openPrescribing?.id ?? null,
       months: rows,
       latest: chosen
         ? {
             month: chosen.month,
             groupValue: chosen.groupValue,
-            nationalMedian: d?.p50 ?? null,
-            nationalPractices: d?.practices ?? 0,
+            nationalMedian: practiceDeciles?.p50 ?? null,
+            nationalPractices: practiceDeciles?.compared ?? 0,
+            groupsCompared: chosen.groupsCompared,
+            comparedWith: byGroups ? 'groups' : 'practices',
             groupPercentile:
-              chosen.groupValue !== null && d ? percentileFromDeciles(chosen.groupValue, d) : null,
-            savingPence: m.costBased ? (sumOf.get(`${m.id}|${month}`)?.saving ?? 0) : null,
+              chosen.groupValue === null
+                ? null
+                : byGroups
+                  ? percentRank(chosen.groupValue, othersOf.get(m.id) ?? [])
+                  : practiceDeciles
+                    ? percentileFromDeciles(chosen.groupValue, practiceDeciles)
+                    : null,
+            groupMedian: groupDeciles?.p50 ?? null,
+            savingPence: m.costBased
+              ? byGroups
+                ? groupSaving === null
+                  ? null
+                  : Math.max(0, groupSaving)
+                : practicesSaving
+              : null,
+            practicesSavingPence: practicesSaving,
           }
         : null,
     };
   });
   summaries.sort(
     (a, b) =>
-      badness(findMeasure(b.id)!, b.latest?.groupPercentile ?? null) -
-        badness(findMeasure(a.id)!, a.latest?.groupPercentile ?? null) ||
+      badness(b, b.latest?.groupPercentile ?? null) - badness(a, a.latest?.groupPercentile ?? null) ||
       a.title.localeCompare(b.title),
   );
   return { ...ctx, month, measures: summaries, practiceSeries };
@@ -247,6 +322,8 @@ export async function groupMeasure(facts: FactStore, dashboard: GroupMeasures, m
     [measure.id, `${month ?? '1900-01'}-01`],
   );
   const names = new Map(members.map((m) => [m.code, m.name]));
+  const worstFirst = (a: number, b: number) =>
+    measure.lowIsGood === false ? a - b : measure.lowIsGood === true ? b - a : b - a;
   const practices = rows
     .map((r) => ({
       code: r.practice_code,
@@ -257,15 +334,10 @@ export async function groupMeasure(facts: FactStore, dashboard: GroupMeasures, m
       percentile: r.percentile,
       savingPence: measure.costBased ? r.saving_pence : null,
     }))
-    // Worst first: highest values when low is good, lowest when high is good; no value last.
+    // Worst first: highest values when low is good, lowest when high is good (highest first when
+    // neither is); no value last.
     .sort((a, b) =>
-      a.value === null
-        ? 1
-        : b.value === null
-          ? -1
-          : measure.lowIsGood
-            ? b.value - a.value
-            : a.value - b.value,
+      a.value === null ? 1 : b.value === null ? -1 : worstFirst(a.value, b.value),
     );
   const summary = dashboard.measures.find((m) => m.id === measure.id)!;
   const savingTotal = measure.costBased
@@ -284,25 +356,69 @@ export async function groupMeasure(facts: FactStore, dashboard: GroupMeasures, m
     /** Practice code → value by month, aligned with `months`. */
     byPractice: dashboard.practiceSeries.get(measure.id) ?? new Map<string, (number | null)[]>(),
     decileMonths: summary.months.map((m) => ({ month: m.month, deciles: m.deciles })),
+    groupDecileMonths: summary.months.map((m) => ({ month: m.month, deciles: m.groupDeciles })),
     savingTotal,
   };
 }
 
+/** One substitution set's price-per-unit figures for a practice or a group. */
 export interface PpuRow {
-  practice_code: string;
-  bnf_code: string;
-  name: string | null;
+  set_code: string;
+  name: string;
+  /** Whether the set joins equivalent formulations (tablets and capsules, say). */
+  formulations: boolean;
   quantity: number;
   nic: string;
-  price_per_unit: number;
+  price_per_unit: number | null;
   target_price_per_unit: number;
   saving_pence: number;
+  /** Groups only: member practices with a saving of £10 or more in the set. */
+  practices?: number;
+}
+
+/** A set's name: its generic presentation's, the pooled chemical's, or its code when the BNF list lacks it. */
+function setName(code: string, bnfName: string | null): string {
+  const pooled = genericChemicals.find((g) => code.startsWith(g.chemical));
+  if (pooled) return pooled.name;
+  return presentationLabel(code, bnfName);
+}
+
+const ppuRowsSql = (practiceList: string, minimum: number, perPractice: boolean) => `
+  WITH held AS (
+    SELECT sc.set_code, sum(p.quantity) AS quantity, sum(p.nic) AS nic,
+      bool_or(${genericCodeSql('sc.bnf_code')} <> sc.set_code) AS formulations
+    FROM prescribing p JOIN ppu_set_code sc ON sc.month = p.month AND sc.bnf_code = p.bnf_code
+    WHERE p.month = ?::DATE AND p.practice_code IN (${practiceList}) GROUP BY sc.set_code),
+  saved AS (
+    SELECT set_code, sum(saving_pence)::BIGINT AS saving_pence,
+      count(*) FILTER (WHERE saving_pence >= ${MIN_PRACTICE_SAVING_PENCE}) AS practices
+    FROM ppu_saving WHERE month = ?::DATE AND practice_code IN (${practiceList})
+    GROUP BY set_code HAVING sum(saving_pence) >= ${minimum})
+  SELECT s.set_code, b.name AS bnf_name, h.formulations, h.quantity, h.nic::VARCHAR AS nic,
+    CASE WHEN h.quantity > 0 THEN h.nic::DOUBLE / h.quantity END AS price_per_unit,
+    t.target_price_per_unit, s.saving_pence${perPractice ? '' : ', s.practices'}
+  FROM saved s JOIN held h USING (set_code)
+  JOIN ppu_target t ON t.month = ?::DATE AND t.set_code = s.set_code
+  LEFT JOIN bnf_presentation b ON b.code = s.set_code
+  ORDER BY s.saving_pence DESC, s.set_code`;
+
+async function ppuRows(facts: FactStore, month: string, practices: readonly string[], group: boolean) {
+  const date = `${month}-01`;
+  const rows = await facts.all<Omit<PpuRow, 'name'> & { bnf_name: string | null }>(
+    ppuRowsSql(
+      inList(practices),
+      group ? MIN_GROUP_SAVING_PENCE : MIN_PRACTICE_SAVING_PENCE,
+      !group,
+    ),
+    [date, date, date],
+  );
+  return rows.map(({ bnf_name, ...r }): PpuRow => ({ ...r, name: setName(r.set_code, bnf_name) }));
 }
 
 /**
- * Price-per-unit savings for the group in the month, by presentation: each practice's positive
- * saving of at least £10, summed across the group and listed where the group total is at least
- * £200. The total is the sum of the rows listed.
+ * Price-per-unit savings for the group in the month, by substitution set: the sum of its practices'
+ * savings at the set's national 10th percentile price, listed where it is at least £200. The total is
+ * the sum of the rows listed.
  */
 export async function groupPricePerUnit(
   db: Db,
@@ -313,23 +429,7 @@ export async function groupPricePerUnit(
 ) {
   const ctx = await groupContext(db, facts, group);
   const month = chooseMonth(ctx.months, askedMonth);
-  const rows = await facts.all<{
-    bnf_code: string;
-    name: string | null;
-    practices: number;
-    quantity: number;
-    nic: string;
-    saving_pence: number;
-    target_price_per_unit: number;
-  }>(
-    `SELECT s.bnf_code, b.name, count(*) AS practices, sum(s.quantity) AS quantity, sum(s.nic)::VARCHAR AS nic,
-       sum(s.saving_pence)::BIGINT AS saving_pence, any_value(s.target_price_per_unit) AS target_price_per_unit
-     FROM ppu_saving s LEFT JOIN bnf_presentation b ON b.code = s.bnf_code
-     WHERE s.month = ?::DATE AND s.practice_code IN (${inList(ctx.codes)}) AND s.saving_pence >= ${MIN_PRACTICE_SAVING_PENCE}
-     GROUP BY s.bnf_code, b.name HAVING sum(s.saving_pence) >= ${MIN_GROUP_SAVING_PENCE}
-     ORDER BY saving_pence DESC, s.bnf_code`,
-    [`${month ?? '1900-01'}-01`],
-  );
+  const rows = month ? await ppuRows(facts, month, ctx.codes, true) : [];
   const totalPence = rows.reduce((s, r) => s + r.saving_pence, 0);
   return {
     ...ctx,
@@ -375,13 +475,7 @@ export async function practicePrescribing(
     };
   });
   measureRows.sort((a, b) => b.badness - a.badness || a.title.localeCompare(b.title));
-  const ppu = await facts.all<PpuRow>(
-    `SELECT s.practice_code, s.bnf_code, b.name, s.quantity, s.nic::VARCHAR AS nic, s.price_per_unit, s.target_price_per_unit, s.saving_pence
-     FROM ppu_saving s LEFT JOIN bnf_presentation b ON b.code = s.bnf_code
-     WHERE s.month = ?::DATE AND s.practice_code = ? AND s.saving_pence >= ${MIN_PRACTICE_SAVING_PENCE}
-     ORDER BY s.saving_pence DESC, s.bnf_code`,
-    [monthDate, practiceCode],
-  );
+  const ppu = month ? await ppuRows(facts, month, [practiceCode], false) : [];
   const ppuTotalPence = ppu.reduce((s, r) => s + r.saving_pence, 0);
   // List sizes are the denominators of any per-1,000-patients measure.
   const listMeasure = measures().find(

@@ -1,9 +1,9 @@
-// OpenPrescribing-style chart: national deciles by month as dashed lines, with the group's and practices' lines over them.
+// OpenPrescribing-style charts: England's deciles by month as dashed lines with one organisation's line over them, and small multiples of it.
 import { escapeXml, linear, niceTicks, px, svgOpen } from './svg.js';
 
 export interface DecileMonth {
   month: string;
-  /** p10 … p90; null where no practice had a value. */
+  /** p10 … p90; null where nobody had a value. */
   deciles: (number | null)[];
 }
 
@@ -17,20 +17,62 @@ const width = 720;
 const height = 320;
 const margin = { left: 64, right: 16, top: 16, bottom: 84 };
 
-export function decileChartSvg(
-  months: readonly DecileMonth[],
-  series: readonly DecileSeries[],
-  options: { id: string; title: string; description: string; format: (v: number) => string },
-): string {
+/** Which month labels fit under an axis: every n-th, counted back from the last so that it is always shown. */
+export function monthLabelIndexes(count: number, axisWidth: number, labelWidth = 56): number[] {
+  if (count === 0) return [];
+  const perMonth = count > 1 ? axisWidth / (count - 1) : axisWidth;
+  const every = Math.max(1, Math.ceil(labelWidth / perMonth));
+  const shown: number[] = [];
+  for (let i = count - 1; i >= 0; i -= every) shown.unshift(i);
+  return shown;
+}
+
+function yMax(months: readonly DecileMonth[], series: readonly DecileSeries[]) {
   const all = [...months.flatMap((m) => m.deciles), ...series.flatMap((s) => s.values)].filter(
     (v): v is number => v !== null && Number.isFinite(v),
   );
-  const ticks = niceTicks(Math.max(1e-9, ...all), 4);
+  return Math.max(1e-9, ...all);
+}
+
+function polyline(
+  values: readonly (number | null)[],
+  x: (i: number) => number,
+  y: (v: number) => number,
+  className: string,
+  radius = 3,
+): string[] {
+  const points = values
+    .map((v, i) => (v === null ? null : `${px(x(i))},${px(y(v))}`))
+    .filter((p): p is string => p !== null);
+  if (points.length > 1) return [`<polyline points="${points.join(' ')}" class="${className}"/>`];
+  if (points.length === 1) {
+    const [cx, cy] = points[0]!.split(',');
+    return [`<circle cx="${cx}" cy="${cy}" r="${radius}" class="${className}"/>`];
+  }
+  return [];
+}
+
+/**
+ * The deciles (10th–90th, the median thicker) of the organisations compared, with one or more
+ * named lines over them: a group, or a practice.
+ */
+export function decileChartSvg(
+  months: readonly DecileMonth[],
+  series: readonly DecileSeries[],
+  options: {
+    id: string;
+    title: string;
+    description: string;
+    format: (v: number) => string;
+    /** What the deciles are of, for the legend: "Practices in England". */
+    decileLabel?: string;
+  },
+): string {
+  const ticks = niceTicks(yMax(months, series), 4);
   const y = linear([0, ticks.at(-1)!], [height - margin.bottom, margin.top]);
-  const x = linear(
-    [0, Math.max(1, months.length - 1)],
-    [margin.left + 16, width - margin.right - 16],
-  );
+  const left = margin.left + 16;
+  const right = width - margin.right - 16;
+  const x = linear([0, Math.max(1, months.length - 1)], [left, right]);
   const parts = [
     ...svgOpen({
       id: options.id,
@@ -46,36 +88,27 @@ export function decileChartSvg(
       `<text x="${margin.left - 6}" y="${px(y(t) + 4)}" text-anchor="end" class="app-chart__tick">${escapeXml(options.format(t))}</text>`,
     );
   }
-  const every = Math.max(1, Math.ceil(months.length / 8));
-  months.forEach((m, i) => {
-    if (i % every === 0 || i === months.length - 1)
-      parts.push(
-        `<text x="${px(x(i))}" y="${height - margin.bottom + 16}" text-anchor="middle" class="app-chart__tick">${escapeXml(m.month)}</text>`,
-      );
-  });
-  const line = (values: readonly (number | null)[], className: string) => {
-    const points = values
-      .map((v, i) => (v === null ? null : `${px(x(i))},${px(y(v))}`))
-      .filter((p): p is string => p !== null);
-    if (points.length > 1)
-      parts.push(`<polyline points="${points.join(' ')}" class="${className}"/>`);
-    if (points.length === 1) {
-      const [cx, cy] = points[0]!.split(',');
-      parts.push(`<circle cx="${cx}" cy="${cy}" r="3" class="${className}"/>`);
-    }
-  };
+  for (const i of monthLabelIndexes(months.length, right - left))
+    parts.push(
+      `<text x="${px(x(i))}" y="${height - margin.bottom + 16}" text-anchor="middle" class="app-chart__tick">${escapeXml(months[i]!.month)}</text>`,
+    );
   for (let d = 0; d < 9; d++)
-    line(
-      months.map((m) => m.deciles[d] ?? null),
-      `app-chart__decile${d === 4 ? ' app-chart__decile--median' : ''}`,
+    parts.push(
+      ...polyline(
+        months.map((m) => m.deciles[d] ?? null),
+        x,
+        y,
+        `app-chart__decile${d === 4 ? ' app-chart__decile--median' : ''}`,
+      ),
     );
   for (const s of series.filter((s) => s.kind === 'practice'))
-    line(s.values, 'app-chart__series app-chart__series--peer');
+    parts.push(...polyline(s.values, x, y, 'app-chart__series app-chart__series--peer'));
   for (const s of series.filter((s) => s.kind !== 'practice'))
-    line(s.values, `app-chart__series app-chart__series--${s.kind}`);
+    parts.push(...polyline(s.values, x, y, `app-chart__series app-chart__series--${s.kind}`));
+  const of = options.decileLabel ?? 'England';
   const legend: [string, string][] = [
-    ['app-chart__decile', 'National deciles (10th–90th)'],
-    ['app-chart__decile app-chart__decile--median', 'National median'],
+    ['app-chart__decile', `${of}: deciles (10th–90th percentile)`],
+    ['app-chart__decile app-chart__decile--median', `${of}: median`],
     ...series
       .filter((s) => s.kind !== 'practice')
       .map((s): [string, string] => [`app-chart__series app-chart__series--${s.kind}`, s.name]),
@@ -99,5 +132,62 @@ export function decileChartSvg(
     lx += w;
   }
   parts.push('</svg>');
+  return parts.join('\n');
+}
+
+const small = { width: 220, height: 120, left: 36, right: 8, top: 22, bottom: 20 };
+
+/**
+ * One small chart of a practice on a measure: the band between England's 10th and 90th percentile,
+ * the median, and the practice's line, on a scale shared by every chart of the set (`max`).
+ */
+export function decileSmallMultipleSvg(
+  months: readonly DecileMonth[],
+  values: readonly (number | null)[],
+  options: { id: string; title: string; label: string; max: number; format: (v: number) => string },
+): string {
+  const ticks = niceTicks(Math.max(1e-9, options.max), 2);
+  const y = linear([0, ticks.at(-1)!], [small.height - small.bottom, small.top]);
+  const x = linear(
+    [0, Math.max(1, months.length - 1)],
+    [small.left + 4, small.width - small.right - 4],
+  );
+  const parts = [
+    ...svgOpen({
+      id: options.id,
+      title: options.title,
+      description: `${options.label}: ${values.filter((v) => v !== null).length} months with a value, against England's 10th–90th percentile band and median.`,
+      width: small.width,
+      height: small.height,
+      className: 'app-chart app-chart--small',
+    }),
+    `<text x="${small.left}" y="14" class="app-chart__label">${escapeXml(options.label)}</text>`,
+  ];
+  for (const t of ticks)
+    parts.push(
+      `<line x1="${small.left}" x2="${small.width - small.right}" y1="${px(y(t))}" y2="${px(y(t))}" class="app-chart__grid"/>`,
+      `<text x="${small.left - 4}" y="${px(y(t) + 3)}" text-anchor="end" class="app-chart__tick">${escapeXml(options.format(t))}</text>`,
+    );
+  // The band: the 90th percentile forwards, then the 10th back, where both are known.
+  const band = months
+    .map((m, i) => ({ i, lo: m.deciles[0] ?? null, hi: m.deciles[8] ?? null }))
+    .filter((b): b is { i: number; lo: number; hi: number } => b.lo !== null && b.hi !== null);
+  if (band.length > 1)
+    parts.push(
+      `<polygon points="${[
+        ...band.map((b) => `${px(x(b.i))},${px(y(b.hi))}`),
+        ...band.reverse().map((b) => `${px(x(b.i))},${px(y(b.lo))}`),
+      ].join(' ')}" class="app-chart__band"/>`,
+    );
+  parts.push(
+    ...polyline(
+      months.map((m) => m.deciles[4] ?? null),
+      x,
+      y,
+      'app-chart__decile app-chart__decile--median',
+    ),
+    ...polyline(values, x, y, 'app-chart__series app-chart__series--highlight', 2.5),
+    '</svg>',
+  );
   return parts.join('\n');
 }
