@@ -3,7 +3,20 @@
 -- Everything here is derived from the prescribing facts: it is emptied now and recomputed for every
 -- month held (at the next start, or by `flock prescribing compute`).
 
-DELETE FROM measure_value;
+-- Derived tables carry no key index: the computation writes each key once, and a national month's
+-- hundreds of thousands of rows insert and delete several times faster without one.
+DROP TABLE measure_value;
+CREATE TABLE measure_value (
+  measure VARCHAR NOT NULL,
+  month DATE NOT NULL,
+  practice_code VARCHAR NOT NULL,
+  numerator DOUBLE NOT NULL,
+  denominator DOUBLE NOT NULL,
+  numerator_cost DECIMAL(18, 5) NOT NULL,
+  ratio DOUBLE,
+  percentile DOUBLE,
+  saving_pence BIGINT
+);
 
 -- Deciles per measure and month at each level: among standard practices, and among commissioning
 -- groups whose practices' prescribing the month holds (linear interpolation).
@@ -34,8 +47,9 @@ CREATE TABLE measure_group_value (
 );
 
 -- Price per unit by substitution set: each practice's net ingredient cost and quantity over the
--- set's presentations, and what it would save at the set's national 10th percentile price (positive
--- savings only, rounded to the penny).
+-- set's presentations, and what it would save at the set's national 10th percentile price, rounded to
+-- the penny, where that is £10 or more (a group's savings, which count every practice's, are added up
+-- from the prescribing and the targets when asked for).
 DROP TABLE ppu_saving;
 CREATE TABLE ppu_saving (
   month DATE NOT NULL,
@@ -44,16 +58,16 @@ CREATE TABLE ppu_saving (
   quantity DOUBLE NOT NULL,
   nic DECIMAL(15, 2) NOT NULL,
   price_per_unit DOUBLE,
-  saving_pence BIGINT NOT NULL,
-  PRIMARY KEY (month, practice_code, set_code)
+  saving_pence BIGINT NOT NULL
 );
 
--- The 10th percentile price per unit of each substitution set among standard practices (pounds).
+-- The 10th percentile price per unit of each substitution set among standard practices, in pence
+-- (as the savings are computed, so that every figure rounds the same way).
 CREATE TABLE ppu_target (
   month DATE NOT NULL,
   set_code VARCHAR NOT NULL,
   practices INTEGER NOT NULL,
-  target_price_per_unit DOUBLE NOT NULL,
+  target_pence_per_unit DOUBLE NOT NULL,
   PRIMARY KEY (month, set_code)
 );
 

@@ -8,6 +8,7 @@ import { migrate } from '../platform/db/migrate.js';
 import { openFactStore } from '../platform/facts/fact-store.js';
 import { createApp } from './app.js';
 import type { Config } from './config.js';
+import { recomputeStaleMonths } from '../prescribing/compute.service.js';
 import { seedDemoPrescribing } from '../prescribing/synthetic-seed.js';
 import { systemActor } from '../platform/audit/audit.service.js';
 import {
@@ -66,21 +67,36 @@ export async function startServer(
   const port = typeof address === 'object' && address ? address.port : config.port;
   console.log(`\nFlock is running at http://localhost:${port}\n`);
 
-  // The demo's synthetic prescribing (12 months) is prepared after the server is up; pages say so meanwhile.
-  const demoPrescribing = config.demo
-    ? seedDemoPrescribing(
-        store.db,
-        facts,
-        config.sharedDataDir,
-        path.join(config.dataDir, 'generated'),
-        [DEMO_GROUP, DEMO_OTHER_GROUP],
-        isoDate(new Date()),
-        systemActor('seed'),
-      ).then(
-        () => logger.info('demo prescribing ready'),
-        (error: Error) => logger.error({ err: error }, 'demo prescribing failed'),
-      )
-    : Promise.resolve();
+  // The demo's synthetic prescribing (12 months) is prepared after the server is up; pages say so
+  // meanwhile. Then any month computed by an earlier method or measure definitions is recomputed.
+  const demoPrescribing = (
+    config.demo
+      ? seedDemoPrescribing(
+          store.db,
+          facts,
+          config.sharedDataDir,
+          path.join(config.dataDir, 'generated'),
+          [DEMO_GROUP, DEMO_OTHER_GROUP],
+          isoDate(new Date()),
+          systemActor('seed'),
+        ).then(
+          () => logger.info('demo prescribing ready'),
+          (error: Error) => logger.error({ err: error }, 'demo prescribing failed'),
+        )
+      : Promise.resolve()
+  )
+    .then(() =>
+      recomputeStaleMonths(store.db, facts, (computed) =>
+        logger.info(
+          { month: computed.month, seconds: +computed.seconds.toFixed(1) },
+          'prescribing recomputed by the current method',
+        ),
+      ),
+    )
+    .then(
+      () => undefined,
+      (error: Error) => logger.error({ err: error }, 'recomputing prescribing failed'),
+    );
 
   const close = async () => {
     await demoPrescribing;

@@ -40,6 +40,20 @@ function codeFilter(set: CodeSet, column = 'bnf_code'): string {
 
 const amount = { items: 'items', quantity: 'quantity', cost: 'cost' } as const;
 
+/**
+ * Each practice's figures and saving on each substitution set in a month, for the practices listed
+ * (a SQL list): as computed at import, in pence, rounded to the penny, 0 where not positive.
+ */
+export const practiceSetSavingSql = (practiceList: string) => `
+  SELECT p.practice_code, sc.set_code, sum(p.quantity) AS quantity, sum(p.nic) AS nic,
+    bool_or(${genericCodeSql('sc.bnf_code')} <> sc.set_code) AS formulations,
+    greatest(0, round(sum((100 * p.nic)::BIGINT)::DOUBLE - sum(p.quantity) * any_value(t.target_pence_per_unit)))::BIGINT AS saving_pence
+  FROM prescribing p
+  JOIN ppu_set_code sc ON sc.month = p.month AND sc.bnf_code = p.bnf_code
+  JOIN ppu_target t ON t.month = p.month AND t.set_code = sc.set_code
+  WHERE p.month = ?::DATE AND p.practice_code IN (${practiceList})
+  GROUP BY p.practice_code, sc.set_code`;
+
 /** The generic presentation a BNF code is equivalent to: chemical + 'AA' + equivalent strength twice. */
 export const genericCodeSql = (column: string) =>
   `substr(${column}, 1, 9) || 'AA' || substr(${column}, 14, 2) || substr(${column}, 14, 2)`;
@@ -104,12 +118,15 @@ const temporaryTables = [
   'rx_codes',
   'rx_median_ppu',
   'rx_code_part',
+  'rx_code_sig',
+  'rx_sig_part',
   'rx_parts',
   'rx_values',
   'rx_group_values',
   'rx_set_code',
   'rx_ppu',
   'rx_target',
+  'rx_set',
 ];
 
 /** The same, inside a fact-store transaction already open (an import's, so that both stand or fall together). */
@@ -154,7 +171,9 @@ export async function computeMonthIn(
     ]),
   );
   const compared = new Set(universe.groups.map((g) => g.code));
-  await tx.run('CREATE OR REPLACE TEMP TABLE rx_member (group_code VARCHAR, practice_code VARCHAR)');
+  await tx.run(
+    'CREATE OR REPLACE TEMP TABLE rx_member (group_code VARCHAR, practice_code VARCHAR)',
+  );
   await tx.append(
     'rx_member',
     ['varchar', 'varchar'],
@@ -200,42 +219,73 @@ export async function computeMonthIn(
 }
 
 /** SQL selecting each (code, measure, part) a measure counts, over the month's distinct codes. */
-function codePartSql(m: Measure, all: readonly Measure[]): string[] {
+function codePartSql(m: Measure): string[] {
   const part = (set: CodeSet, name: 'num' | 'den') =>
     `SELECT c.bnf_code, '${m.id}' AS measure, '${name}' AS part FROM rx_codes c${
       set.minMedianPricePerUnitPence === undefined
         ? ''
         : ` JOIN rx_median_ppu mp ON mp.bnf_code = c.bnf_code AND mp.median_pence >= ${set.minMedianPricePerUnitPence}`
     } WHERE ${codeFilter(set, 'c.bnf_code')}`;
-  // A sum of measures keeps every part's codes, so a code in two of them counts twice, as there.
   return [
-    ...numeratorSets(m, all).map((set) => part(set, 'num')),
+    ...('codes' in m.numerator ? [part(m.numerator, 'num')] : []),
     ...('codes' in m.denominator ? [part(m.denominator, 'den')] : []),
   ];
 }
 
+/** The sets whose codes must pass a median price test this month, as one SQL filter (or none). */
+function medianPriceFilter(measures: readonly Measure[]): string | undefined {
+  const sets = measures
+    .flatMap((m) => numeratorSets(m, measures))
+    .filter((s) => s.minMedianPricePerUnitPence !== undefined);
+  return sets.length ? sets.map((s) => `(${codeFilter(s)})`).join(' OR ') : undefined;
+}
+
 async function computeMeasures(tx: FactSession, month: string, measures: readonly Measure[]) {
-  // The median price per unit of each presentation over the month's practices, where a measure asks.
+  // The median price per unit over the month's practices of the presentations a measure tests.
+  const priced = medianPriceFilter(measures);
   await tx.run(
     `CREATE OR REPLACE TEMP TABLE rx_median_ppu AS
      SELECT bnf_code, quantile_cont(100 * nic::DOUBLE / quantity, 0.5) AS median_pence
-     FROM prescribing WHERE month = ?::DATE AND quantity > 0
-       AND ${measures.some((m) => numeratorSets(m, measures).some((s) => s.minMedianPricePerUnitPence !== undefined)) ? 'true' : 'false'}
+     FROM prescribing WHERE month = ?::DATE AND quantity > 0 AND (${priced ?? 'false'})
      GROUP BY bnf_code`,
     [month],
   );
   // Filters are matched once against the month's distinct codes (tens of thousands), not its rows.
   await tx.run(
-    `CREATE OR REPLACE TEMP TABLE rx_code_part AS ${measures.flatMap((m) => codePartSql(m, measures)).join(' UNION ALL ')}`,
+    `CREATE OR REPLACE TEMP TABLE rx_code_part AS ${measures.flatMap((m) => codePartSql(m)).join(' UNION ALL ')}`,
+  );
+  // Codes counted by exactly the same parts share a signature, so that the month's rows (ten million
+  // nationally) are summed once per practice and signature, never once per measure they count in.
+  await tx.run(
+    `CREATE OR REPLACE TEMP TABLE rx_code_sig AS
+     SELECT bnf_code, string_agg(measure || '|' || part, ',' ORDER BY measure, part) AS sig
+     FROM rx_code_part GROUP BY bnf_code`,
+  );
+  await tx.run(
+    `CREATE OR REPLACE TEMP TABLE rx_sig_part AS
+     SELECT DISTINCT s.sig, cp.measure, cp.part FROM rx_code_sig s JOIN rx_code_part cp USING (bnf_code)`,
   );
   await tx.run(
     `CREATE OR REPLACE TEMP TABLE rx_parts AS
-     SELECT cp.measure, cp.part, p.practice_code, sum(p.items)::DOUBLE AS items,
-       sum(p.quantity) AS quantity, sum(p.actual_cost) AS cost
-     FROM prescribing p JOIN rx_code_part cp ON cp.bnf_code = p.bnf_code
-     WHERE p.month = ?::DATE GROUP BY ALL`,
+     WITH by_sig AS (
+       SELECT p.practice_code, s.sig, sum(p.items)::DOUBLE AS items, sum(p.quantity) AS quantity,
+         sum(p.actual_cost) AS cost
+       FROM prescribing p JOIN rx_code_sig s ON s.bnf_code = p.bnf_code
+       WHERE p.month = ?::DATE GROUP BY ALL)
+     SELECT sp.measure, sp.part, b.practice_code, sum(b.items) AS items, sum(b.quantity) AS quantity,
+       sum(b.cost) AS cost
+     FROM by_sig b JOIN rx_sig_part sp ON sp.sig = b.sig GROUP BY ALL`,
     [month],
   );
+  // A sum of measures adds up its parts' numerators (a code in two of them counts twice, as there).
+  for (const m of measures.filter((x) => 'sumOf' in x.numerator)) {
+    const parts = (m.numerator as { sumOf: string[] }).sumOf.map((id) => `'${id}'`).join(', ');
+    await tx.run(
+      `INSERT INTO rx_parts
+       SELECT '${m.id}', 'num', practice_code, sum(items), sum(quantity), sum(cost)
+       FROM rx_parts WHERE part = 'num' AND measure IN (${parts}) GROUP BY practice_code`,
+    );
+  }
   const values = measures.map((m) => {
     const denominator =
       'codes' in m.denominator
@@ -307,8 +357,9 @@ async function computeMeasures(tx: FactSession, month: string, measures: readonl
  * Price per unit by substitution set, as OpenPrescribing computes it: each practice's net
  * ingredient cost ÷ quantity over the set's presentations; the set's target is the 10th percentile
  * (linear interpolation) of standard practices' prices; a practice's saving is its cost less its
- * quantity at the target, where positive, to the penny. Every positive saving is kept: a practice
- * shows those of £10 or more, a group adds up all of its practices' (and shows sets from £200).
+ * quantity at the target, where positive, to the penny. A practice's savings of £10 or more are
+ * stored; a group's, which add up every practice's saving however small, are computed on request
+ * from the prescribing, the sets and the targets (`practiceSetSavingSql`).
  */
 async function computePricePerUnit(tx: FactSession, month: string): Promise<number> {
   // Each presentation's set: its generic equivalent (none for codes ending A0, except the pooled
@@ -316,54 +367,85 @@ async function computePricePerUnit(tx: FactSession, month: string): Promise<numb
   const pooled = genericChemicals.map((c) => `'${c.chemical}'`).join(', ');
   await tx.run(
     `CREATE OR REPLACE TEMP TABLE rx_set_code AS
-     SELECT c.bnf_code, coalesce(s.set_code, g.generic) AS set_code
-     FROM (SELECT bnf_code, ${genericCodeSql('bnf_code')} AS generic FROM rx_codes
-           WHERE length(bnf_code) = 15 AND NOT regexp_matches(bnf_code, '${exclusionPattern}')
-             AND (substr(bnf_code, 14, 2) <> 'A0' OR substr(bnf_code, 1, 9) IN (${pooled}))) g
-     JOIN rx_codes c ON c.bnf_code = g.bnf_code
-     LEFT JOIN rx_swap s ON s.code = g.generic`,
+     SELECT bnf_code, set_code, dense_rank() OVER (ORDER BY set_code)::INTEGER AS set_id
+     FROM (SELECT c.bnf_code, coalesce(s.set_code, g.generic) AS set_code
+       FROM (SELECT bnf_code, ${genericCodeSql('bnf_code')} AS generic FROM rx_codes
+             WHERE length(bnf_code) = 15 AND NOT regexp_matches(bnf_code, '${exclusionPattern}')
+               AND (substr(bnf_code, 14, 2) <> 'A0' OR substr(bnf_code, 1, 9) IN (${pooled}))) g
+       JOIN rx_codes c ON c.bnf_code = g.bnf_code
+       LEFT JOIN rx_swap s ON s.code = g.generic)`,
   );
-  // In pence, as OpenPrescribing's matrices hold net cost, so that a saving on the half-penny
-  // rounds the same way.
+  // Net cost in whole pence (exact), as OpenPrescribing's matrices hold it, so that a saving on the
+  // half-penny rounds the same way; sets by a number, which groups ten million rows faster.
   await tx.run(
     `CREATE OR REPLACE TEMP TABLE rx_ppu AS
-     SELECT p.practice_code, sc.set_code, any_value(r.standard) AS standard,
-       sum(p.quantity) AS quantity, sum(p.nic) AS nic, (100 * sum(p.nic))::DOUBLE AS nic_pence,
-       CASE WHEN sum(p.quantity) > 0 THEN (100 * sum(p.nic))::DOUBLE / sum(p.quantity)
-            WHEN sum(p.nic) > 0 THEN 'infinity'::DOUBLE END AS ppu_pence
-     FROM prescribing p JOIN rx_set_code sc ON sc.bnf_code = p.bnf_code
-     JOIN rx_practice r ON r.practice_code = p.practice_code
-     WHERE p.month = ?::DATE GROUP BY p.practice_code, sc.set_code`,
+     SELECT practice_code, set_id, quantity, nic_pence,
+       CASE WHEN quantity > 0 THEN nic_pence::DOUBLE / quantity
+            WHEN nic_pence > 0 THEN 'infinity'::DOUBLE END AS ppu_pence
+     FROM (SELECT p.practice_code, sc.set_id, sum(p.quantity) AS quantity,
+             sum((100 * p.nic)::BIGINT) AS nic_pence
+           FROM prescribing p JOIN rx_set_code sc ON sc.bnf_code = p.bnf_code
+           WHERE p.month = ?::DATE GROUP BY p.practice_code, sc.set_id)`,
     [month],
   );
   await tx.run(
     `CREATE OR REPLACE TEMP TABLE rx_target AS
-     SELECT set_code, count(*) AS practices, quantile_cont(ppu_pence, 0.1) AS target_pence
-     FROM rx_ppu WHERE standard AND ppu_pence IS NOT NULL GROUP BY set_code`,
+     SELECT x.set_id, count(*) AS practices, quantile_cont(x.ppu_pence, 0.1) AS target_pence
+     FROM rx_ppu x JOIN rx_practice r ON r.practice_code = x.practice_code AND r.standard
+     WHERE x.ppu_pence IS NOT NULL GROUP BY x.set_id`,
   );
   await tx.run('DELETE FROM rx_target WHERE NOT isfinite(target_pence)');
   for (const table of ['ppu_saving', 'ppu_target', 'ppu_set_code'])
     await tx.run(`DELETE FROM ${table} WHERE month = ?::DATE`, [month]);
+  await tx.run(`INSERT INTO ppu_set_code SELECT ?::DATE, bnf_code, set_code FROM rx_set_code`, [
+    month,
+  ]);
   await tx.run(
-    `INSERT INTO ppu_set_code SELECT ?::DATE, bnf_code, set_code FROM rx_set_code`,
-    [month],
+    `CREATE OR REPLACE TEMP TABLE rx_set AS SELECT DISTINCT set_id, set_code FROM rx_set_code`,
   );
   await tx.run(
-    `INSERT INTO ppu_target SELECT ?::DATE, set_code, practices, target_pence / 100 FROM rx_target`,
+    `INSERT INTO ppu_target
+     SELECT ?::DATE, s.set_code, t.practices, t.target_pence FROM rx_target t JOIN rx_set s USING (set_id)`,
     [month],
   );
   await tx.run(
     `INSERT INTO ppu_saving
-     SELECT ?::DATE, x.practice_code, x.set_code, x.quantity, x.nic,
+     SELECT ?::DATE, x.practice_code, s.set_code, x.quantity, (x.nic_pence / 100)::DECIMAL(15, 2),
        CASE WHEN isfinite(x.ppu_pence) THEN x.ppu_pence / 100 END,
        round(x.nic_pence - x.quantity * t.target_pence)::BIGINT
-     FROM rx_ppu x JOIN rx_target t ON t.set_code = x.set_code
-     WHERE round(x.nic_pence - x.quantity * t.target_pence) >= 1`,
+     FROM rx_ppu x JOIN rx_target t ON t.set_id = x.set_id JOIN rx_set s ON s.set_id = x.set_id
+     WHERE round(x.nic_pence - x.quantity * t.target_pence) >= ${MIN_PRACTICE_SAVING_PENCE}`,
     [month],
   );
   const [row] = await tx.all<{ n: number }>(
-    `SELECT count(*) AS n FROM ppu_saving WHERE month = ?::DATE AND saving_pence >= ${MIN_PRACTICE_SAVING_PENCE}`,
+    `SELECT count(*) AS n FROM ppu_saving WHERE month = ?::DATE`,
     [month],
   );
   return row?.n ?? 0;
+}
+
+/**
+ * Months whose figures were computed by another method version or other measure definitions (or
+ * never): after an upgrade these are recomputed, so that no page shows figures of a method that is
+ * no longer the one described.
+ */
+export async function staleMonths(facts: FactStore): Promise<string[]> {
+  const rows = await facts.all<{ month: string }>(
+    `SELECT DISTINCT strftime(p.month, '%Y-%m-%d') AS month FROM prescribing_source p
+     LEFT JOIN prescribing_computation c ON c.month = p.month
+     WHERE c.method IS DISTINCT FROM ? ORDER BY 1`,
+    [methodFingerprint()],
+  );
+  return rows.map((r) => r.month);
+}
+
+/** Recomputes every stale month, one at a time, reporting each. */
+export async function recomputeStaleMonths(
+  db: Db,
+  facts: FactStore,
+  onMonth: (computed: MonthComputed) => void = () => undefined,
+): Promise<number> {
+  const months = await staleMonths(facts);
+  for (const month of months) onMonth(await computeMonth(db, facts, month));
+  return months.length;
 }

@@ -149,7 +149,8 @@ export async function monthPractices(
   }));
   const withList = open.filter((p) => p.listSize !== null && p.listSize > 0);
   const national =
-    withList.length > 0 && withList.filter((p) => p.inFile).length >= NATIONAL_SHARE * withList.length;
+    withList.length > 0 &&
+    withList.filter((p) => p.inFile).length >= NATIONAL_SHARE * withList.length;
   const known = new Set(open.map((p) => p.code));
   const practices: MonthPractice[] = [
     ...open.filter((p) => p.inFile || (national && p.listSize !== null && p.listSize > 0)),

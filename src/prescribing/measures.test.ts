@@ -3,17 +3,33 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { genericCode, swapSets } from './compute.service.js';
-import { loadMeasures, measures } from './measures.js';
+import { filterSql, loadMeasures, measures, numeratorSets } from './measures.js';
+import { genericEquivalent } from './substitution-sets.js';
 import { starPu, starPuBand, starPuWeights } from './star-pu.js';
 
 describe('measures as data', () => {
-  it('ships at least 15 valid measures, each with why it matters, an author and a review date', () => {
+  it('ships valid measures, each with why it matters, an author, a review date and its relation to OpenPrescribing', () => {
     const shipped = measures();
-    expect(shipped.length).toBeGreaterThanOrEqual(15);
+    expect(shipped.length).toBeGreaterThanOrEqual(50);
     for (const m of shipped) {
       expect(m.whyItMatters.length).toBeGreaterThan(40);
       expect(m.nextReview > m.reviewed).toBe(true);
+      // Either an adopted definition with its commit, or Flock's own, named so it cannot be mistaken.
+      if (m.openPrescribing) expect(m.openPrescribing.commit).toMatch(/^[0-9a-f]{40}$/);
+      else expect(m.title).toMatch(/\(Flock measure\)$/);
     }
+    // The omnibus adds up the 24 measures of NHS England's list.
+    const omnibus = shipped.find((m) => m.id === 'low_value_items_cost_per_1000')!;
+    expect(numeratorSets(omnibus)).toHaveLength(24);
+  });
+
+  it('reads code filters as OpenPrescribing does: prefix, full code or % pattern', () => {
+    expect(filterSql('0501')).toBe("bnf_code LIKE '0501%'");
+    expect(filterSql('0501080W0AAAEAE')).toBe("bnf_code = '0501080W0AAAEAE'");
+    expect(filterSql('0407020Q0%AI')).toBe("bnf_code LIKE '0407020Q0%AI'");
+    // Appliances (chapters 20 to 23) have 11-character codes.
+    expect(filterSql('21010900600')).toBe("bnf_code = '21010900600'");
+    expect(filterSql('2020')).toBe("bnf_code LIKE '2020%'");
   });
 
   it('refuses a measure file with the file name and the problem', () => {
@@ -21,9 +37,14 @@ describe('measures as data', () => {
     const good = measures()[0]!;
     writeFileSync(
       path.join(dir, `${good.id}.json`),
-      JSON.stringify({ ...good, numerator: { ...good.numerator, bnf: ['05 01%'] } }),
+      JSON.stringify({ ...good, numerator: { measure: 'items', codes: ['05 01%'] } }),
     );
-    expect(() => loadMeasures(dir)).toThrow(`measures/${good.id}.json: numerator.bnf.0`);
+    expect(() => loadMeasures(dir)).toThrow(`measures/${good.id}.json: numerator.codes.0`);
+    writeFileSync(
+      path.join(dir, `${good.id}.json`),
+      JSON.stringify({ ...good, openPrescribing: undefined }),
+    );
+    expect(() => loadMeasures(dir)).toThrow(/differsFromOpenPrescribing/);
     writeFileSync(path.join(dir, `${good.id}.json`), JSON.stringify({ ...good, extra: 1 }));
     expect(() => loadMeasures(dir)).toThrow(/Unrecognized key/);
   });
@@ -55,6 +76,14 @@ describe('STAR-PU', () => {
 });
 
 describe('substitution sets', () => {
+  it('gives no set to devices, to codes without a generic (A0) and to the exclusions, but pools testing strips', () => {
+    expect(genericEquivalent('0206020A0BCAAAA')).toBe('0206020A0AAAAAA');
+    expect(genericEquivalent('21010900600')).toBeUndefined();
+    expect(genericEquivalent('0106040M0BBAAA0')).toBeUndefined();
+    expect(genericEquivalent('0601060D0BJAAA0')).toBe('0601060D0AAA0A0');
+    expect(genericEquivalent('1502010J0AABYBY')).toBeUndefined();
+  });
+
   it('maps a brand to its generic equivalent and joins equivalent formulations', () => {
     expect(genericCode('0212000B0BBAAAB')).toBe('0212000B0AAABAB');
     expect(genericCode('0212000B0AAABAB')).toBe('0212000B0AAABAB');

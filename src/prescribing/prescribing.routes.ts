@@ -41,7 +41,7 @@ interface Deps {
 }
 
 const monthQuery = (c: Context<AppEnv>) => c.req.query('month') || undefined;
-const pounds = (p: number) => penceAsPounds(BigInt(p))!;
+const pounds = (p: number) => `£${p / 100}`;
 
 export function registerPrescribingRoutes(
   app: Hono<AppEnv>,

@@ -4,7 +4,7 @@ import type { Group } from '../organisations/group.service.js';
 import type { Db } from '../platform/db/schema.js';
 import { AppError } from '../platform/errors.js';
 import { sqlTextList, type FactStore } from '../platform/facts/fact-store.js';
-import { genericCodeSql, MIN_PRACTICE_SAVING_PENCE } from './compute.service.js';
+import { MIN_PRACTICE_SAVING_PENCE, practiceSetSavingSql } from './compute.service.js';
 import { findMeasure, measures, unitLabel, unitScale, type Measure } from './measures.js';
 import { presentationLabel } from './presentation-names.js';
 import { genericChemicals } from './substitution-sets.js';
@@ -177,7 +177,13 @@ export interface MeasureSummary {
 const decileList = (d: DecileRow | undefined) => deciles.map((k) => d?.[k] ?? null);
 
 /** Every measure for the group: its value by month against groups' and practices' deciles, worst first in the chosen month. */
-export async function groupMeasures(db: Db, facts: FactStore, group: Group, askedMonth?: string) {
+export async function groupMeasures(
+  db: Db,
+  facts: FactStore,
+  group: Group,
+  askedMonth?: string,
+  { minGroups = MIN_GROUPS_TO_COMPARE }: { minGroups?: number } = {},
+) {
   const ctx = await groupContext(db, facts, group);
   const month = chooseMonth(ctx.months, askedMonth);
   const sums = await facts.all<{
@@ -246,7 +252,7 @@ export async function groupMeasures(db: Db, facts: FactStore, group: Group, aske
     const chosen = rows.find((r) => r.month === month);
     const practiceDeciles = month ? decileOf.get(`${m.id}|${month}|practice`) : undefined;
     const groupDeciles = month ? decileOf.get(`${m.id}|${month}|group`) : undefined;
-    const byGroups = (chosen?.groupsCompared ?? 0) >= MIN_GROUPS_TO_COMPARE;
+    const byGroups = (chosen?.groupsCompared ?? 0) >= minGroups;
     const s = month ? sumOf.get(`${m.id}|${month}`) : undefined;
     const practicesSaving = m.costBased ? (s?.saving ?? 0) : null;
     let groupSaving: number | null = null;
@@ -294,8 +300,8 @@ export async function groupMeasures(db: Db, facts: FactStore, group: Group, aske
   });
   summaries.sort(
     (a, b) =>
-      badness(b, b.latest?.groupPercentile ?? null) - badness(a, a.latest?.groupPercentile ?? null) ||
-      a.title.localeCompare(b.title),
+      badness(b, b.latest?.groupPercentile ?? null) -
+        badness(a, a.latest?.groupPercentile ?? null) || a.title.localeCompare(b.title),
   );
   return { ...ctx, month, measures: summaries, practiceSeries };
 }
@@ -336,9 +342,7 @@ export async function groupMeasure(facts: FactStore, dashboard: GroupMeasures, m
     }))
     // Worst first: highest values when low is good, lowest when high is good (highest first when
     // neither is); no value last.
-    .sort((a, b) =>
-      a.value === null ? 1 : b.value === null ? -1 : worstFirst(a.value, b.value),
-    );
+    .sort((a, b) => (a.value === null ? 1 : b.value === null ? -1 : worstFirst(a.value, b.value)));
   const summary = dashboard.measures.find((m) => m.id === measure.id)!;
   const savingTotal = measure.costBased
     ? practices.reduce(
@@ -383,36 +387,40 @@ function setName(code: string, bnfName: string | null): string {
   return presentationLabel(code, bnfName);
 }
 
-const ppuRowsSql = (practiceList: string, minimum: number, perPractice: boolean) => `
-  WITH held AS (
-    SELECT sc.set_code, sum(p.quantity) AS quantity, sum(p.nic) AS nic,
-      bool_or(${genericCodeSql('sc.bnf_code')} <> sc.set_code) AS formulations
-    FROM prescribing p JOIN ppu_set_code sc ON sc.month = p.month AND sc.bnf_code = p.bnf_code
-    WHERE p.month = ?::DATE AND p.practice_code IN (${practiceList}) GROUP BY sc.set_code),
-  saved AS (
-    SELECT set_code, sum(saving_pence)::BIGINT AS saving_pence,
-      count(*) FILTER (WHERE saving_pence >= ${MIN_PRACTICE_SAVING_PENCE}) AS practices
-    FROM ppu_saving WHERE month = ?::DATE AND practice_code IN (${practiceList})
-    GROUP BY set_code HAVING sum(saving_pence) >= ${minimum})
-  SELECT s.set_code, b.name AS bnf_name, h.formulations, h.quantity, h.nic::VARCHAR AS nic,
-    CASE WHEN h.quantity > 0 THEN h.nic::DOUBLE / h.quantity END AS price_per_unit,
-    t.target_price_per_unit, s.saving_pence${perPractice ? '' : ', s.practices'}
-  FROM saved s JOIN held h USING (set_code)
-  JOIN ppu_target t ON t.month = ?::DATE AND t.set_code = s.set_code
-  LEFT JOIN bnf_presentation b ON b.code = s.set_code
-  ORDER BY s.saving_pence DESC, s.set_code`;
+/**
+ * Price-per-unit rows for some practices (one for a practice's page, the members for a group's): per
+ * substitution set, their quantity, cost and price per unit, and the sum of their savings, listed
+ * where it reaches the minimum.
+ */
+const ppuRowsSql = (practiceList: string, minimum: number) => `
+  WITH each AS (${practiceSetSavingSql(practiceList)})
+  SELECT e.set_code, b.name AS bnf_name, bool_or(e.formulations) AS formulations,
+    sum(e.quantity) AS quantity, sum(e.nic)::VARCHAR AS nic,
+    CASE WHEN sum(e.quantity) > 0 THEN sum(e.nic)::DOUBLE / sum(e.quantity) END AS price_per_unit,
+    any_value(t.target_pence_per_unit) / 100 AS target_price_per_unit,
+    sum(e.saving_pence)::BIGINT AS saving_pence,
+    count(*) FILTER (WHERE e.saving_pence >= ${MIN_PRACTICE_SAVING_PENCE}) AS practices
+  FROM each e JOIN ppu_target t ON t.month = ?::DATE AND t.set_code = e.set_code
+  LEFT JOIN bnf_presentation b ON b.code = e.set_code
+  GROUP BY e.set_code, b.name HAVING sum(e.saving_pence) >= ${minimum}
+  ORDER BY saving_pence DESC, e.set_code`;
 
-async function ppuRows(facts: FactStore, month: string, practices: readonly string[], group: boolean) {
+async function ppuRows(
+  facts: FactStore,
+  month: string,
+  practices: readonly string[],
+  group: boolean,
+) {
   const date = `${month}-01`;
   const rows = await facts.all<Omit<PpuRow, 'name'> & { bnf_name: string | null }>(
-    ppuRowsSql(
-      inList(practices),
-      group ? MIN_GROUP_SAVING_PENCE : MIN_PRACTICE_SAVING_PENCE,
-      !group,
-    ),
-    [date, date, date],
+    ppuRowsSql(inList(practices), group ? MIN_GROUP_SAVING_PENCE : MIN_PRACTICE_SAVING_PENCE),
+    [date, date],
   );
-  return rows.map(({ bnf_name, ...r }): PpuRow => ({ ...r, name: setName(r.set_code, bnf_name) }));
+  return rows.map(({ bnf_name, practices, ...r }): PpuRow => ({
+    ...r,
+    name: setName(r.set_code, bnf_name),
+    ...(group ? { practices } : {}),
+  }));
 }
 
 /**

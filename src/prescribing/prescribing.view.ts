@@ -92,7 +92,7 @@ export function practiceSmallMultiples(r: MeasurePage) {
     svg: decileSmallMultipleSvg(months, r.byPractice.get(p.code) ?? months.map(() => null), {
       id: `practice-chart-${i}`,
       title: `${p.name} (${p.code}) on ${r.measure.title}`,
-      label: p.name.length > 30 ? `${p.name.slice(0, 29)}…` : p.name,
+      label: p.name.length > 26 ? `${p.name.slice(0, 25)}…` : p.name,
       max,
       format,
     }),
@@ -105,12 +105,14 @@ export function measureProvenance(m: Measure): { direction: string; definition: 
   return {
     direction: directionText(m),
     definition: op
-      ? `OpenPrescribing’s measure “${op.id}”, adopted as defined at commit ${op.commit.slice(0, 12)} (${op.definition}).${op.selection === 'derived-from-bnf-names' ? ` ${op.note ?? ''}` : ''}`
+      ? `OpenPrescribing’s measure “${op.id}”, adopted as defined at commit ${op.commit.slice(0, 12)} of OpenPrescribing’s public repository (${op.definition}).${op.selection === 'derived-from-bnf-names' ? ` ${op.note ?? ''}` : ''}`
       : `A Flock measure, not an OpenPrescribing one. ${m.differsFromOpenPrescribing ?? ''}`,
   };
 }
 
-export const measureCsvColumns = (r: MeasurePage): CsvColumn<MeasurePage['practices'][number]>[] => [
+export const measureCsvColumns = (
+  r: MeasurePage,
+): CsvColumn<MeasurePage['practices'][number]>[] => [
   { header: 'month', value: () => r.month ?? '' },
   { header: 'practice_code', value: (p) => p.code },
   { header: 'practice_name', value: (p) => p.name },
@@ -135,7 +137,9 @@ export const ppuCsvColumns = (
   { header: 'substitution_set', value: (x) => x.set_code },
   { header: 'presentation', value: (x) => x.name },
   { header: 'equivalent_formulations', value: (x) => (x.formulations ? 'yes' : 'no') },
-  ...(group ? [{ header: 'practices_saving_10_pounds_or_more', value: (x: PpuRow) => x.practices ?? 0 }] : []),
+  ...(group
+    ? [{ header: 'practices_saving_10_pounds_or_more', value: (x: PpuRow) => x.practices ?? 0 }]
+    : []),
   { header: 'quantity', value: (x) => x.quantity },
   { header: 'net_ingredient_cost_pounds', value: (x) => x.nic },
   { header: 'price_per_unit_pounds', value: (x) => x.price_per_unit },

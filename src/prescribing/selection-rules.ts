@@ -166,9 +166,7 @@ export const selectionRules: Record<string, { numerator?: Rule; denominator?: Ru
       generic: (p) => {
         const rule = opioidRule(p);
         const strength = strengthOf(p.name);
-        return (
-          rule?.highFrom !== undefined && strength !== undefined && strength >= rule.highFrom
-        );
+        return rule?.highFrom !== undefined && strength !== undefined && strength >= rule.highFrom;
       },
       excludeBrand: onceDaily,
     },
@@ -178,8 +176,7 @@ export const selectionRules: Record<string, { numerator?: Rule; denominator?: Ru
     // Fentanyl for breakthrough pain: lozenges, buccal and sublingual tablets, films and nasal sprays.
     numerator: {
       generic: (p) =>
-        p.code.startsWith('0407020A0') &&
-        /\b(Loz|Subling\w*|Buccal|Nsl)\b/.test(formPart(p.name)),
+        p.code.startsWith('0407020A0') && /\b(Loz|Subling\w*|Buccal|Nsl)\b/.test(formPart(p.name)),
     },
   },
   lpperindopril: {

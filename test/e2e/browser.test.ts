@@ -241,9 +241,13 @@ describe('Flock in Chromium', () => {
     expect(new URL(page.url()).searchParams.get('month')).toBe('2018-10');
     await page.locator('section.app-measure h3 a').first().click();
     expect(await page.content()).toContain('Why it matters');
+    // The group over England's deciles, then one small chart per practice.
     expect(
-      await page.locator('svg polyline.app-chart__series--peer').count(),
-    ).toBeGreaterThanOrEqual(20);
+      await page
+        .locator('svg[aria-labelledby^="measure-chart-"] .app-chart__series--highlight')
+        .count(),
+    ).toBe(1);
+    expect(await page.locator('ul.app-small-multiples svg').count()).toBeGreaterThanOrEqual(20);
     expect(await page.locator('table tbody tr').count()).toBeGreaterThanOrEqual(20);
     await expectAccessible(page);
 

@@ -14,7 +14,8 @@ import { promisify } from 'node:util';
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { projectRoot } from '../../src/app/config.js';
-import { openFactStore } from '../../src/platform/facts/fact-store.js';
+import { openFactStore, sqlTextList } from '../../src/platform/facts/fact-store.js';
+import { practiceSetSavingSql } from '../../src/prescribing/compute.service.js';
 import { subsetData } from '../support/seeded.js';
 import { sharedDataDir } from '../support/subset-data.js';
 
@@ -90,7 +91,10 @@ const practices = [...byPracticeCode.keys()].sort();
 /** List sizes from the registered-patient file of the month (the ALL / ALL row). */
 const listSize = new Map(
   readCsv(
-    path.join(sharedDataDir, 'gp-registered-patients-age-sex/sample_2017_09_gp-reg-pat-prac-quin-age.csv'),
+    path.join(
+      sharedDataDir,
+      'gp-registered-patients-age-sex/sample_2017_09_gp-reg-pat-prac-quin-age.csv',
+    ),
   )
     .filter((r) => r.SEX === 'ALL' && r.AGE_GROUP_5 === 'ALL')
     .map((r) => [r.ORG_CODE!, Number(r.NUMBER_OF_PATIENTS)]),
@@ -144,7 +148,10 @@ function expectedValues(def: OpDefinition): Expected[] {
     ? file.numerator.sumOf.map((id) => {
         const part = fixture.measures.find((m) => m.flockId === id);
         const own = measureFile(id).numerator;
-        return partSets(part?.numerator_bnf_codes_filter ?? own.codes!, own.minMedianPricePerUnitPence);
+        return partSets(
+          part?.numerator_bnf_codes_filter ?? own.codes!,
+          own.minMedianPricePerUnitPence,
+        );
       })
     : [
         partSets(
@@ -162,7 +169,10 @@ function expectedValues(def: OpDefinition): Expected[] {
     const cells = [...byPracticeCode.get(practice)!];
     const numerator = numeratorParts.reduce(
       (sum, inPart) =>
-        sum + cells.filter(([code]) => inPart(code)).reduce((s, [, c]) => s + amountOf(numeratorType, c), 0),
+        sum +
+        cells
+          .filter(([code]) => inPart(code))
+          .reduce((s, [, c]) => s + amountOf(numeratorType, c), 0),
       0,
     );
     // list_size denominators are SUM(total_list_size / 1000.0): values per 1,000 patients.
@@ -260,16 +270,36 @@ function expectedSavings(): Map<string, number> {
 const dataDir = mkdtempSync(path.join(os.tmpdir(), 'flock-reference-'));
 const env = { ...process.env, FLOCK_DATA_DIR: dataDir, DATABASE_URL: '', FLOCK_DEMO: 'false' };
 const flock = (args: string[]) =>
-  run(process.execPath, [path.join(projectRoot, 'bin/flock.js'), ...args], { env, cwd: projectRoot });
+  run(process.execPath, [path.join(projectRoot, 'bin/flock.js'), ...args], {
+    env,
+    cwd: projectRoot,
+  });
 
 describe('prescribing figures against OpenPrescribing’s definitions, on the real September 2017 sample', () => {
-  let stored: { measure: string; practice_code: string; numerator: number; denominator: number; ratio: number | null; percentile: number | null; saving_pence: number | null }[];
+  let stored: {
+    measure: string;
+    practice_code: string;
+    numerator: number;
+    denominator: number;
+    ratio: number | null;
+    percentile: number | null;
+    saving_pence: number | null;
+  }[];
+  /** The practices' savings of £10 or more, as stored at import. */
   let ppu: { practice_code: string; set_code: string; saving_pence: number }[];
+  /** Every practice × set saving, as a group's figures add them up on request. */
+  let everySaving: { practice_code: string; set_code: string; saving_pence: number }[];
   beforeAll(async () => {
     const subset = subsetData();
     for (const [kind, file] of [
       ['ods-practices', path.join(subset, 'practice-org-mapping/epraccur.csv')],
-      ['registered-patients', path.join(subset, 'gp-registered-patients-age-sex/sample_2017_09_gp-reg-pat-prac-quin-age.csv')],
+      [
+        'registered-patients',
+        path.join(
+          subset,
+          'gp-registered-patients-age-sex/sample_2017_09_gp-reg-pat-prac-quin-age.csv',
+        ),
+      ],
       ['bnf-codes', path.join(subset, 'bnf-codes/BNF_Code_Information_2020-01.csv')],
       ['formulation-swaps', path.join(sharedDataDir, 'prescribing-units/formulation_swaps.csv')],
       ['prescribing', path.join(samples, 'epd_201709_4practices.csv')],
@@ -286,6 +316,7 @@ describe('prescribing figures against OpenPrescribing’s definitions, on the re
       ppu = await facts.all(
         `SELECT practice_code, set_code, saving_pence FROM ppu_saving WHERE month = DATE '${MONTH}-01'`,
       );
+      everySaving = await facts.all(practiceSetSavingSql(sqlTextList(practices)), [`${MONTH}-01`]);
     } finally {
       facts.close();
     }
@@ -302,7 +333,10 @@ describe('prescribing figures against OpenPrescribing’s definitions, on the re
         expect(got, label).toBeDefined();
         expect(got!.numerator, label).toBeCloseTo(e.numerator, 6);
         // Flock keeps list sizes whole; OpenPrescribing's denominator is the list ÷ 1,000.
-        const denominator = def.denominator_type === 'list_size' || def.id === 'lpzomnibus' ? got!.denominator / 1000 : got!.denominator;
+        const denominator =
+          def.denominator_type === 'list_size' || def.id === 'lpzomnibus'
+            ? got!.denominator / 1000
+            : got!.denominator;
         expect(denominator, label).toBeCloseTo(e.denominator, 6);
         if (e.value === null) expect(got!.ratio, label).toBeNull();
         else expect(got!.ratio, label).toBeCloseTo(e.value, 9);
@@ -311,7 +345,9 @@ describe('prescribing figures against OpenPrescribing’s definitions, on the re
       const ranked = expected.filter((e) => e.value !== null);
       for (const e of ranked) {
         const below = ranked.filter((o) => o.value! < e.value!).length;
-        const got = stored.find((s) => s.measure === def.flockId && s.practice_code === e.practice)!;
+        const got = stored.find(
+          (s) => s.measure === def.flockId && s.practice_code === e.practice,
+        )!;
         expect(got.percentile, `${def.id} percentile at ${e.practice}`).toBeCloseTo(
           ranked.length > 1 ? (100 * below) / (ranked.length - 1) : 0,
           9,
@@ -319,9 +355,14 @@ describe('prescribing figures against OpenPrescribing’s definitions, on the re
       }
       // Cost savings at the practices' 10th percentile (practice_list_size_measure_cost_savings.sql).
       if (def.is_cost_based) {
-        const p10 = quantile(ranked.map((e) => e.value!).sort((a, b) => a - b), 0.1);
+        const p10 = quantile(
+          ranked.map((e) => e.value!).sort((a, b) => a - b),
+          0.1,
+        );
         for (const e of ranked) {
-          const got = stored.find((s) => s.measure === def.flockId && s.practice_code === e.practice)!;
+          const got = stored.find(
+            (s) => s.measure === def.flockId && s.practice_code === e.practice,
+          )!;
           expect(got.saving_pence, `${def.id} saving at ${e.practice}`).toBe(
             Math.round(100 * (e.numerator - p10 * e.denominator)),
           );
@@ -344,9 +385,17 @@ describe('prescribing figures against OpenPrescribing’s definitions, on the re
 
   it('prices every practice and substitution set as OpenPrescribing does, to the penny', () => {
     const expected = expectedSavings();
-    const got = new Map(ppu.map((r) => [`${r.practice_code}|${r.set_code}`, r.saving_pence]));
+    const got = new Map(
+      everySaving
+        .filter((r) => r.saving_pence >= 1)
+        .map((r) => [`${r.practice_code}|${r.set_code}`, r.saving_pence]),
+    );
     const expectedPence = new Map(
-      [...expected].map(([k, v]) => [k, Math.round(v)]).filter(([, v]) => (v as number) >= 1),
+      [...expected].map(([k, v]): [string, number] => [k, Math.round(v)]).filter(([, v]) => v >= 1),
+    );
+    // What the import stores is the savings of £10 or more among them.
+    expect(new Map(ppu.map((r) => [`${r.practice_code}|${r.set_code}`, r.saving_pence]))).toEqual(
+      new Map([...got].filter(([, v]) => v >= 1000)),
     );
     const missing = [...expectedPence.keys()].filter((k) => !got.has(k));
     const extra = [...got.keys()].filter((k) => !expectedPence.has(k));

@@ -7,8 +7,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { systemActor } from '../../src/platform/audit/audit.service.js';
 import { ImportError } from '../../src/platform/errors.js';
 import { runImport } from '../../src/platform/imports/import-runner.js';
-import { genericCode } from '../../src/prescribing/compute.service.js';
-import { findMeasure, unitScale, type CodeSet } from '../../src/prescribing/measures.js';
+import {
+  findMeasure,
+  splitFilters,
+  unitScale,
+  type CodeSet,
+} from '../../src/prescribing/measures.js';
+import { groupMeasures } from '../../src/prescribing/prescribing.service.js';
+import { requireGroup } from '../../src/organisations/group.service.js';
+import { listMembers } from '../../src/organisations/group.repository.js';
+import { latestListSizes } from '../../src/population/population.repository.js';
 import { prescribingImporter } from '../../src/prescribing/prescribing.import.js';
 import { createHash } from 'node:crypto';
 import { generatePrescribing } from '../../src/prescribing/synthetic-prescribing.js';
@@ -22,10 +30,18 @@ const readCsv = (file: string) =>
   parse(readFileSync(file), { columns: true, bom: true }) as Record<string, string>[];
 const september = readCsv(path.join(samples, 'epd_201709_4practices.csv'));
 
-const like = (pattern: string) =>
-  new RegExp(`^${pattern.replaceAll('%', '.*').replaceAll('_', '.')}$`);
-const inSet = (set: CodeSet) => (code: string) =>
-  set.bnf.some((p) => like(p).test(code)) && !set.exclude.some((p) => like(p).test(code));
+/** OpenPrescribing's filters: % any run, a full-length code exactly, anything else a prefix. */
+const matches = (filter: string) => (code: string) =>
+  filter.includes('%')
+    ? new RegExp(`^${filter.split('%').join('.*')}$`).test(code)
+    : filter.length === 15
+      ? code === filter
+      : code.startsWith(filter);
+const inSet = (set: CodeSet) => {
+  const { include, exclude } = splitFilters(set);
+  return (code: string) =>
+    include.some((f) => matches(f)(code)) && !exclude.some((f) => matches(f)(code));
+};
 
 /** Linear-interpolation quantile, as R type 7 and DuckDB quantile_cont. */
 function quantile(sorted: number[], p: number) {
@@ -201,7 +217,7 @@ describe.each(engines())('prescribing on %s', (engine) => {
 
   it('computes each practice’s measure from the file’s own rows, with national percentiles and deciles', async () => {
     const measure = findMeasure('broad_spectrum_antibiotics')!;
-    const num = inSet(measure.numerator);
+    const num = inSet(measure.numerator as CodeSet);
     const den = inSet(measure.denominator as CodeSet);
     const byPractice = new Map<string, { n: number; d: number }>();
     for (const r of september) {
@@ -229,17 +245,17 @@ describe.each(engines())('prescribing on %s', (engine) => {
     });
     const ratios = stored.map((s) => s.ratio);
     const [deciles] = await seeded.facts.all<Record<string, number>>(
-      `SELECT practices, p10, p50, p90 FROM measure_decile
-       WHERE measure = 'broad_spectrum_antibiotics' AND month = DATE '2017-09-01'`,
+      `SELECT compared, p10, p50, p90 FROM measure_decile
+       WHERE measure = 'broad_spectrum_antibiotics' AND month = DATE '2017-09-01' AND level = 'practice'`,
     );
-    expect(deciles!.practices).toBe(4);
+    expect(deciles!.compared).toBe(4);
     expect(deciles!.p10).toBeCloseTo(quantile(ratios, 0.1), 10);
     expect(deciles!.p50).toBeCloseTo(quantile(ratios, 0.5), 10);
     expect(deciles!.p90).toBeCloseTo(quantile(ratios, 0.9), 10);
     expect(unitScale(measure)).toBe(100);
   });
 
-  it('prices cost measures at the 10th percentile and each presentation against its set’s 10th percentile', async () => {
+  it('prices cost measures at the 10th percentile and each substitution set against its 10th percentile price', async () => {
     const costs = await seeded.facts.all<{
       numerator: number;
       denominator: number;
@@ -247,45 +263,50 @@ describe.each(engines())('prescribing on %s', (engine) => {
       p10: number;
     }>(
       `SELECT v.numerator, v.denominator, v.saving_pence, d.p10 FROM measure_value v
-       JOIN measure_decile d USING (measure, month)
+       JOIN measure_decile d ON d.measure = v.measure AND d.month = v.month AND d.level = 'practice'
        WHERE v.measure = 'ppi_cost_per_star_pu' AND v.month = DATE '2017-09-01'`,
     );
     expect(costs).toHaveLength(4);
     for (const c of costs)
       expect(c.saving_pence).toBe(Math.round(100 * (c.numerator - (c.p10 / 1000) * c.denominator)));
 
-    // One substitution set by hand: every practice's price per unit of each presentation in it.
+    // One substitution set by hand: each practice's net cost ÷ quantity over the set's presentations.
     const [set] = await seeded.facts.all<{ set_code: string }>(
       `SELECT set_code FROM ppu_saving WHERE month = DATE '2017-09-01' GROUP BY 1 ORDER BY sum(saving_pence) DESC LIMIT 1`,
     );
-    const rows = new Map<string, { nic: number; quantity: number }>();
+    const codes = new Set(
+      (
+        await seeded.facts.all<{ bnf_code: string }>(
+          `SELECT bnf_code FROM ppu_set_code WHERE month = DATE '2017-09-01' AND set_code = ?`,
+          [set!.set_code],
+        )
+      ).map((r) => r.bnf_code),
+    );
+    const byPractice = new Map<string, { pence: number; quantity: number }>();
     for (const r of september) {
-      if (genericCode(r.BNF_CODE!) !== set!.set_code) continue;
-      const key = `${r.PRACTICE_CODE} ${r.BNF_CODE}`;
-      const v = rows.get(key) ?? { nic: 0, quantity: 0 };
-      v.nic += Number(r.NIC);
+      if (!codes.has(r.BNF_CODE!)) continue;
+      const v = byPractice.get(r.PRACTICE_CODE!) ?? { pence: 0, quantity: 0 };
+      v.pence += Math.round(Number(r.NIC) * 100);
       v.quantity += Number(r.TOTAL_QUANTITY);
-      rows.set(key, v);
+      byPractice.set(r.PRACTICE_CODE!, v);
     }
     const target = quantile(
-      [...rows.values()].map((v) => v.nic / v.quantity).sort((a, b) => a - b),
+      [...byPractice.values()].map((v) => v.pence / v.quantity).sort((a, b) => a - b),
       0.1,
     );
-    const stored = await seeded.facts.all<{
-      practice_code: string;
-      bnf_code: string;
-      saving_pence: number;
-      target_price_per_unit: number;
-    }>(
-      `SELECT practice_code, bnf_code, saving_pence, target_price_per_unit FROM ppu_saving
-       WHERE month = DATE '2017-09-01' AND set_code = ?`,
+    const [stored] = await seeded.facts.all<{ target_pence_per_unit: number }>(
+      `SELECT target_pence_per_unit FROM ppu_target WHERE month = DATE '2017-09-01' AND set_code = ?`,
       [set!.set_code],
     );
-    expect(stored.length).toBeGreaterThan(0);
-    for (const s of stored) {
-      expect(s.target_price_per_unit).toBeCloseTo(target, 10);
-      const v = rows.get(`${s.practice_code} ${s.bnf_code}`)!;
-      expect(s.saving_pence).toBe(Math.round(100 * (v.nic - v.quantity * target)));
+    expect(stored!.target_pence_per_unit).toBeCloseTo(target, 10);
+    const savings = await seeded.facts.all<{ practice_code: string; saving_pence: number }>(
+      `SELECT practice_code, saving_pence FROM ppu_saving WHERE month = DATE '2017-09-01' AND set_code = ?`,
+      [set!.set_code],
+    );
+    expect(savings.length).toBeGreaterThan(0);
+    for (const s of savings) {
+      const v = byPractice.get(s.practice_code)!;
+      expect(s.saving_pence).toBe(Math.round(v.pence - v.quantity * target));
     }
   });
 
@@ -345,6 +366,125 @@ describe.each(engines())('prescribing on %s', (engine) => {
       facts: seeded.facts,
     });
     expect(imported.status === 'imported' && imported.notes.join(' ')).toMatch(/synthetic/);
+  });
+
+  it('ranks every practice with a list size in a national month (no prescribing counts as 0) and compares groups among groups', async () => {
+    const open = await seeded.store.db
+      .selectFrom('organisation')
+      .select(['id', 'code'])
+      .where('type', '=', 'practice')
+      .where((eb) => eb.or([eb('close_date', 'is', null), eb('close_date', '>', '2018-05-31')]))
+      .execute();
+    const sizes = new Map(
+      (
+        await latestListSizes(
+          seeded.store.db,
+          open.map((o) => o.id),
+        )
+      ).map((l) => [l.practice_id, l.patients]),
+    );
+    const withList = open.filter((o) => (sizes.get(o.id) ?? 0) > 0);
+    // Leave out 09G's smallest practice: the month stays national (over 90% of practices) and 09G's
+    // files still cover 95% of its patients.
+    const group = await requireGroup(seeded.store.db, '09G', '2026-11-22');
+    const members = await listMembers(seeded.store.db, group.id, '2018-05-01');
+    const absent = members
+      .filter((m) => (sizes.get(m.id) ?? 0) > 0)
+      .sort((a, b) => sizes.get(a.id)! - sizes.get(b.id)!)[0]!;
+    const generated = await generatePrescribing(seeded.store.db, seeded.facts, {
+      sharedDataDir,
+      outDir: path.join(dir, 'national'),
+      months: ['2018-05'],
+      practiceCodes: withList.map((o) => o.code).filter((c) => c !== absent.code),
+    });
+    const imported = await runImport(
+      seeded.store.db,
+      prescribingImporter(),
+      generated.months[0]!.file,
+      {
+        actor: systemActor('test'),
+        facts: seeded.facts,
+      },
+    );
+    expect(imported.status === 'imported' && imported.notes.join(' ')).toMatch(/a national month/);
+    const value = async (measure: string, practice: string) =>
+      (
+        await seeded.facts.all<{
+          numerator: number;
+          ratio: number | null;
+          percentile: number | null;
+        }>(
+          `SELECT numerator, ratio, percentile FROM measure_value WHERE month = DATE '2018-05-01' AND measure = ? AND practice_code = ?`,
+          [measure, practice],
+        )
+      )[0];
+    // Per 1,000 patients: no prescribing is a value of 0, ranked lowest; a share of items has no value.
+    expect(await value('opioids_per_1000', absent.code)).toEqual({
+      numerator: 0,
+      ratio: 0,
+      percentile: 0,
+    });
+    expect((await value('trimethoprim_vs_nitrofurantoin', absent.code))!.ratio).toBeNull();
+
+    // A group's value is the sum of its practices' numerators over the sum of their denominators.
+    const stored = await seeded.facts.all<{
+      group_code: string;
+      numerator: number;
+      denominator: number;
+      ratio: number;
+    }>(
+      `SELECT group_code, numerator, denominator, ratio FROM measure_group_value
+       WHERE month = DATE '2018-05-01' AND measure = 'lidocaine_plasters_cost_per_1000' ORDER BY group_code`,
+    );
+    expect(stored.map((g) => g.group_code)).toEqual(expect.arrayContaining(['09D', '09G']));
+    const own = stored.find((g) => g.group_code === '09G')!;
+    const [sum] = await seeded.facts.all<{ numerator: number; denominator: number }>(
+      `SELECT sum(numerator) AS numerator, sum(denominator) AS denominator FROM measure_value
+       WHERE month = DATE '2018-05-01' AND measure = 'lidocaine_plasters_cost_per_1000'
+         AND practice_code IN (${members.map((m) => `'${m.code}'`).join(', ')})`,
+    );
+    expect(own.numerator).toBeCloseTo(sum!.numerator, 6);
+    expect(own.denominator).toBe(sum!.denominator);
+    expect(own.ratio).toBeCloseTo((1000 * sum!.numerator) / sum!.denominator, 9);
+    const [groupDeciles] = await seeded.facts.all<{ compared: number; p10: number }>(
+      `SELECT compared, p10 FROM measure_decile WHERE month = DATE '2018-05-01'
+         AND measure = 'lidocaine_plasters_cost_per_1000' AND level = 'group'`,
+    );
+    expect(groupDeciles!.compared).toBe(stored.length);
+    expect(groupDeciles!.p10).toBeCloseTo(
+      quantile(
+        stored.map((g) => g.ratio).sort((a, b) => a - b),
+        0.1,
+      ),
+      9,
+    );
+    // The page ranks the group among the others and prices it at the groups' 10th percentile.
+    const dashboard = await groupMeasures(seeded.store.db, seeded.facts, group, '2018-05', {
+      minGroups: 2,
+    });
+    const lidocaine = dashboard.measures.find((m) => m.id === 'lidocaine_plasters_cost_per_1000')!;
+    const others = stored.filter((g) => g.group_code !== '09G').map((g) => g.ratio);
+    expect(lidocaine.latest!.comparedWith).toBe('groups');
+    expect(lidocaine.latest!.groupPercentile).toBeCloseTo(
+      (100 * others.filter((o) => o < lidocaine.latest!.groupValue!).length) / others.length,
+      9,
+    );
+    const [cost] = await seeded.facts.all<{ cost: number }>(
+      `SELECT sum(numerator_cost)::DOUBLE AS cost FROM measure_value WHERE month = DATE '2018-05-01'
+         AND measure = 'lidocaine_plasters_cost_per_1000' AND practice_code IN (${dashboard.codes.map((c) => `'${c}'`).join(', ')})`,
+    );
+    const [den] = await seeded.facts.all<{ d: number }>(
+      `SELECT sum(denominator) AS d FROM measure_value WHERE month = DATE '2018-05-01' AND denominator > 0
+         AND measure = 'lidocaine_plasters_cost_per_1000' AND practice_code IN (${dashboard.codes.map((c) => `'${c}'`).join(', ')})`,
+    );
+    expect(lidocaine.latest!.savingPence).toBe(
+      Math.max(0, Math.round(100 * (cost!.cost - (groupDeciles!.p10 / 1000) * den!.d))),
+    );
+    // With the usual threshold, two handfuls of groups are too few: the page compares with practices.
+    const usual = await groupMeasures(seeded.store.db, seeded.facts, group, '2018-05');
+    expect(
+      usual.measures.find((m) => m.id === 'lidocaine_plasters_cost_per_1000')!.latest!.comparedWith,
+    ).toBe('practices');
   });
 
   it('serves the dashboard, a measure, a practice and price-per-unit savings as pages, JSON and CSV, to the group only', async () => {

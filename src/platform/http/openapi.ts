@@ -288,9 +288,9 @@ export const openApiDocument = {
       'Monthly counts, limits, special causes',
     ),
     '/api/v1/groups/{code}/prescribing': privateGet(
-      'Every prescribing measure for the group by month against national deciles, worst first in the chosen month, with the group’s position and cost savings at the 10th percentile',
+      'Every prescribing measure for the group by month (OpenPrescribing’s definitions where adopted) against the deciles of England’s practices and of groups, worst first in the chosen month, with the group’s percentile (among groups when enough groups’ prescribing is held, else among practices) and cost savings at the 10th percentile',
       [monthQuery],
-      'Measures with group values, national deciles and savings',
+      'Measures with group values, practice and group deciles, the comparison made and savings',
     ),
     '/api/v1/groups/{code}/prescribing/measures/{measure}': privateGet(
       'One measure: its definition and why it matters, the group by month, and every member practice in the month with its national percentile',
@@ -298,14 +298,14 @@ export const openApiDocument = {
       'Measure, group series and practices',
     ),
     '/api/v1/groups/{code}/prescribing/practices/{practice}': privateGet(
-      'One member practice: its measures, its price-per-unit savings of £10 or more, and its spend by BNF chapter against a list-size fair share',
+      'One member practice: its measures, its price-per-unit savings of £10 or more by substitution set, and its spend by BNF chapter against a list-size fair share',
       [practiceParameter, monthQuery],
       'Measures, price-per-unit savings and chapters',
     ),
     '/api/v1/groups/{code}/prescribing/price-per-unit': privateGet(
-      'Price-per-unit savings for the group by presentation against England’s 10th-percentile price per unit; the total is the sum of the rows',
+      'Price-per-unit savings for the group by substitution set (a generic, its brands and equivalent formulations), OpenPrescribing’s method: each practice’s saving against the set’s 10th-percentile price per unit among England’s practices, summed over the group and listed from £200; the total is the sum of the rows',
       [monthQuery],
-      'Savings by presentation, in pence',
+      'Savings by substitution set, in pence',
     ),
     '/api/v1/groups/{code}/finance/allocation': privateGet(
       'The group’s registered and weighted population for an allocation year and formula component; given the national £ per weighted head and the allocation, its target, distance from target and per-head figures, and fair shares by PCN and practice (pence)',

@@ -6,6 +6,7 @@ import { projectRoot } from '../../app/config.js';
 import { ratioFunnelLimits, ratioSignificance } from '../../stats/funnel.js';
 import { xmrChart } from '../../stats/spc.js';
 import { chartSignal, signalOf } from '../../variation/signals.js';
+import { decileChartSvg, decileSmallMultipleSvg, monthLabelIndexes } from './decile-chart.js';
 import { funnelChartSvg, type FunnelCurve } from './funnel-chart.js';
 import { intervalChartSvg } from './interval-chart.js';
 import { lineChartSvg } from './line-chart.js';
@@ -25,6 +26,42 @@ function golden(name: string, actual: string) {
 }
 
 describe('charts', () => {
+  it('labels months so that they never collide and the last month is always shown', () => {
+    // 12 months on 588 px: every month fits; 40 months: every fourth, counted back from the last.
+    expect(monthLabelIndexes(12, 588)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]);
+    const many = monthLabelIndexes(40, 588);
+    expect(many.at(-1)).toBe(39);
+    for (let i = 1; i < many.length; i++)
+      expect(((many[i]! - many[i - 1]!) * 588) / 39).toBeGreaterThanOrEqual(50);
+  });
+
+  it('draws a group over the deciles, and a practice as a small multiple', () => {
+    const months = ['2018-04', '2018-05', '2018-06'].map((month, i) => ({
+      month,
+      deciles: [1, 2, 3, 4, 5, 6, 7, 8, 9].map((d) => d + i),
+    }));
+    golden(
+      'deciles.svg',
+      decileChartSvg(months, [{ name: 'The group', kind: 'highlight', values: [5, null, 7] }], {
+        id: 'd',
+        title: 'Deciles',
+        description: 'D',
+        format: (v) => v.toFixed(0),
+        decileLabel: 'Groups in England',
+      }),
+    );
+    golden(
+      'decile-small.svg',
+      decileSmallMultipleSvg(months, [2, 3, 12], {
+        id: 's',
+        title: 'Small',
+        label: 'A practice',
+        max: 12,
+        format: (v) => v.toFixed(0),
+      }),
+    );
+  });
+
   it('draws a population pyramid', () => {
     const bands = ['0-4', '5-9', '90+'].map((band, i) => ({
       band,

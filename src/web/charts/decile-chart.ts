@@ -18,7 +18,7 @@ const height = 320;
 const margin = { left: 64, right: 16, top: 16, bottom: 84 };
 
 /** Which month labels fit under an axis: every n-th, counted back from the last so that it is always shown. */
-export function monthLabelIndexes(count: number, axisWidth: number, labelWidth = 56): number[] {
+export function monthLabelIndexes(count: number, axisWidth: number, labelWidth = 50): number[] {
   if (count === 0) return [];
   const perMonth = count > 1 ? axisWidth / (count - 1) : axisWidth;
   const every = Math.max(1, Math.ceil(labelWidth / perMonth));
