@@ -89,3 +89,20 @@ CREATE TABLE prescribing_computation (
   national BOOLEAN NOT NULL,
   computed_at TIMESTAMP NOT NULL
 );
+
+-- Prescription items by their quantity per item, for the presentations that a measure counts by the
+-- size of each prescription (courses of antibiotics, seven-day prescribing): the EPD gives one row
+-- per quantity per item, which `prescribing` sums away. Kept only for those presentations.
+CREATE TABLE prescribing_quantity (
+  month DATE NOT NULL,
+  practice_code VARCHAR NOT NULL,
+  bnf_code VARCHAR NOT NULL,
+  quantity_per_item DOUBLE NOT NULL,
+  items INTEGER NOT NULL,
+  quantity DOUBLE NOT NULL,
+  import_id INTEGER NOT NULL
+);
+
+-- Whether a practice's month came with quantities per item (the EPD does; PDPI files and months
+-- imported before this table do not, and measures that need them show no value for them).
+ALTER TABLE prescribing_source ADD COLUMN per_item_detail BOOLEAN DEFAULT false;

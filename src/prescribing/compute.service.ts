@@ -7,11 +7,14 @@ import {
   filterSql,
   measures as shippedMeasures,
   numeratorSets,
+  perItemSets,
   populationWeighting,
+  quantityConditionSql,
   splitFilters,
   unitScale,
   type CodeSet,
   type Measure,
+  type QuantityCondition,
 } from './measures.js';
 import { exclusionPattern, genericChemicals } from './substitution-sets.js';
 
@@ -145,19 +148,34 @@ export async function computeMonthIn(
   ).map((r) => r.practice_code);
   const universe = await monthPractices(db, inFile, month);
   const codes = universe.practices.map((p) => p.code);
-  const denominators = await practiceDenominators(db, codes, month);
+  const denominators = await practiceDenominators(
+    db,
+    codes,
+    month,
+    measures.flatMap((m) =>
+      'population' in m.denominator ? [populationWeighting(m.denominator)] : [],
+    ),
+  );
   const swaps = swapSets(
     await tx.all<{ code: string; alternative_code: string }>(
       'SELECT code, alternative_code FROM formulation_swap WHERE equivalent',
     ),
   );
+  const detailed = new Set(
+    (
+      await tx.all<{ practice_code: string }>(
+        'SELECT practice_code FROM prescribing_source WHERE month = ?::DATE AND per_item_detail',
+        [month],
+      )
+    ).map((r) => r.practice_code),
+  );
   await tx.run(
-    'CREATE OR REPLACE TEMP TABLE rx_practice (practice_code VARCHAR, standard BOOLEAN)',
+    'CREATE OR REPLACE TEMP TABLE rx_practice (practice_code VARCHAR, standard BOOLEAN, per_item BOOLEAN)',
   );
   await tx.append(
     'rx_practice',
-    ['varchar', 'boolean'],
-    denominators.map((d) => [d.practiceCode, d.standard]),
+    ['varchar', 'boolean', 'boolean'],
+    denominators.map((d) => [d.practiceCode, d.standard, detailed.has(d.practiceCode)]),
   );
   await tx.run(
     'CREATE OR REPLACE TEMP TABLE rx_population (practice_code VARCHAR, name VARCHAR, value DOUBLE)',
@@ -220,6 +238,7 @@ export async function computeMonthIn(
 
 /** SQL selecting each (code, measure, part) a measure counts, over the month's distinct codes. */
 function codePartSql(m: Measure): string[] {
+  const byCode = (set: CodeSet) => set.quantityPerItem === undefined;
   const part = (set: CodeSet, name: 'num' | 'den') =>
     `SELECT c.bnf_code, '${m.id}' AS measure, '${name}' AS part FROM rx_codes c${
       set.minMedianPricePerUnitPence === undefined
@@ -227,9 +246,35 @@ function codePartSql(m: Measure): string[] {
         : ` JOIN rx_median_ppu mp ON mp.bnf_code = c.bnf_code AND mp.median_pence >= ${set.minMedianPricePerUnitPence}`
     } WHERE ${codeFilter(set, 'c.bnf_code')}`;
   return [
-    ...('codes' in m.numerator ? [part(m.numerator, 'num')] : []),
-    ...('codes' in m.denominator ? [part(m.denominator, 'den')] : []),
+    ...('codes' in m.numerator && byCode(m.numerator) ? [part(m.numerator, 'num')] : []),
+    ...('codes' in m.denominator && byCode(m.denominator) ? [part(m.denominator, 'den')] : []),
   ];
+}
+
+/**
+ * The parts a measure counts by quantity per item, as SQL over prescribing_quantity: an item counts
+ * when its presentation and quantity meet any of the part's conditions.
+ */
+function perItemPartSql(m: Measure): { part: 'num' | 'den'; where: string }[] {
+  const condition = (set: { codes: string[]; quantityPerItem: QuantityCondition }) =>
+    `((${codeFilter({ measure: 'items', codes: set.codes })}) AND ${quantityConditionSql(set.quantityPerItem)})`;
+  const parts: { part: 'num' | 'den'; where: string }[] = [];
+  if ('anyOf' in m.numerator)
+    parts.push({ part: 'num', where: m.numerator.anyOf.map(condition).join(' OR ') });
+  if ('codes' in m.numerator && m.numerator.quantityPerItem)
+    parts.push({
+      part: 'num',
+      where: condition({ codes: m.numerator.codes, quantityPerItem: m.numerator.quantityPerItem }),
+    });
+  if ('codes' in m.denominator && m.denominator.quantityPerItem)
+    parts.push({
+      part: 'den',
+      where: condition({
+        codes: m.denominator.codes,
+        quantityPerItem: m.denominator.quantityPerItem,
+      }),
+    });
+  return parts;
 }
 
 /** The sets whose codes must pass a median price test this month, as one SQL filter (or none). */
@@ -277,6 +322,15 @@ async function computeMeasures(tx: FactSession, month: string, measures: readonl
      FROM by_sig b JOIN rx_sig_part sp ON sp.sig = b.sig GROUP BY ALL`,
     [month],
   );
+  // Parts counted by quantity per item come from the rows kept apart by it (they hold no cost).
+  for (const m of measures)
+    for (const { part, where } of perItemPartSql(m))
+      await tx.run(
+        `INSERT INTO rx_parts
+         SELECT '${m.id}', '${part}', practice_code, sum(items)::DOUBLE, sum(quantity), 0
+         FROM prescribing_quantity WHERE month = ?::DATE AND (${where}) GROUP BY practice_code`,
+        [month],
+      );
   // A sum of measures adds up its parts' numerators (a code in two of them counts twice, as there).
   for (const m of measures.filter((x) => 'sumOf' in x.numerator)) {
     const parts = (m.numerator as { sumOf: string[] }).sumOf.map((id) => `'${id}'`).join(', ');
@@ -295,7 +349,7 @@ async function computeMeasures(tx: FactSession, month: string, measures: readonl
       'population' in m.denominator
         ? `LEFT JOIN rx_population pop ON pop.practice_code = r.practice_code AND pop.name = '${populationWeighting(m.denominator)}'`
         : `LEFT JOIN rx_parts den ON den.measure = '${m.id}' AND den.part = 'den' AND den.practice_code = r.practice_code`;
-    return `SELECT '${m.id}' AS measure, r.practice_code, r.standard,
+    return `SELECT '${m.id}' AS measure, r.practice_code, r.standard, ${perItemSets(m).length ? 'r.per_item' : 'true'} AS countable,
         coalesce(num.${amount[m.numerator.measure]}, 0)::DOUBLE AS numerator,
         ${denominator}::DOUBLE AS denominator,
         coalesce(num.cost, 0)::DECIMAL(18, 5) AS numerator_cost,
@@ -304,10 +358,12 @@ async function computeMeasures(tx: FactSession, month: string, measures: readonl
       LEFT JOIN rx_parts num ON num.measure = '${m.id}' AND num.part = 'num' AND num.practice_code = r.practice_code
       ${denominatorJoin}`;
   });
-  // A missing numerator or denominator is zero prescribing; no denominator gives no value.
+  // A missing numerator or denominator is zero prescribing; no denominator gives no value; a practice
+  // whose month came without quantities per item has none on a measure that needs them.
   await tx.run(
     `CREATE OR REPLACE TEMP TABLE rx_values AS
-     SELECT *, CASE WHEN denominator > 0 THEN scale * numerator / denominator END AS ratio
+     SELECT * REPLACE (CASE WHEN countable THEN denominator ELSE 0 END AS denominator),
+       CASE WHEN countable AND denominator > 0 THEN scale * numerator / denominator END AS ratio
      FROM (${values.join(' UNION ALL ')})`,
   );
   // A group's value is the sum of its practices' numerators ÷ the sum of their denominators.

@@ -23,6 +23,8 @@ export async function practiceDenominators(
   db: Db,
   practiceCodes: readonly string[],
   month: string,
+  /** The STAR-PU and ASTRO-PU weightings to compute (default: every one held). */
+  weightings?: readonly string[],
 ): Promise<PracticeDenominator[]> {
   // Standard practices: GP practices in the organisation register open at some time in the month.
   const monthEnd = sql<string>`(${month}::date + interval '1 month' - interval '1 day')::date`;
@@ -56,7 +58,10 @@ export async function practiceDenominators(
     (await latestListSizes(db, idList)).map((s) => [s.practice_id, s.patients]),
   );
   const england = await englandMix(db);
-  const weights = starPuWeights();
+  const all = starPuWeights();
+  const weights = weightings
+    ? Object.fromEntries(Object.entries(all).filter(([name]) => weightings.includes(name)))
+    : all;
   const byId = new Map(known.map((k) => [k.code, k.id]));
   return practiceCodes.map((code) => {
     const id = byId.get(code);

@@ -30,9 +30,46 @@ const codes = z
      * cost ÷ quantity, where quantity > 0) is at least this many pence.
      */
     minMedianPricePerUnitPence: z.number().positive().optional(),
+    /**
+     * Count only prescription items whose quantity is above (or equal to) this: the EPD's quantity
+     * per item, kept for the presentations such a set names (OpenPrescribing's raw prescribing).
+     */
+    quantityPerItem: z
+      .union([
+        z.object({ above: z.number().nonnegative() }).strict(),
+        z.object({ equals: z.number().positive() }).strict(),
+      ])
+      .optional(),
   })
   .strict()
-  .refine((c) => c.codes.some((f) => !f.startsWith('~')), 'at least one code filter must include');
+  .refine((c) => c.codes.some((f) => !f.startsWith('~')), 'at least one code filter must include')
+  .refine(
+    (c) => c.quantityPerItem === undefined || c.measure !== 'cost',
+    'a count by quantity per item counts items or quantity, not cost',
+  );
+
+/**
+ * A numerator that counts prescription items meeting any of several code and quantity-per-item
+ * conditions (OpenPrescribing's three-day courses: each antibiotic its own course length).
+ */
+const anyOfItems = z
+  .object({
+    measure: z.enum(['items', 'quantity']),
+    anyOf: z
+      .array(
+        z
+          .object({
+            codes: z.array(codeFilter).min(1),
+            quantityPerItem: z.union([
+              z.object({ above: z.number().nonnegative() }).strict(),
+              z.object({ equals: z.number().positive() }).strict(),
+            ]),
+          })
+          .strict(),
+      )
+      .min(2),
+  })
+  .strict();
 
 /** A numerator that adds up other measures' numerators (OpenPrescribing's low-priority omnibus). */
 const sumOfMeasures = z
@@ -80,7 +117,7 @@ export const measureSchema = z
     /** true: lower is better; false: higher is better; null: no direction (neither is better). */
     lowIsGood: z.boolean().nullable(),
     costBased: z.boolean(),
-    numerator: z.union([codes, sumOfMeasures]),
+    numerator: z.union([codes, sumOfMeasures, anyOfItems]),
     denominator: z.union([codes, population]),
     openPrescribing: openPrescribing.optional(),
     /** For Flock's own measures: how this differs from OpenPrescribing's nearest measure. */
@@ -130,6 +167,22 @@ export const measureSchema = z
 
 export type Measure = z.infer<typeof measureSchema>;
 export type CodeSet = z.infer<typeof codes>;
+export type QuantityCondition = NonNullable<CodeSet['quantityPerItem']>;
+
+/** The code sets counted by quantity per item in a measure, each with its condition. */
+export function perItemSets(m: Measure): { codes: string[]; quantityPerItem: QuantityCondition }[] {
+  const sets: { codes: string[]; quantityPerItem: QuantityCondition }[] = [];
+  if ('anyOf' in m.numerator) sets.push(...m.numerator.anyOf);
+  if ('codes' in m.numerator && m.numerator.quantityPerItem)
+    sets.push({ codes: m.numerator.codes, quantityPerItem: m.numerator.quantityPerItem });
+  if ('codes' in m.denominator && m.denominator.quantityPerItem)
+    sets.push({ codes: m.denominator.codes, quantityPerItem: m.denominator.quantityPerItem });
+  return sets;
+}
+
+/** SQL for a quantity-per-item condition over `column`. */
+export const quantityConditionSql = (q: QuantityCondition, column = 'quantity_per_item') =>
+  'above' in q ? `${column} > ${q.above}` : `${column} = ${q.equals}`;
 
 /** A code filter without its comment: "0501080W0 # Trimethoprim" → "0501080W0". */
 export const filterCode = (filter: string) => filter.split('#')[0]!.trim();
@@ -203,6 +256,8 @@ export function loadMeasures(dir = measuresDir): Measure[] {
   const byId = new Map(measures.map((m) => [m.id, m]));
   for (const m of measures) {
     if (!('sumOf' in m.numerator)) continue;
+    if (perItemSets(m).length)
+      throw new Error(`measures/${m.id}.json: a sum of measures cannot count by quantity per item`);
     for (const id of m.numerator.sumOf) {
       const part = byId.get(id);
       if (!part || !('codes' in part.numerator) || part.numerator.measure !== m.numerator.measure)
@@ -222,6 +277,10 @@ export const findMeasure = (id: string) => measures().find((m) => m.id === id);
 /** The code sets a measure's numerator counts: its own, or those of the measures it adds up. */
 export function numeratorSets(m: Measure, all: readonly Measure[] = measures()): CodeSet[] {
   if ('codes' in m.numerator) return [m.numerator];
+  if ('anyOf' in m.numerator) {
+    const measure = m.numerator.measure;
+    return m.numerator.anyOf.map((part) => ({ measure, ...part }));
+  }
   return m.numerator.sumOf.map((id) => {
     const part = all.find((x) => x.id === id);
     if (!part || !('codes' in part.numerator)) throw new Error(`no measure ${id}`);

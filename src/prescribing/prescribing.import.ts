@@ -1,13 +1,14 @@
 // Imports practice prescribing for one month: NHSBSA's English Prescribing Dataset or the older PDPI layout.
 import { createReadStream } from 'node:fs';
 import { parse } from 'csv-parse';
-import type { FactSession } from '../platform/facts/fact-store.js';
+import { sqlTextList, type FactSession } from '../platform/facts/fact-store.js';
 import type {
   BulkImporter,
   ColumnLayout,
   ImportContext,
 } from '../platform/imports/import-runner.js';
 import { computeMonthIn } from './compute.service.js';
+import { filterSql, measures, perItemSets, splitFilters } from './measures.js';
 
 /** Where each field is found in a layout; absent optional fields are null. */
 interface Columns {
@@ -231,11 +232,14 @@ export const prescribingImporter = (): BulkImporter => ({
       return name !== null && header.has(name) ? quote(name) : 'NULL';
     };
     const synthetic = header.has('SYNTHETIC') ? `upper(trim("SYNTHETIC")) = 'Y'` : 'false';
+    // Only the EPD gives a quantity per item (PDPI's QUANTITY is the total).
+    const perItem = columns === epd.columns && header.has(epd.columns.perItem);
     // One fact-store transaction: staged, checked, stored and computed, or (on any problem) nothing.
     return ctx.facts.transaction(async (tx) => {
+      const detailCodes = perItem ? await perItemCodes(tx) : [];
       const timer = setInterval(() => file.onProgress(tx.progress() * 0.7), 250);
       try {
-        await stage(tx, file.path, cell, synthetic);
+        await stage(tx, file.path, cell, synthetic, detailCodes);
       } catch (error) {
         await notValidCsv(ctx, file.path, columns, error);
       } finally {
@@ -243,7 +247,9 @@ export const prescribingImporter = (): BulkImporter => ({
       }
       file.onProgress(0.7);
       const [summary] = await tx.all<StageSummary>(`
-        SELECT sum(n_rows)::BIGINT AS rows, count(*)::BIGINT AS groups,
+        SELECT sum(n_rows)::BIGINT AS rows,
+          (count(*) FILTER (WHERE detail_quantity IS NULL)
+            + count(DISTINCT practice || ' ' || bnf_code) FILTER (WHERE detail_quantity IS NOT NULL))::BIGINT AS groups,
           (SELECT list(DISTINCT month_raw) FROM rx_stage) AS months,
           (SELECT list(practice) FROM (SELECT DISTINCT practice FROM rx_stage)
             WHERE NOT coalesce(regexp_full_match(practice, '[A-Z0-9]{3,10}'), false)) AS practices,
@@ -256,7 +262,7 @@ export const prescribingImporter = (): BulkImporter => ({
         FROM rx_stage`);
       if (!summary?.rows) return ctx.fail(2, undefined, 'the file has a header but no rows');
       const month = `${await check(ctx, file.path, columns, summary)}-01`;
-      await store(tx, month, ctx.importId);
+      await store(tx, month, ctx.importId, perItem);
       file.onProgress(0.8);
       await report(ctx, tx, month, summary);
       await tx.run('DROP TABLE rx_stage');
@@ -268,23 +274,55 @@ export const prescribingImporter = (): BulkImporter => ({
   },
 });
 
+/**
+ * The presentations in the BNF code list that a shipped measure counts by quantity per item: their
+ * rows are kept apart by it. (A code not in the list is summed like any other.)
+ */
+async function perItemCodes(tx: FactSession): Promise<string[]> {
+  const sets = measures().flatMap(perItemSets);
+  if (!sets.length) return [];
+  const filter = sets
+    .map((set) => {
+      const { include, exclude } = splitFilters(set);
+      const any = (fs: string[]) => fs.map((f) => filterSql(f, 'code')).join(' OR ');
+      return `((${any(include)})${exclude.length ? ` AND NOT (${any(exclude)})` : ''})`;
+    })
+    .join(' OR ');
+  return (
+    await tx.all<{ code: string }>(`SELECT code FROM bnf_presentation WHERE ${filter} ORDER BY 1`)
+  ).map((r) => r.code);
+}
+
 /** Replaces the month's figures for the practices in the file. */
-async function store(tx: FactSession, month: string, importId: number) {
-  await tx.run(
-    `DELETE FROM prescribing WHERE month = ?::DATE AND practice_code IN (SELECT DISTINCT practice FROM rx_stage)`,
-    [month],
-  );
+async function store(tx: FactSession, month: string, importId: number, perItem: boolean) {
+  for (const table of ['prescribing', 'prescribing_quantity'])
+    await tx.run(
+      `DELETE FROM ${table} WHERE month = ?::DATE AND practice_code IN (SELECT DISTINCT practice FROM rx_stage)`,
+      [month],
+    );
+  // The few rows kept apart by quantity per item are summed like the rest for the month's totals.
   await tx.run(
     `INSERT INTO prescribing
      SELECT ?::DATE, bnf_code, practice, items, quantity, nic, actual_cost, ?
-     FROM rx_stage ORDER BY bnf_code, practice`,
+     FROM (
+       SELECT bnf_code, practice, items, quantity, nic, actual_cost FROM rx_stage WHERE detail_quantity IS NULL
+       UNION ALL
+       SELECT bnf_code, practice, sum(items)::INTEGER, sum(quantity), sum(nic)::DECIMAL(15, 2), sum(actual_cost)::DECIMAL(18, 5)
+       FROM rx_stage WHERE detail_quantity IS NOT NULL GROUP BY bnf_code, practice)
+     ORDER BY bnf_code, practice`,
+    [month, importId],
+  );
+  await tx.run(
+    `INSERT INTO prescribing_quantity
+     SELECT ?::DATE, practice, bnf_code, detail_quantity, items, quantity, ?
+     FROM rx_stage WHERE detail_quantity IS NOT NULL`,
     [month, importId],
   );
   await tx.run(
     `INSERT OR REPLACE INTO prescribing_source
-     SELECT ?::DATE, practice, any_value(commissioner), bool_or(synthetic), ?
+     SELECT ?::DATE, practice, any_value(commissioner), bool_or(synthetic), ?, ?
      FROM rx_stage GROUP BY practice`,
-    [month, importId],
+    [month, importId, perItem],
   );
   // Recounted for the whole month (other files may hold other practices): codes first (a few
   // thousand), then only their rows.
@@ -336,6 +374,7 @@ async function stage(
   path: string,
   cell: (field: keyof Columns) => string,
   synthetic: string,
+  detailCodes: readonly string[],
 ) {
   const value = (field: keyof Columns, type: string) => `TRY_CAST(trim(${cell(field)}) AS ${type})`;
   // Names and descriptions are not carried: per practice × presentation they would hold a national
@@ -343,6 +382,8 @@ async function stage(
   await tx.run(
     `CREATE OR REPLACE TEMP TABLE rx_stage AS
      SELECT month_raw, practice, bnf_code,
+       -- Rows of the presentations a measure counts by quantity per item stay apart by it.
+       ${detailCodes.length ? `CASE WHEN bnf_code IN (${sqlTextList(detailCodes)}) THEN per_item END` : 'NULL::DOUBLE'} AS detail_quantity,
        any_value(commissioner) AS commissioner,
        coalesce(sum(items), 0)::INTEGER AS items,
        coalesce(sum(quantity), 0) AS quantity,

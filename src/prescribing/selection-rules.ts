@@ -60,6 +60,11 @@ export function isInhaled(name: string): boolean {
   return /\b(Inh|Inha|InhBA|Pdr For Inh|Pdr Inh|Inh Soln|Cyclocap|Ventide)\b/.test(form);
 }
 
+/** dm+d tablet, capsule and chewable tablet, taken by mouth: not modified-release, dispersible, soluble or effervescent. */
+export function isPlainTabletOrCapsule(name: string): boolean {
+  return isSolidOral(name) && !/M\/R|S\/R|\bXL\b|\bSR\b|\bCR\b/.test(formPart(name));
+}
+
 /** Modified-release forms taken by mouth (tablets, capsules, granules). */
 export const isModifiedReleaseOral = (name: string) =>
   isOral(name) && /M\/R|S\/R|\bXL\b|\bSR\b|\bCR\b/.test(formPart(name));
@@ -142,6 +147,42 @@ const onceDaily = (p: BnfPresentation) => {
   return false;
 };
 
+/** Lancets NHS England recommends (commissioning recommendations, 2024), as OpenPrescribing lists them. */
+const recommendedLancets = new Set([
+  '21010900637',
+  '21010900736',
+  '21010900735',
+  '21010900620',
+  '21012600154',
+  '21010900689',
+  '21010900853',
+  '21010900855',
+  '21010900854',
+  '21010900856',
+  '21010900729',
+  '21010900935',
+  '21010900936',
+  '21010900728',
+  '21010900946',
+  '21010900945',
+  '21010900684',
+  '21010900725',
+  '21010900563',
+  '21010900512',
+  '21010900564',
+  '21012600193',
+]);
+const isLancet = (p: BnfPresentation) => p.name.toLowerCase().includes('lancets');
+
+/** The long-term medicines OpenPrescribing checks for seven-day prescribing. */
+const sevenDayChemicals = inChemicals(
+  '0205051R0',
+  '0212000B0',
+  '0212000Y0',
+  '0602010V0',
+  '0206020A0',
+);
+
 /** The derived selections, by measure file and part. */
 export const selectionRules: Record<string, { numerator?: Rule; denominator?: Rule }> = {
   broad_spectrum_antibiotics: {
@@ -213,6 +254,25 @@ export const selectionRules: Record<string, { numerator?: Rule; denominator?: Ru
           !/wash cap|wash mitts|antimicrobial|feminine/.test(name);
         return bathAndShower || namedForWashing;
       },
+    },
+  },
+  nhse_lancets: {
+    // OpenPrescribing selects lancets by name (any presentation called lancets), then takes out the
+    // recommended ones.
+    numerator: { code: (p) => isLancet(p) && !recommendedLancets.has(p.code) },
+    denominator: { code: isLancet },
+  },
+  seven_day_prescribing: {
+    numerator: { generic: (p) => sevenDayChemicals(p) && isPlainTabletOrCapsule(p.name) },
+    denominator: { generic: (p) => sevenDayChemicals(p) && isPlainTabletOrCapsule(p.name) },
+  },
+  excess_pens: {
+    // Semaglutide injections (tirzepatide came after the BNF list Flock holds).
+    numerator: {
+      generic: (p) => p.code.startsWith('0601023AW') && /\bInj\b/.test(formPart(p.name)),
+    },
+    denominator: {
+      generic: (p) => p.code.startsWith('0601023AW') && /\bInj\b/.test(formPart(p.name)),
     },
   },
   lpneedles: {

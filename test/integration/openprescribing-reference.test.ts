@@ -37,6 +37,7 @@ interface OpDefinition {
   /** For custom numerators and denominators: OpenPrescribing's SQL columns, e.g. "SUM(p.items) AS numerator". */
   numerator_columns?: string;
   denominator_columns?: string;
+  numerator_where?: string;
 }
 const fixture = JSON.parse(
   readFileSync(path.join(projectRoot, 'test/fixtures/openprescribing-measures.json'), 'utf8'),
@@ -88,6 +89,42 @@ for (const r of rows) {
   byPracticeCode.set(practice, codes);
 }
 const practices = [...byPracticeCode.keys()].sort();
+
+/**
+ * OpenPrescribing's measures over raw prescribing (one row per quantity per item), their conditions
+ * transcribed from the where clauses in the fixture: each code filter with the quantity an item must
+ * exceed (or equal). Where the codes came from dm+d, the measure file's list stands for them.
+ */
+const perItem: Record<
+  string,
+  { filters: 'measure file' | string[]; above?: number; equals?: number }[]
+> = {
+  amox_500_15_caps: [{ filters: ['0501013B0%AB'], above: 15 }],
+  doxy_100_6_qty: [{ filters: ['0501030I0%AB', '0501030Z0%AB'], above: 6 }],
+  uti_antibiotics_3_day: [
+    { filters: ['0501015P0%AB'], above: 10 },
+    { filters: ['0501080W0%AE'], above: 6 },
+    { filters: ['0501130R0%AA'], above: 12 },
+    { filters: ['0501130R0%AD'], above: 12 },
+    { filters: ['0501130R0%AG'], above: 6 },
+    { filters: ['0501070AE%AD'], above: 1 },
+  ],
+  seven_day_prescribing: [{ filters: 'measure file', equals: 7 }],
+  excess_pens: [{ filters: 'measure file', above: 3 }],
+};
+/** Denominators of those measures where the code filters are not in the fixture. */
+const perItemDenominators: Record<string, string[]> = {
+  amox_500_15_caps: ['0501013B0%AB'],
+  doxy_100_6_qty: ['0501030I0%AB', '0501030Z0%AB'],
+  uti_antibiotics_3_day: [
+    '0501015P0%AB',
+    '0501080W0%AE',
+    '0501130R0%AA',
+    '0501130R0%AD',
+    '0501130R0%AG',
+    '0501070AE%AD',
+  ],
+};
 /** List sizes from the registered-patient file of the month (the ALL / ALL row). */
 const listSize = new Map(
   readCsv(
@@ -138,6 +175,7 @@ interface Expected {
 /** One measure's numerator and denominator for each practice, as practice_ratios.sql computes them. */
 function expectedValues(def: OpDefinition): Expected[] {
   const file = measureFile(def.flockId);
+  if (perItem[def.id]) return expectedPerItem(def, file);
   const partSets = (filters: readonly string[], minMedian?: number) => {
     const inSet = codeSet(filters);
     return (code: string) =>
@@ -188,6 +226,31 @@ function expectedValues(def: OpDefinition): Expected[] {
       denominator,
       // Flock shows a percentage as 0–100 where OpenPrescribing stores 0–1.
       value: ratio === null ? null : def.is_percentage ? 100 * ratio : ratio,
+    };
+  });
+}
+
+/** A measure over raw rows: items (or total quantity) of rows whose quantity per item meets a condition. */
+function expectedPerItem(def: OpDefinition, file: ReturnType<typeof measureFile>): Expected[] {
+  const conditions = perItem[def.id]!.map((c) => ({
+    inSet: codeSet(c.filters === 'measure file' ? file.numerator.codes! : c.filters),
+    meets: (q: number) => (c.above !== undefined ? q > c.above : q === c.equals),
+  }));
+  const amount = /total_quantity/.test(def.numerator_columns ?? '') ? 'TOTAL_QUANTITY' : 'ITEMS';
+  const denominatorSet = codeSet(perItemDenominators[def.id] ?? file.denominator.codes!);
+  return practices.map((practice) => {
+    const own = rows.filter((r) => r.PRACTICE_CODE === practice);
+    const numerator = own
+      .filter((r) => conditions.some((c) => c.inSet(r.BNF_CODE!) && c.meets(Number(r.QUANTITY))))
+      .reduce((sum, r) => sum + Number(r[amount]), 0);
+    const denominator = own
+      .filter((r) => denominatorSet(r.BNF_CODE!))
+      .reduce((sum, r) => sum + Number(r[amount]), 0);
+    return {
+      practice,
+      numerator,
+      denominator,
+      value: denominator > 0 ? (100 * numerator) / denominator : null,
     };
   });
 }
@@ -324,7 +387,12 @@ describe('prescribing figures against OpenPrescribing’s definitions, on the re
   afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
   it('gives OpenPrescribing’s value for every adopted measure at every practice', () => {
-    expect(fixture.measures.length).toBeGreaterThanOrEqual(40);
+    expect(fixture.measures.length).toBeGreaterThanOrEqual(50);
+    // The sample exercises the measures: most have prescribing at some practice, the per-item ones too.
+    const counted = fixture.measures.filter((d) => expectedValues(d).some((e) => e.numerator > 0));
+    expect(counted.length).toBeGreaterThanOrEqual(35);
+    for (const id of ['amox_500_15_caps', 'uti_antibiotics_3_day', 'seven_day_prescribing'])
+      expect(counted.map((d) => d.id)).toContain(id);
     for (const def of fixture.measures) {
       const expected = expectedValues(def);
       for (const e of expected) {
