@@ -256,13 +256,16 @@ export function loadMeasures(dir = measuresDir): Measure[] {
   const byId = new Map(measures.map((m) => [m.id, m]));
   for (const m of measures) {
     if (!('sumOf' in m.numerator)) continue;
-    if (perItemSets(m).length)
-      throw new Error(`measures/${m.id}.json: a sum of measures cannot count by quantity per item`);
     for (const id of m.numerator.sumOf) {
       const part = byId.get(id);
-      if (!part || !('codes' in part.numerator) || part.numerator.measure !== m.numerator.measure)
+      if (
+        !part ||
+        !('codes' in part.numerator) ||
+        part.numerator.measure !== m.numerator.measure ||
+        part.numerator.quantityPerItem !== undefined
+      )
         throw new Error(
-          `measures/${m.id}.json: numerator.sumOf: "${id}" is not a measure counting ${m.numerator.measure} from codes`,
+          `measures/${m.id}.json: numerator.sumOf: "${id}" is not a measure counting ${m.numerator.measure} from codes alone`,
         );
     }
   }

@@ -9,7 +9,7 @@ import { toCsv } from '../platform/http/csv.js';
 import type { AppEnv } from '../platform/http/http.types.js';
 import { sendCsv, sendJson } from '../platform/http/json.js';
 import { penceAsPounds } from '../platform/money.js';
-import { MIN_PRACTICE_SAVING_PENCE } from './compute.service.js';
+import { MIN_PRACTICE_SAVING_PENCE } from './price-per-unit.js';
 import { directionText, findMeasure } from './measures.js';
 import {
   groupMeasure,
@@ -99,6 +99,7 @@ export function registerPrescribingRoutes(
       month: result.month,
       months: result.months,
       dataStatus: result.dataStatus,
+      computation: result.computation,
       measures: result.measures,
       method,
       sources: sourcesFor(result.dataStatus),

@@ -4,7 +4,7 @@ import type { Group } from '../organisations/group.service.js';
 import type { Db } from '../platform/db/schema.js';
 import { AppError } from '../platform/errors.js';
 import { sqlTextList, type FactStore } from '../platform/facts/fact-store.js';
-import { MIN_PRACTICE_SAVING_PENCE, practiceSetSavingSql } from './compute.service.js';
+import { MIN_PRACTICE_SAVING_PENCE, practiceSetSavingSql } from './price-per-unit.js';
 import { findMeasure, measures, unitLabel, unitScale, type Measure } from './measures.js';
 import { presentationLabel } from './presentation-names.js';
 import { genericChemicals } from './substitution-sets.js';
@@ -303,7 +303,14 @@ export async function groupMeasures(
       badness(b, b.latest?.groupPercentile ?? null) -
         badness(a, a.latest?.groupPercentile ?? null) || a.title.localeCompare(b.title),
   );
-  return { ...ctx, month, measures: summaries, practiceSeries };
+  const [computation] = month
+    ? await facts.all<{ method: string; computed_at: string; national: boolean }>(
+        `SELECT method, strftime(computed_at, '%Y-%m-%d %H:%M') AS computed_at, national
+         FROM prescribing_computation WHERE month = ?::DATE`,
+        [`${month}-01`],
+      )
+    : [];
+  return { ...ctx, month, measures: summaries, practiceSeries, computation: computation ?? null };
 }
 
 export type GroupMeasures = Awaited<ReturnType<typeof groupMeasures>>;

@@ -52,3 +52,11 @@ export function genericEquivalent(code: string): string | undefined {
   if (strength === 'A0' && !genericChemicals.some((g) => g.chemical === chemical)) return undefined;
   return `${chemical}AA${strength}${strength}`;
 }
+
+/** The generic presentation a BNF code is equivalent to: chemical + 'AA' + equivalent strength twice. */
+export const genericCodeSql = (column: string) =>
+  `substr(${column}, 1, 9) || 'AA' || substr(${column}, 14, 2) || substr(${column}, 14, 2)`;
+
+export function genericCode(code: string): string {
+  return code.length === 15 ? `${code.slice(0, 9)}AA${code.slice(13)}${code.slice(13)}` : code;
+}

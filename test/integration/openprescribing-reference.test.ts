@@ -15,7 +15,7 @@ import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { projectRoot } from '../../src/app/config.js';
 import { openFactStore, sqlTextList } from '../../src/platform/facts/fact-store.js';
-import { practiceSetSavingSql } from '../../src/prescribing/compute.service.js';
+import { practiceSetSavingSql } from '../../src/prescribing/price-per-unit.js';
 import { subsetData } from '../support/seeded.js';
 import { sharedDataDir } from '../support/subset-data.js';
 
