@@ -244,7 +244,7 @@ describe('Flock in Chromium', () => {
     // The group over England's deciles, then one small chart per practice.
     expect(
       await page
-        .locator('svg[aria-labelledby^="measure-chart-"] .app-chart__series--highlight')
+        .locator('svg[aria-labelledby^="measure-chart-"] polyline.app-chart__series--highlight')
         .count(),
     ).toBe(1);
     expect(await page.locator('ul.app-small-multiples svg').count()).toBeGreaterThanOrEqual(20);
