@@ -131,6 +131,7 @@ export async function computeMonthIn(
     measures.flatMap((m) =>
       'population' in m.denominator ? [populationWeighting(m.denominator)] : [],
     ),
+    universe.known,
   );
   const swaps = swapSets(
     await tx.all<{ code: string; alternative_code: string }>(

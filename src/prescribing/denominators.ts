@@ -25,17 +25,11 @@ export async function practiceDenominators(
   month: string,
   /** The STAR-PU and ASTRO-PU weightings to compute (default: every one held). */
   weightings?: readonly string[],
+  /** The month's open practices and their latest list sizes, when the caller has read them already. */
+  already?: { ids: ReadonlyMap<string, number>; sizes: ReadonlyMap<number, number> },
 ): Promise<PracticeDenominator[]> {
   // Standard practices: GP practices in the organisation register open at some time in the month.
-  const monthEnd = sql<string>`(${month}::date + interval '1 month' - interval '1 day')::date`;
-  const open = await db
-    .selectFrom('organisation')
-    .select(['id', 'code'])
-    .where('type', '=', 'practice')
-    .where((eb) => eb.or([eb('open_date', 'is', null), eb('open_date', '<=', monthEnd)]))
-    .where((eb) => eb.or([eb('close_date', 'is', null), eb('close_date', '>=', month)]))
-    .execute();
-  const ids = new Map(open.map((o) => [o.code, o.id]));
+  const ids = already?.ids ?? (await openPracticeIds(db, month));
   const known = practiceCodes.flatMap((code) => {
     const id = ids.get(code);
     return id === undefined ? [] : [{ code, id }];
@@ -54,9 +48,9 @@ export async function practiceDenominators(
     list.push({ sex: row.sex, band: row.age_band, patients: row.patients });
     bands.set(row.practice_id, list);
   }
-  const sizes = new Map(
-    (await latestListSizes(db, idList)).map((s) => [s.practice_id, s.patients]),
-  );
+  const sizes =
+    already?.sizes ??
+    new Map((await latestListSizes(db, idList)).map((s) => [s.practice_id, s.patients]));
   const england = await englandMix(db);
   const all = starPuWeights();
   const weights = weightings
@@ -82,6 +76,19 @@ export async function practiceDenominators(
       for (const [name, w] of Object.entries(weights)) units[name] = starPu(w, population);
     return { practiceCode: code, standard: id !== undefined, listSize, ageSexFrom, starPu: units };
   });
+}
+
+/** GP practices in the organisation register open at some time in the month, by code. */
+async function openPracticeIds(db: Db, month: string): Promise<Map<string, number>> {
+  const monthEnd = sql<string>`(${month}::date + interval '1 month' - interval '1 day')::date`;
+  const open = await db
+    .selectFrom('organisation')
+    .select(['id', 'code'])
+    .where('type', '=', 'practice')
+    .where((eb) => eb.or([eb('open_date', 'is', null), eb('open_date', '<=', monthEnd)]))
+    .where((eb) => eb.or([eb('close_date', 'is', null), eb('close_date', '>=', month)]))
+    .execute();
+  return new Map(open.map((o) => [o.code, o.id]));
 }
 
 /** England's population by sex and band as shares of 1, from ONS (or undefined if not imported). */
@@ -111,6 +118,8 @@ export interface MonthPractices {
   national: boolean;
   /** Groups whose patients the month's files cover (GROUP_COVERAGE), with their practices there. */
   groups: { code: string; practices: number; coverage: number }[];
+  /** The month's open practices by code and their latest list sizes, for practiceDenominators. */
+  known: { ids: Map<string, number>; sizes: Map<number, number> };
 }
 
 /**
@@ -179,5 +188,10 @@ export async function monthPractices(
     .map(([code, g]) => ({ code, practices: g.practices, coverage: g.covered / g.all }))
     .filter((g) => g.coverage >= GROUP_COVERAGE)
     .sort((a, b) => a.code.localeCompare(b.code));
-  return { practices, national, groups };
+  return {
+    practices,
+    national,
+    groups,
+    known: { ids: new Map(rows.rows.map((r) => [r.code, r.id])), sizes },
+  };
 }

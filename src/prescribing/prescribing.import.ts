@@ -304,16 +304,19 @@ async function store(tx: FactSession, month: string, importId: number, perItem: 
       `DELETE FROM ${table} WHERE month = ?::DATE AND practice_code IN (SELECT DISTINCT practice FROM rx_stage)`,
       [month],
     );
-  // The few rows kept apart by quantity per item are summed like the rest for the month's totals.
+  // The rows kept apart by quantity per item (a few hundred thousand at most) are summed like the
+  // rest for the month's totals, in a second insert so that the first stays a plain sorted copy.
   await tx.run(
     `INSERT INTO prescribing
      SELECT ?::DATE, bnf_code, practice, items, quantity, nic, actual_cost, ?
-     FROM (
-       SELECT bnf_code, practice, items, quantity, nic, actual_cost FROM rx_stage WHERE detail_quantity IS NULL
-       UNION ALL
-       SELECT bnf_code, practice, sum(items)::INTEGER, sum(quantity), sum(nic)::DECIMAL(15, 2), sum(actual_cost)::DECIMAL(18, 5)
-       FROM rx_stage WHERE detail_quantity IS NOT NULL GROUP BY bnf_code, practice)
-     ORDER BY bnf_code, practice`,
+     FROM rx_stage WHERE detail_quantity IS NULL ORDER BY bnf_code, practice`,
+    [month, importId],
+  );
+  await tx.run(
+    `INSERT INTO prescribing
+     SELECT ?::DATE, bnf_code, practice, sum(items)::INTEGER, sum(quantity), sum(nic)::DECIMAL(15, 2),
+       sum(actual_cost)::DECIMAL(18, 5), ?
+     FROM rx_stage WHERE detail_quantity IS NOT NULL GROUP BY bnf_code, practice ORDER BY bnf_code, practice`,
     [month, importId],
   );
   await tx.run(
