@@ -54,10 +54,12 @@ export async function computePricePerUnit(tx: FactSession, month: string): Promi
            WHERE p.month = ?::DATE GROUP BY p.practice_code, sc.set_id)`,
     [month],
   );
+  // Standard practices only: the few that are not (usually none) are taken out by an anti-join.
   await tx.run(
     `CREATE OR REPLACE TEMP TABLE rx_target AS
      SELECT x.set_id, count(*) AS practices, quantile_cont(x.ppu_pence, 0.1) AS target_pence
-     FROM rx_ppu x JOIN rx_practice r ON r.practice_code = x.practice_code AND r.standard
+     FROM rx_ppu x ANTI JOIN (SELECT practice_code FROM rx_practice WHERE NOT standard) n
+       ON n.practice_code = x.practice_code
      WHERE x.ppu_pence IS NOT NULL GROUP BY x.set_id`,
   );
   await tx.run('DELETE FROM rx_target WHERE NOT isfinite(target_pence)');
