@@ -92,7 +92,7 @@ export function practiceSmallMultiples(r: MeasurePage) {
     svg: decileSmallMultipleSvg(months, r.byPractice.get(p.code) ?? months.map(() => null), {
       id: `practice-chart-${i}`,
       title: `${p.name} (${p.code}) on ${r.measure.title}`,
-      label: p.name.length > 26 ? `${p.name.slice(0, 25)}…` : p.name,
+      label: p.name,
       max,
       format,
     }),

@@ -27,6 +27,17 @@ export function fixedDigits(digits: number): (value: number) => string {
   return format.format;
 }
 
+/**
+ * A measured value with as many decimals as it needs to be read: one from 10 up, two from 1, and two
+ * significant figures below 1 (0.046, not 0.0), so that a small rate never shows as nothing.
+ */
+export function measureValue(value: number): string {
+  const size = Math.abs(value);
+  if (size === 0) return '0';
+  const digits = size >= 10 ? 1 : size >= 1 ? 2 : Math.min(4, 1 - Math.floor(Math.log10(size)));
+  return fixedDigits(digits)(value);
+}
+
 /** "2020-03-31" → "31 Mar 2020" */
 export function formatDate(value: unknown): string {
   if (value instanceof Date) return formatDate(value.toISOString().slice(0, 10));
@@ -52,6 +63,10 @@ export function createRenderer() {
     const n = typeof value === 'number' ? value : Number(value);
     if (!Number.isFinite(n)) return missing;
     return fixedDigits(digits)(n);
+  });
+  env.addFilter('measure', (value: unknown) => {
+    const n = typeof value === 'number' ? value : Number(value ?? Number.NaN);
+    return value === null || value === '' || !Number.isFinite(n) ? missing : measureValue(n);
   });
   env.addFilter('int', (value: unknown) =>
     value === null || value === undefined

@@ -135,7 +135,7 @@ export function decileChartSvg(
   return parts.join('\n');
 }
 
-const small = { width: 220, height: 120, left: 36, right: 8, top: 22, bottom: 20 };
+const small = { width: 220, height: 104, left: 36, right: 8, top: 8, bottom: 20 };
 
 /**
  * One small chart of a practice on a measure: the band between England's 10th and 90th percentile,
@@ -161,7 +161,6 @@ export function decileSmallMultipleSvg(
       height: small.height,
       className: 'app-chart app-chart--small',
     }),
-    `<text x="${small.left}" y="14" class="app-chart__label">${escapeXml(options.label)}</text>`,
   ];
   for (const t of ticks)
     parts.push(
