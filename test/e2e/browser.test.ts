@@ -222,100 +222,6 @@ describe('Flock in Chromium', () => {
     await page.close();
   });
 
-  it('takes a medicines lead from the measures dashboard to a measure, a practice and its savings', async () => {
-    await server.demoPrescribing;
-    const page = await browser.newPage();
-    await signIn(page, 'gp@demo.flock.test');
-    await page.goto(`${base}/groups/09G/overview`);
-    await page.click('.app-subnav >> text=Prescribing');
-    expect(await page.locator('h1').textContent()).toBe('Prescribing measures');
-    expect(await page.content()).toContain('Synthetic data');
-    // Twelve months of 2018-19, the latest shown; every measure has a chart against national deciles.
-    expect(await page.locator('#month option').count()).toBe(12);
-    expect(await page.locator('#month option[selected]').textContent()).toBe('2019-03');
-    expect(await page.locator('section.app-measure svg').count()).toBeGreaterThanOrEqual(15);
-    await expectAccessible(page);
-
-    await page.selectOption('#month', '2018-10');
-    await page.click('button >> text=Show month');
-    expect(new URL(page.url()).searchParams.get('month')).toBe('2018-10');
-    await page.locator('section.app-measure h3 a').first().click();
-    expect(await page.content()).toContain('Why it matters');
-    // The group over England's deciles, then one small chart per practice.
-    expect(
-      await page
-        .locator('svg[aria-labelledby^="measure-chart-"] polyline.app-chart__series--highlight')
-        .count(),
-    ).toBe(1);
-    expect(await page.locator('ul.app-small-multiples svg').count()).toBeGreaterThanOrEqual(20);
-    expect(await page.locator('table tbody tr').count()).toBeGreaterThanOrEqual(20);
-    await expectAccessible(page);
-
-    await page.locator('table tbody tr a').first().click();
-    expect(await page.locator('h1').textContent()).toContain('prescribing');
-    expect(await page.content()).toContain('fair share');
-    await expectAccessible(page);
-
-    await page.goto(`${base}/groups/09G/prescribing/price-per-unit`);
-    const savings = await page.locator('tbody td:last-child').allTextContents();
-    const total = await page.locator('tfoot td').textContent();
-    const pence = (s: string) => Math.round(Number(s.replace(/[£,]/g, '')) * 100);
-    expect(savings.length).toBeGreaterThan(0);
-    expect(savings.reduce((sum, s) => sum + pence(s), 0)).toBe(pence(total ?? ''));
-    await expectAccessible(page);
-    await page.close();
-  }, 300_000);
-
-  it('shows a finance officer the allocation against target, re-showing a bad amount with an error summary', async () => {
-    await server.demoPrescribing;
-    const page = await browser.newPage();
-    await signIn(page, 'finance@demo.flock.test');
-    await page.goto(`${base}/groups/09G/overview`);
-    await page.click('.app-subnav >> text=Finance');
-    expect(await page.locator('h1').textContent()).toBe('Allocation and fair shares');
-    await page.fill('#perHead', '1135.41');
-    await page.fill('#allocation', '-10');
-    await page.click('button >> text=Show allocation');
-    expect(await page.locator('.nhsuk-error-summary').textContent()).toContain(
-      'must not be negative',
-    );
-    await expectAccessible(page);
-    await page.fill('#allocation', '700000000');
-    await page.click('button >> text=Show allocation');
-    expect(await page.content()).toContain('Distance from target');
-    expect(await page.locator('table').count()).toBe(2);
-    await expectAccessible(page);
-
-    await page.click('main >> text=Business rules');
-    for (const [field, value] of [
-      ['#allocation', '700000000'],
-      ['#surplus', '7000000'],
-      ['#contingency', '1000000'],
-      ['#headroom', '20000000'],
-      ['#runningCosts', '13500000'],
-    ] as const)
-      await page.fill(field, value);
-    await page.click('button >> text=Check the plan');
-    expect(await page.locator('td >> text=Breach').count()).toBeGreaterThan(0);
-    await expectAccessible(page);
-
-    await page.click('main >> text=Practice budgets');
-    expect(await page.locator('h1').textContent()).toBe('Practice prescribing budgets');
-    expect(await page.content()).toContain('Synthetic data');
-    expect(await page.locator('tbody tr').count()).toBeGreaterThan(20);
-    await expectAccessible(page);
-
-    await page.click('main >> text=Financial risk');
-    expect(await page.locator('h1').textContent()).toBe('Financial risk');
-    expect(await page.locator('svg.app-chart').count()).toBe(1);
-    expect(await page.content()).toContain('Illustrative');
-    await page.fill('#stopLoss', '50000');
-    await page.click('button >> text=Simulate');
-    expect(new URL(page.url()).searchParams.get('stopLoss')).toBe('50000');
-    await expectAccessible(page);
-    await page.close();
-  });
-
   it('takes a finance officer through the plan, a ledger import, the forecast and month-end close', async () => {
     const page = await browser.newPage();
     await signIn(page, 'finance@demo.flock.test');
@@ -558,5 +464,99 @@ describe('Flock in Chromium', () => {
     await admin.goto(`${base}/no/such/page`);
     await expectAccessible(admin);
     await admin.close();
+  });
+
+  it('takes a medicines lead from the measures dashboard to a measure, a practice and its savings', async () => {
+    await server.demoPrescribing;
+    const page = await browser.newPage();
+    await signIn(page, 'gp@demo.flock.test');
+    await page.goto(`${base}/groups/09G/overview`);
+    await page.click('.app-subnav >> text=Prescribing');
+    expect(await page.locator('h1').textContent()).toBe('Prescribing measures');
+    expect(await page.content()).toContain('Synthetic data');
+    // Twelve months of 2018-19, the latest shown; every measure has a chart against national deciles.
+    expect(await page.locator('#month option').count()).toBe(12);
+    expect(await page.locator('#month option[selected]').textContent()).toBe('2019-03');
+    expect(await page.locator('section.app-measure svg').count()).toBeGreaterThanOrEqual(15);
+    await expectAccessible(page);
+
+    await page.selectOption('#month', '2018-10');
+    await page.click('button >> text=Show month');
+    expect(new URL(page.url()).searchParams.get('month')).toBe('2018-10');
+    await page.locator('section.app-measure h3 a').first().click();
+    expect(await page.content()).toContain('Why it matters');
+    // The group over England's deciles, then one small chart per practice.
+    expect(
+      await page
+        .locator('svg[aria-labelledby^="measure-chart-"] polyline.app-chart__series--highlight')
+        .count(),
+    ).toBe(1);
+    expect(await page.locator('ul.app-small-multiples svg').count()).toBeGreaterThanOrEqual(20);
+    expect(await page.locator('table tbody tr').count()).toBeGreaterThanOrEqual(20);
+    await expectAccessible(page);
+
+    await page.locator('table tbody tr a').first().click();
+    expect(await page.locator('h1').textContent()).toContain('prescribing');
+    expect(await page.content()).toContain('fair share');
+    await expectAccessible(page);
+
+    await page.goto(`${base}/groups/09G/prescribing/price-per-unit`);
+    const savings = await page.locator('tbody td:last-child').allTextContents();
+    const total = await page.locator('tfoot td').textContent();
+    const pence = (s: string) => Math.round(Number(s.replace(/[£,]/g, '')) * 100);
+    expect(savings.length).toBeGreaterThan(0);
+    expect(savings.reduce((sum, s) => sum + pence(s), 0)).toBe(pence(total ?? ''));
+    await expectAccessible(page);
+    await page.close();
+  }, 300_000);
+
+  it('shows a finance officer the allocation against target, re-showing a bad amount with an error summary', async () => {
+    await server.demoPrescribing;
+    const page = await browser.newPage();
+    await signIn(page, 'finance@demo.flock.test');
+    await page.goto(`${base}/groups/09G/overview`);
+    await page.click('.app-subnav >> text=Finance');
+    expect(await page.locator('h1').textContent()).toBe('Allocation and fair shares');
+    await page.fill('#perHead', '1135.41');
+    await page.fill('#allocation', '-10');
+    await page.click('button >> text=Show allocation');
+    expect(await page.locator('.nhsuk-error-summary').textContent()).toContain(
+      'must not be negative',
+    );
+    await expectAccessible(page);
+    await page.fill('#allocation', '700000000');
+    await page.click('button >> text=Show allocation');
+    expect(await page.content()).toContain('Distance from target');
+    expect(await page.locator('table').count()).toBe(2);
+    await expectAccessible(page);
+
+    await page.click('main >> text=Business rules');
+    for (const [field, value] of [
+      ['#allocation', '700000000'],
+      ['#surplus', '7000000'],
+      ['#contingency', '1000000'],
+      ['#headroom', '20000000'],
+      ['#runningCosts', '13500000'],
+    ] as const)
+      await page.fill(field, value);
+    await page.click('button >> text=Check the plan');
+    expect(await page.locator('td >> text=Breach').count()).toBeGreaterThan(0);
+    await expectAccessible(page);
+
+    await page.click('main >> text=Practice budgets');
+    expect(await page.locator('h1').textContent()).toBe('Practice prescribing budgets');
+    expect(await page.content()).toContain('Synthetic data');
+    expect(await page.locator('tbody tr').count()).toBeGreaterThan(20);
+    await expectAccessible(page);
+
+    await page.click('main >> text=Financial risk');
+    expect(await page.locator('h1').textContent()).toBe('Financial risk');
+    expect(await page.locator('svg.app-chart').count()).toBe(1);
+    expect(await page.content()).toContain('Illustrative');
+    await page.fill('#stopLoss', '50000');
+    await page.click('button >> text=Simulate');
+    expect(new URL(page.url()).searchParams.get('stopLoss')).toBe('50000');
+    await expectAccessible(page);
+    await page.close();
   });
 });
