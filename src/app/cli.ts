@@ -17,6 +17,7 @@ import { migrate } from '../platform/db/migrate.js';
 import { openFactStore, type FactStore } from '../platform/facts/fact-store.js';
 import { AppError, CliError, ImportError } from '../platform/errors.js';
 import { runImport } from '../platform/imports/import-runner.js';
+import { reconcileImports, reconciliationText } from '../platform/imports/import-commit.js';
 import { methodNames, runCase } from '../stats/methods.js';
 import { organisationTypes, type OrganisationType } from '../organisations/organisation.table.js';
 import { loadConfig, type Config } from './config.js';
@@ -47,14 +48,21 @@ async function withStore<T>(config: Config, work: (store: Store) => Promise<T>):
   }
 }
 
-/** The system of record and the fact store together, for commands that load facts. */
+/**
+ * The system of record and the fact store together, for commands that load facts; an import that a
+ * crash left between the two stores' commits is settled first.
+ */
 async function withStores<T>(
   config: Config,
   work: (store: Store, facts: FactStore) => Promise<T>,
+  { reconcile = true } = {},
 ): Promise<T> {
   return withStore(config, async (store) => {
     const facts = await openFactStore({ dataDir: config.dataDir });
     try {
+      if (reconcile)
+        for (const line of reconciliationText(await reconcileImports(store.db, facts)))
+          console.error(`Flock ${line}.`);
       return await work(store, facts);
     } finally {
       facts.close();
@@ -156,6 +164,30 @@ export function buildProgram(config: () => Config): Command {
             `${kind.padEnd(20)} ${file.padEnd(70)} ${result.status.padEnd(9)} ${seconds.toFixed(1)} s`,
           );
         }),
+      );
+    });
+
+  program
+    .command('check')
+    .description(
+      'check that the two stores agree: settle imports a crash left half-done and remove facts without an import',
+    )
+    .action(async () => {
+      await withStores(
+        config(),
+        async (store, facts) => {
+          const result = await reconcileImports(store.db, facts, { scanFacts: true });
+          const lines = reconciliationText(result);
+          for (const line of lines) console.log(`Flock ${line}.`);
+          const [{ imports } = { imports: 0 }] = await store.db
+            .selectFrom('import_log')
+            .select((eb) => eb.fn.countAll<number>().as('imports'))
+            .execute();
+          console.log(
+            `${lines.length ? 'Now the' : 'The'} system of record and the fact store agree (${Number(imports)} imports logged).`,
+          );
+        },
+        { reconcile: false },
       );
     });
 

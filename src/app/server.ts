@@ -6,6 +6,7 @@ import pino from 'pino';
 import { openStore } from '../platform/db/database.js';
 import { migrate } from '../platform/db/migrate.js';
 import { openFactStore } from '../platform/facts/fact-store.js';
+import { reconcileImports, reconciliationText } from '../platform/imports/import-commit.js';
 import { createApp } from './app.js';
 import type { Config } from './config.js';
 import { recomputeStaleMonths } from '../prescribing/compute.service.js';
@@ -29,6 +30,8 @@ export async function startServer(
   const store = await openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
   await migrate(store);
   const facts = await openFactStore({ dataDir: config.dataDir });
+  for (const line of reconciliationText(await reconcileImports(store.db, facts)))
+    logger.warn(`Flock ${line}.`);
   logger.info({ store: store.description, facts: facts.description }, 'database ready');
 
   if (config.demo) {

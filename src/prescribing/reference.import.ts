@@ -40,6 +40,7 @@ export const bnfCodesImporter = (): Importer<BnfRow> => {
   const facts: FactValue[][] = [];
   return {
     kind: 'bnf-codes',
+    writes: 'facts',
     title: 'NHSBSA BNF Code Information',
     layouts: [
       { name: 'BNF Code Information', required: Object.keys(bnfRow.shape), schema: bnfRow },
@@ -107,6 +108,7 @@ export const formulationSwapsImporter = (): Importer<SwapRow> => {
   const facts: FactValue[][] = [];
   return {
     kind: 'formulation-swaps',
+    writes: 'facts',
     title: 'Formulation swaps for price-per-unit substitution sets',
     layouts: [
       {

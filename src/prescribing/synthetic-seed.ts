@@ -59,6 +59,7 @@ export async function seedDemoPrescribing(
           .selectFrom('import_log')
           .select('file_name')
           .where('kind', '=', 'prescribing')
+          .where('state', '=', 'complete')
           .execute()
       ).map((r) => r.file_name),
     );

@@ -58,6 +58,7 @@ export const marCommissionerImporter = (): Importer<MarRow> => {
   });
   return {
     kind: 'mar-commissioner',
+    writes: 'facts',
     title: 'NHS England Monthly Activity Return by commissioner',
     layouts: [
       {
@@ -124,6 +125,7 @@ export const aeAttendancesImporter = (): Importer<AeRow> => {
   const facts: FactValue[][] = [];
   return {
     kind: 'ae-attendances',
+    writes: 'facts',
     title: 'NHS England A&E attendances and emergency admissions by provider',
     layouts: [
       {
@@ -195,6 +197,7 @@ export const practiceActivityImporter = (): Importer<PracticeActivityRow> => {
   let synthetic = 0;
   return {
     kind: 'practice-activity',
+    writes: 'facts',
     title: 'Activity by practice, month, point of delivery and treatment function',
     layouts: [
       {

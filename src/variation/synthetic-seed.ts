@@ -53,6 +53,7 @@ export async function seedSyntheticActivity(
     .selectFrom('import_log')
     .select('id')
     .where('kind', '=', 'practice-activity')
+    .where('state', '=', 'complete')
     .where('file_name', '=', syntheticFileName(group.code))
     .executeTakeFirst();
   if (already && existsSync(path.join(outDir, syntheticFileName(group.code)))) return undefined;

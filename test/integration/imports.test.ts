@@ -9,6 +9,7 @@ import { systemActor } from '../../src/platform/audit/audit.service.js';
 import type { Store } from '../../src/platform/db/database.js';
 import { ImportError } from '../../src/platform/errors.js';
 import { runImport } from '../../src/platform/imports/import-runner.js';
+import { reconcileImports } from '../../src/platform/imports/import-commit.js';
 import { seededApp, subsetData, type Seeded } from '../support/seeded.js';
 import { seedFiles } from '../../src/app/seed.js';
 import { sharedDataDir } from '../support/subset-data.js';
@@ -111,6 +112,66 @@ describe.each(engines())('imports on %s', (engine) => {
     copyFileSync(qofFile, renamed);
     expect((await importFile(seeded.store, 'qof-prevalence', renamed)).status).toBe('unchanged');
     expect(await snapshot(seeded.store)).toEqual(before);
+  });
+
+  it('settles the stores: a row whose facts committed is completed, one whose did not is removed, facts without a row are removed', async () => {
+    const { store, facts } = seeded;
+    const reserve = async (file: string) =>
+      (
+        await store.db
+          .insertInto('import_log')
+          .values({
+            kind: 'practice-activity',
+            file_name: file,
+            file_sha256: `test-${file}`,
+            period: null,
+            imported_by: 'test',
+            started_at: new Date(),
+            finished_at: new Date(),
+            state: 'loading',
+          })
+          .returning('id')
+          .executeTakeFirstOrThrow()
+      ).id;
+    const committed = await reserve('committed.csv');
+    const uncommitted = await reserve('uncommitted.csv');
+    const unlogged = 2_000_000_000;
+    await facts.transaction(async (tx) => {
+      for (const [id, month] of [
+        [committed, '1999-04-01'],
+        [unlogged, '1999-05-01'],
+      ] as const) {
+        await tx.run(
+          `INSERT INTO practice_activity VALUES ('H82006', ?::DATE, 'gp-referral', '100', 1, true, ?)`,
+          [month, id],
+        );
+        await tx.run(
+          `INSERT INTO import_commit VALUES (?, 'practice-activity', 1, 1, 0, NULL, now())`,
+          [id],
+        );
+      }
+    });
+    const result = await reconcileImports(store.db, facts);
+    expect(result).toEqual({
+      completed: [committed],
+      abandoned: [uncommitted],
+      orphaned: [{ importId: unlogged, rows: 1 }],
+    });
+    const log = await store.db
+      .selectFrom('import_log')
+      .select(['id', 'state', 'rows_loaded'])
+      .where('id', 'in', [committed, uncommitted])
+      .execute();
+    expect(log).toEqual([{ id: committed, state: 'complete', rows_loaded: 1 }]);
+    const [left] = await facts.all<{ n: number }>(
+      `SELECT count(*) AS n FROM practice_activity WHERE month < DATE '2000-01-01'`,
+    );
+    expect(left?.n).toBe(1);
+    expect(await reconcileImports(store.db, facts, { scanFacts: true })).toEqual({
+      completed: [],
+      abandoned: [],
+      orphaned: [],
+    });
   });
 
   it('refuses to file an already imported file under another period', async () => {

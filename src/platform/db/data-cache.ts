@@ -9,9 +9,10 @@ export interface DataCache {
 }
 
 /**
- * Imports are the only writers of the data behind group and practice pages, and each adds one row to
- * the never-emptied imports log when it commits, so the number of rows is a version number for all of
- * it (the newest id would not be: ids are taken when an import starts, not when it commits). The version is re-read at most every `ttlMs` (other instances'
+ * Imports are the only writers of the data behind group and practice pages, and each completes one
+ * row of the never-emptied imports log when its data becomes visible, so the number of complete rows
+ * is a version number for all of it (the newest id would not be: ids are taken when an import
+ * starts, not when it commits). The version is re-read at most every `ttlMs` (other instances'
  * imports show within that time); a change empties the cache.
  */
 export function createDataCache(
@@ -30,7 +31,7 @@ export function createDataCache(
   async function currentVersion(): Promise<number> {
     const now = clock().getTime();
     if (version !== undefined && now - checkedAt < ttlMs) return version;
-    checking ??= sql<{ v: number }>`SELECT count(*)::int AS v FROM import_log`
+    checking ??= sql<{ v: number }>`SELECT count(*)::int AS v FROM import_log WHERE state = 'complete'`
       .execute(db)
       .then((r) => r.rows[0]!.v)
       .finally(() => (checking = undefined));

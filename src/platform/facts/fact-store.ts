@@ -32,10 +32,22 @@ export interface FactSession {
   append(table: string, types: readonly ColumnType[], rows: readonly FactValue[][]): Promise<void>;
 }
 
+/** A transaction on the writer connection, held open until committed or rolled back. */
+export interface FactTransaction {
+  readonly session: FactSession;
+  commit(): Promise<void>;
+  rollback(): Promise<void>;
+}
+
 export interface FactStore extends Omit<FactSession, 'append' | 'progress'> {
   readonly description: string;
   /** Runs `work` in one transaction on the writer connection; other writers wait their turn. */
   transaction<T>(work: (session: FactSession) => Promise<T>): Promise<T>;
+  /**
+   * Opens a transaction that the caller ends (an import, which commits its facts only once the
+   * system of record holds its log row). Other writers wait until it ends.
+   */
+  begin(): Promise<FactTransaction>;
   close(): void;
 }
 
@@ -194,6 +206,34 @@ export async function openFactStore(options: FactStoreOptions): Promise<FactStor
           await writer.run('ROLLBACK');
           throw error;
         }
+      }),
+    begin: () =>
+      new Promise<FactTransaction>((opened, failed) => {
+        writes(async () => {
+          await writer.run('BEGIN TRANSACTION');
+          let end!: () => void;
+          const ended = new Promise<void>((resolve) => (end = resolve));
+          let done = false;
+          // Once ended, the connection is the next writer's: a second commit or rollback does nothing.
+          const finish = (statement: 'COMMIT' | 'ROLLBACK') => async () => {
+            if (done) return;
+            done = true;
+            try {
+              await writer.run(statement);
+            } catch (error) {
+              if (statement === 'COMMIT') await writer.run('ROLLBACK').catch(() => undefined);
+              throw error;
+            } finally {
+              end();
+            }
+          };
+          opened({
+            session: writerSession,
+            commit: finish('COMMIT'),
+            rollback: finish('ROLLBACK'),
+          });
+          await ended;
+        }).catch(failed);
       }),
     close: () => {
       reader.closeSync();

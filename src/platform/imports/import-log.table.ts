@@ -14,4 +14,6 @@ export interface ImportLogTable {
   imported_by: string;
   started_at: Date;
   finished_at: Date;
+  /** 'loading' while an import of facts is between its two commits (see migration 0007). */
+  state: Generated<'loading' | 'complete'>;
 }

@@ -4,13 +4,15 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { CsvError, parse } from 'csv-parse';
-import type { Kysely, Transaction } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { z } from 'zod';
 import { audit, type Actor } from '../audit/audit.service.js';
 import { systemClock, type Clock } from '../clock.js';
-import type { Database } from '../db/schema.js';
+import type { Database, Db } from '../db/schema.js';
 import { isUniqueViolation } from '../db/unique.js';
-import type { FactStore } from '../facts/fact-store.js';
+import type { FactSession, FactStore } from '../facts/fact-store.js';
+import { crashPoint } from './crash-points.js';
+import { completeImport, importCompletedEvent, writeImportCommit } from './import-commit.js';
 import { ImportError } from '../errors.js';
 
 /** A row that passed validation, with where it came from in the file. */
@@ -36,7 +38,12 @@ export interface Layout<Row> extends ColumnLayout {
 }
 
 export interface ImportContext {
-  readonly tx: Transaction<Database>;
+  /**
+   * The system of record: the import's own transaction for an importer that writes there; the
+   * database itself for an importer of facts, which only reads it (so that a long load of facts
+   * holds no transaction in the system of record).
+   */
+  readonly tx: Db;
   readonly file: string;
   readonly importId: number;
   readonly period: string | undefined;
@@ -47,7 +54,10 @@ export interface ImportContext {
   loaded(count: number): void;
   /** Something the person importing should know that is not a skipped row. */
   note(message: string): void;
-  /** The fact store, for importers of bulk facts (DuckDB); throws when the caller gave none. */
+  /**
+   * The fact store, for importers of facts (DuckDB): every write in it belongs to the import's one
+   * fact-store transaction, committed with the import's marker before its log row is completed.
+   */
   readonly facts: FactStore;
   /** Who is importing, for importers that audit what they change in an organisation's own records. */
   readonly actor: Actor;
@@ -58,6 +68,12 @@ export interface ImportContext {
 export interface Importer<Row> {
   kind: string;
   title: string;
+  /**
+   * Which store the importer writes: the system of record (the default, in one transaction with the
+   * log row) or the fact store (committed with a marker, then the log row completed). An importer
+   * writes one store only, so that one commit decides whether it happened.
+   */
+  writes?: 'record' | 'facts';
   /** Field delimiter; 'auto' picks ';' when the first line has semicolons and no commas. Default ','. */
   delimiter?: string | 'auto';
   layouts: readonly Layout<Row>[];
@@ -204,7 +220,7 @@ export async function runImport<Row>(
   const findPrevious = () =>
     db
       .selectFrom('import_log')
-      .select(['id', 'finished_at', 'period'])
+      .select(['id', 'finished_at', 'period', 'state'])
       .where('kind', '=', importer.kind)
       .where('file_sha256', '=', sha256)
       .executeTakeFirst();
@@ -216,8 +232,16 @@ export async function runImport<Row>(
     previousImportId: previous.id,
     importedAt: previous.finished_at,
   });
+  const beingImported = (id: number) =>
+    new ImportError(
+      fileName,
+      undefined,
+      undefined,
+      `this file is being imported now (import ${id}); try again when that import has finished`,
+    );
   const previous = await findPrevious();
   if (previous) {
+    if (previous.state === 'loading') throw beingImported(previous.id);
     if (
       options.period !== undefined &&
       previous.period !== null &&
@@ -235,143 +259,225 @@ export async function runImport<Row>(
   }
   const period = resolvePeriod(importer, fileName, options.period);
   const startedAt = clock();
+  const logValues = {
+    kind: importer.kind,
+    file_name: fileName,
+    file_sha256: sha256,
+    period: period ?? null,
+    imported_by: options.actor.label,
+    started_at: startedAt,
+    finished_at: startedAt,
+  };
+  const writesFacts = 'loadFile' in importer || importer.writes === 'facts';
 
   try {
-    return await load(period, startedAt);
+    return writesFacts ? await loadFacts() : await loadRecord();
   } catch (error) {
-    // Two processes importing the same file at once: the second finds the first's log row on commit.
+    // Two processes importing the same file at once: the second finds the first's log row.
     const again = isUniqueViolation(error) ? await findPrevious() : undefined;
-    if (again) return unchanged(again);
+    if (again?.state === 'complete') return unchanged(again);
+    if (again) throw beingImported(again.id);
     throw error;
   }
 
-  async function load(period: string | undefined, startedAt: Date): Promise<ImportResult> {
-    return db.transaction().execute(async (tx) => {
-      const logRow = await tx
-        .insertInto('import_log')
-        .values({
-          kind: importer.kind,
-          file_name: fileName,
-          file_sha256: sha256,
-          period: period ?? null,
-          imported_by: options.actor.label,
-          started_at: startedAt,
-          finished_at: startedAt,
-        })
-        .returning('id')
-        .executeTakeFirstOrThrow();
+  /** Into the system of record: the rows and the log row in one transaction. */
+  async function loadRecord(): Promise<ImportResult> {
+    return db
+      .transaction()
+      .execute(async (tx) => {
+        const { id: importId } = await tx
+          .insertInto('import_log')
+          .values(logValues)
+          .returning('id')
+          .executeTakeFirstOrThrow();
+        const outcome = await runImporter(tx, importId, undefined);
+        await tx
+          .updateTable('import_log')
+          .set({
+            rows_read: outcome.rowsRead,
+            rows_loaded: outcome.rowsLoaded,
+            rows_skipped: outcome.rowsSkipped,
+            notes: outcome.notes.length ? outcome.notes.join('; ') : null,
+            finished_at: clock(),
+          })
+          .where('id', '=', importId)
+          .execute();
+        await audit(tx, options.actor, completedEvent(importId, outcome), clock);
+        crashPoint('before-commit');
+        return imported(importId, outcome);
+      })
+      .then((result) => {
+        crashPoint('after-commit');
+        return result;
+      });
+  }
 
-      let rowsSkipped = 0;
-      let rowsLoaded = 0;
-      const skippedByReason = new Map<string, number>();
-      const otherNotes: string[] = [];
-      let layout: ColumnLayout | undefined = importer.layouts.find((l) => l.headerless);
-      const ctx: ImportContext = {
-        tx,
-        file: fileName,
-        importId: logRow.id,
-        period,
-        get layout() {
-          return layout?.name ?? '';
-        },
-        skip(n, reason) {
-          if (n <= 0) return;
-          rowsSkipped += n;
-          skippedByReason.set(reason, (skippedByReason.get(reason) ?? 0) + n);
-        },
-        loaded(n) {
-          rowsLoaded += n;
-        },
-        note(message) {
-          otherNotes.push(message);
-        },
-        actor: options.actor,
-        get facts(): FactStore {
-          if (!options.facts) throw new Error(`the ${importer.kind} importer needs the fact store`);
-          return options.facts;
-        },
-        fail(line, column, reason) {
-          throw new ImportError(fileName, line, column, reason);
-        },
-      };
-
-      let rowsRead: number;
-      if ('loadFile' in importer) {
-        const header = await readHeader(filePath, fileName);
-        const chosen = chooseLayout(importer, header, fileName);
-        layout = chosen;
-        rowsRead = await importer.loadFile(ctx, {
-          path: filePath,
-          layout: chosen,
-          onProgress: (fraction) =>
-            options.onProgress?.(Math.round(fraction * totalBytes), totalBytes),
-        });
-      } else {
-        let rowLayout: Layout<Row> | undefined = importer.layouts.find((l) => l.headerless);
-        rowsRead = await streamRows(
-          importer,
-          filePath,
-          fileName,
-          totalBytes,
-          ctx,
-          options,
-          (l) => {
-            layout = rowLayout = l;
-          },
-          () => rowLayout,
-        );
-        await importer.finish?.(ctx);
-      }
-      const notes = [
-        ...[...skippedByReason].map(
-          ([reason, n]) => `${n} row${n === 1 ? '' : 's'} skipped: ${reason}`,
-        ),
-        ...otherNotes,
-      ];
-      await tx
-        .updateTable('import_log')
-        .set({
-          rows_read: rowsRead,
-          rows_loaded: rowsLoaded,
-          rows_skipped: rowsSkipped,
-          notes: notes.length ? notes.join('; ') : null,
-          finished_at: clock(),
-        })
-        .where('id', '=', logRow.id)
-        .execute();
-      await audit(
-        tx,
-        options.actor,
-        {
-          action: 'import.completed',
-          entityType: 'import',
-          entityId: String(logRow.id),
-          after: {
-            kind: importer.kind,
-            file: fileName,
-            sha256,
-            period,
-            rowsRead,
-            rowsLoaded,
-            rowsSkipped,
-          },
-        },
-        clock,
-      );
-      return {
-        status: 'imported' as const,
-        importId: logRow.id,
+  /**
+   * Into the fact store, whose commit decides: the log row is written first as 'loading' (so its id
+   * is never reused), the facts are committed with a marker naming it, then the row is completed.
+   * After a crash between the two, `reconcileImports` completes the row from the marker, or removes
+   * a row whose facts never committed.
+   */
+  async function loadFacts(): Promise<ImportResult> {
+    const facts = options.facts;
+    if (!facts) throw new Error(`the ${importer.kind} importer needs the fact store`);
+    const { id: importId } = await db
+      .insertInto('import_log')
+      .values({ ...logValues, state: 'loading' })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    const transaction = await facts.begin();
+    let outcome: Outcome;
+    try {
+      outcome = await runImporter(db, importId, factsWithin(facts, transaction.session));
+      await writeImportCommit(transaction.session, {
+        importId,
         kind: importer.kind,
-        file: fileName,
-        period,
-        rowsRead,
-        rowsLoaded,
-        rowsSkipped,
-        notes,
-        sha256,
-      };
+        ...outcome,
+        committedAt: clock(),
+      });
+      crashPoint('before-commit');
+      await transaction.commit();
+    } catch (error) {
+      await transaction.rollback().catch(() => undefined);
+      await db
+        .deleteFrom('import_log')
+        .where('id', '=', importId)
+        .where('state', '=', 'loading')
+        .execute()
+        .catch(() => undefined);
+      throw error;
+    }
+    crashPoint('between-commits');
+    await completeImport(db, importId, outcome, options.actor, clock);
+    crashPoint('after-commit');
+    return imported(importId, outcome);
+  }
+
+  function completedEvent(importId: number, outcome: Outcome) {
+    return importCompletedEvent(importId, {
+      ...outcome,
+      kind: importer.kind,
+      fileName,
+      sha256,
+      period,
     });
   }
+
+  function imported(importId: number, outcome: Outcome): ImportResult {
+    return {
+      status: 'imported',
+      importId,
+      kind: importer.kind,
+      file: fileName,
+      period,
+      sha256,
+      ...outcome,
+    };
+  }
+
+  /** Runs the importer over the file; what it read, loaded, skipped and noted. */
+  async function runImporter(
+    tx: Db,
+    importId: number,
+    facts: FactStore | undefined,
+  ): Promise<Outcome> {
+    let rowsSkipped = 0;
+    let rowsLoaded = 0;
+    const skippedByReason = new Map<string, number>();
+    const otherNotes: string[] = [];
+    let layout: ColumnLayout | undefined = importer.layouts.find((l) => l.headerless);
+    const ctx: ImportContext = {
+      tx,
+      file: fileName,
+      importId,
+      period,
+      get layout() {
+        return layout?.name ?? '';
+      },
+      skip(n, reason) {
+        if (n <= 0) return;
+        rowsSkipped += n;
+        skippedByReason.set(reason, (skippedByReason.get(reason) ?? 0) + n);
+      },
+      loaded(n) {
+        rowsLoaded += n;
+      },
+      note(message) {
+        otherNotes.push(message);
+      },
+      actor: options.actor,
+      get facts(): FactStore {
+        if (!facts)
+          throw new Error(
+            `the ${importer.kind} importer writes the system of record; give it writes: 'facts' to load facts`,
+          );
+        return facts;
+      },
+      fail(line, column, reason) {
+        throw new ImportError(fileName, line, column, reason);
+      },
+    };
+
+    let rowsRead: number;
+    if ('loadFile' in importer) {
+      const header = await readHeader(filePath, fileName);
+      const chosen = chooseLayout(importer, header, fileName);
+      layout = chosen;
+      rowsRead = await importer.loadFile(ctx, {
+        path: filePath,
+        layout: chosen,
+        onProgress: (fraction) =>
+          options.onProgress?.(Math.round(fraction * totalBytes), totalBytes),
+      });
+    } else {
+      let rowLayout: Layout<Row> | undefined = importer.layouts.find((l) => l.headerless);
+      rowsRead = await streamRows(
+        importer,
+        filePath,
+        fileName,
+        totalBytes,
+        ctx,
+        options,
+        (l) => {
+          layout = rowLayout = l;
+        },
+        () => rowLayout,
+      );
+      await importer.finish?.(ctx);
+    }
+    const notes = [
+      ...[...skippedByReason].map(
+        ([reason, n]) => `${n} row${n === 1 ? '' : 's'} skipped: ${reason}`,
+      ),
+      ...otherNotes,
+    ];
+    return { rowsRead, rowsLoaded, rowsSkipped, notes };
+  }
+}
+
+/** What an importer did with a file. */
+interface Outcome {
+  rowsRead: number;
+  rowsLoaded: number;
+  rowsSkipped: number;
+  notes: string[];
+}
+
+/**
+ * The fact store as an importer sees it during an import: every statement, and every
+ * `transaction(…)` it opens, runs inside the import's one fact-store transaction.
+ */
+function factsWithin(store: FactStore, session: FactSession): FactStore {
+  return {
+    description: store.description,
+    run: (sqlText, params) => session.run(sqlText, params),
+    all: (sqlText, params) => session.all(sqlText, params),
+    numbers: (sqlText, params) => session.numbers(sqlText, params),
+    transaction: (work) => work(session),
+    begin: () => Promise.reject(new Error('an import already holds the fact-store transaction')),
+    close: () => undefined,
+  };
 }
 
 async function streamRows<Row>(

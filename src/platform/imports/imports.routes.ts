@@ -25,6 +25,7 @@ async function listImports(db: Db) {
       'finished_at',
     ])
     .where('kind', 'not in', privateKinds)
+    .where('state', '=', 'complete')
     .orderBy('id', 'desc')
     .execute();
   return rows.map((r) => ({
