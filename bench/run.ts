@@ -287,7 +287,14 @@ process.stdout.write(await runScript('bench/finance.ts', [start.dataDir]));
 console.log('\nPrescribing at national scale (each step its own process):');
 const epd = mkdtempSync(path.join(os.tmpdir(), 'flock-bench-epd-'));
 process.stdout.write(await runScript('bench/prescribing.ts', ['generate', start.dataDir, epd]));
-process.stdout.write(await runScript('bench/prescribing.ts', ['import', start.dataDir, epd]));
+const engineOut = await runScript('bench/prescribing.ts', ['engine', start.dataDir, epd]);
+const importOut = await runScript('bench/prescribing.ts', ['import', start.dataDir, epd]);
+const secondsOf = (text: string) => Number(/^seconds=([\d.]+)$/m.exec(text)?.[1]);
+const withoutSeconds = (text: string) => text.replace(/^seconds=.*\n/gm, '');
+process.stdout.write(withoutSeconds(engineOut) + withoutSeconds(importOut));
+console.log(
+  `  import ÷ engine: Flock runs at ${(secondsOf(engineOut) / secondsOf(importOut)).toFixed(2)}× DuckDB's own speed on the file  [target ≥ 0.5×]`,
+);
 rmSync(epd, { recursive: true, force: true });
 rmSync(start.dataDir, { recursive: true, force: true });
 

@@ -139,13 +139,25 @@ const cellRules: {
 const keyRules = {
   month: (v: string) => (monthOf(v) ? undefined : 'expected a month as YYYYMM, YYYY_MM or YYYY-MM'),
   practice: (v: string) =>
-    practicePattern.test(v.trim()) ? undefined : 'expected a practice code',
+    practicePattern.test(v) ? undefined : 'expected a practice code',
   bnfCode: (v: string) =>
-    bnfPattern.test(v.trim()) ? undefined : 'expected a BNF code (9 to 15 letters and digits)',
+    bnfPattern.test(v) ? undefined : 'expected a BNF code (9 to 15 letters and digits)',
 };
 
-/** DuckDB reads the file as RFC 4180 CSV, as published: nothing guessed, a ragged row an error. */
-const csvOptions = `header = true, all_varchar = true, delim = ',', quote = '"', escape = '"', strict_mode = true`;
+/** The file as RFC 4180 CSV, as published: nothing guessed, a ragged row an error. */
+const csvDialect = `header = true, delim = ',', quote = '"', escape = '"', strict_mode = true`;
+
+/**
+ * How DuckDB reads the file: numbers as DOUBLE (a cell that is not a number stops the read), every
+ * other column as text.
+ */
+function csvOptions(cell: (field: keyof Columns) => string): string {
+  const numeric = new Set(
+    (['items', 'quantity', 'perItem'] as const).map(cell).filter((c) => c !== 'NULL'),
+  );
+  const types = [...numeric].map((c) => `'${c.slice(1, -1).replaceAll("'", "''")}': 'DOUBLE'`);
+  return `${csvDialect}, all_varchar = false, auto_type_candidates = ['VARCHAR'], types = {${types.join(', ')}}`;
+}
 
 const quote = (column: string) => `"${column.replaceAll('"', '""')}"`;
 
@@ -202,9 +214,12 @@ interface StageSummary {
   /** Practice codes and BNF codes that are not codes at all (null when there are none). */
   practices: (string | null)[] | null;
   codes: (string | null)[] | null;
-  bad: Record<string, number>;
-  duplicate_practice: string | null;
-  duplicate_code: string | null;
+  /** Rows with a number that is missing, negative or out of range. */
+  bad: number;
+  /** Practice × presentation groups that might hold the same quantity per item twice. */
+  maybe_repeated: number;
+  duplicate_practice?: string | null;
+  duplicate_code?: string | null;
 }
 
 /**
@@ -256,11 +271,15 @@ export const prescribingImporter = (): BulkImporter => ({
             WHERE NOT coalesce(regexp_full_match(practice, '[A-Z0-9]{3,10}'), false)) AS practices,
           (SELECT list(bnf_code) FROM (SELECT DISTINCT bnf_code FROM rx_stage)
             WHERE NOT coalesce(regexp_full_match(bnf_code, '[0-9A-Z]{9,15}'), false)) AS codes,
-          struct_pack(${cellRules.map((r) => `${r.field} := sum(bad_${r.field})::BIGINT`).join(', ')}) AS bad,
+          sum(bad)::BIGINT AS bad,
           coalesce(sum(rounded), 0)::BIGINT AS rounded,
-          first(practice ORDER BY practice) FILTER (WHERE duplicated) AS duplicate_practice,
-          first(bnf_code ORDER BY practice) FILTER (WHERE duplicated) AS duplicate_code
+          count(*) FILTER (WHERE maybe_repeated)::BIGINT AS maybe_repeated
         FROM rx_stage`);
+      if (summary?.maybe_repeated) {
+        const repeated = await repeatedRow(tx, file.path, cell);
+        summary.duplicate_practice = repeated?.practice ?? null;
+        summary.duplicate_code = repeated?.bnf_code ?? null;
+      }
       if (!summary?.rows) return ctx.fail(2, undefined, 'the file has a header but no rows');
       const month = `${await check(ctx, file.path, columns, summary)}-01`;
       await store(tx, month, ctx.importId, perItem);
@@ -348,14 +367,34 @@ async function store(tx: FactSession, month: string, importId: number, perItem: 
 
 async function headerOf(ctx: ImportContext, path: string, columns: Columns): Promise<string[]> {
   const rows = await ctx.facts
-    .all<{ column_name: string }>(`DESCRIBE SELECT * FROM read_csv(?, ${csvOptions})`, [path])
+    .all<{ column_name: string }>(
+      `DESCRIBE SELECT * FROM read_csv(?, ${csvDialect}, all_varchar = true)`,
+      [path],
+    )
     .catch((error: unknown) => notValidCsv(ctx, path, columns, error));
   return rows.map((r) => r.column_name);
 }
 
+/** The first cell in the file that breaks a rule for numbers, as the rules' JavaScript side reads it. */
+function badCell(cell: (field: keyof Columns) => string, columns: Columns) {
+  for (const rule of cellRules) {
+    if (columns[rule.field] === null) continue;
+    const value = cell(rule.field);
+    const reason = rule.bad(value);
+    if (reason) return { field: rule.field, reason: `${reason} (found "${value.slice(0, 40)}")` };
+  }
+  return undefined;
+}
+
+/** Stops the import at the first row with a bad number, naming its line, column and value. */
+async function locateBadCell(ctx: ImportContext, path: string, columns: Columns): Promise<never> {
+  const found = await firstProblem(path, (cell) => badCell(cell, columns), columns);
+  return ctx.fail(found?.line, found?.column, found?.reason ?? 'a number could not be read');
+}
+
 /**
- * DuckDB's CSV reader refused the file (a ragged or badly quoted row): walk it in JavaScript to name
- * the first row whose fields do not match the header, else pass on DuckDB's own words.
+ * DuckDB refused the file (a ragged or badly quoted row, or a number it cannot read): walk it in
+ * JavaScript to name the first row at fault, else pass on DuckDB's own words.
  */
 async function notValidCsv(
   ctx: ImportContext,
@@ -364,9 +403,16 @@ async function notValidCsv(
   error: unknown,
 ): Promise<never> {
   const message = (error as Error).message;
-  if (!/CSV|Invalid Input/i.test(message)) throw error;
-  const found = await firstProblem(path, () => undefined, columns).catch(() => undefined);
-  if (found) return ctx.fail(found.line, undefined, `not valid CSV: ${found.reason}`);
+  if (!/CSV|Invalid Input|Conversion/i.test(message)) throw error;
+  const found = await firstProblem(path, (cell) => badCell(cell, columns), columns).catch(
+    () => undefined,
+  );
+  if (found)
+    return ctx.fail(
+      found.line,
+      found.column || undefined,
+      found.column ? found.reason : `not valid CSV: ${found.reason}`,
+    );
   const line = /CSV Error on Line: (\d+)/.exec(message)?.[1];
   return ctx.fail(
     line === undefined ? undefined : Number(line),
@@ -375,7 +421,14 @@ async function notValidCsv(
   );
 }
 
-/** One pass over the file: every row checked and summed by practice and presentation. */
+/**
+ * One pass over the file: every row checked and summed by practice and presentation. DuckDB parses
+ * the numbers itself (a cell it cannot read stops the statement, and the file is then walked to name
+ * it); money is read as text and cast to the published decimals, so that amounts given to more
+ * places can be counted. Whether a practice and presentation has the same quantity per item twice is
+ * told by two 64-bit fingerprints of its quantities: when either has as many bits as the group has
+ * rows, they are all different; otherwise (rare) `repeatedRow` looks again.
+ */
 async function stage(
   tx: FactSession,
   path: string,
@@ -384,7 +437,10 @@ async function stage(
   /** Whether rx_detail_code holds presentations to keep apart by quantity per item. */
   detailCodes: boolean,
 ) {
-  const value = (field: keyof Columns, type: string) => `TRY_CAST(trim(${cell(field)}) AS ${type})`;
+  const decimals = (v: string, places: number) =>
+    `(strpos(${v}, '.') > 0 AND length(${v}) - strpos(${v}, '.') > ${places})`;
+  const fingerprint = (shift: number) =>
+    `bit_or(1::UBIGINT << ((hash(coalesce(per_item, -1)) >> ${shift}) % 64))`;
   // Names and descriptions are not carried: per practice × presentation they would hold a national
   // month's memory many times over, and ODS and the BNF list name what Flock shows.
   await tx.run(
@@ -399,21 +455,44 @@ async function stage(
        coalesce(sum(actualCost), 0)::DECIMAL(18, 5) AS actual_cost,
        bool_or(synthetic) AS synthetic,
        count(*) AS n_rows,
-       -- A row repeats another when practice, presentation and quantity per item all match.
-       count(*) > 1 AND len(list_distinct(list(coalesce(per_item, -1)))) < count(*) AS duplicated,
-       ${cellRules.map((r) => `count(*) FILTER (WHERE ${r.sqlBad(r.field)}) AS bad_${r.field}`).join(',\n       ')},
+       count(*) > 1 AND bit_count(${fingerprint(0)}) < count(*)
+         AND bit_count(${fingerprint(6)}) < count(*) AS maybe_repeated,
+       count(*) FILTER (WHERE ${cellRules.map((r) => `(${r.sqlBad(r.field)})`).join(' OR ')}) AS bad,
        -- Amounts with more decimal places than the columns keep (pennies; 1/1000 pennies) are rounded.
-       count(*) FILTER (WHERE nic_exact <> nic OR cost_exact <> actualCost) AS rounded
+       count(*) FILTER (WHERE ${decimals('nic_text', 2)} OR ${decimals('cost_text', 5)}) AS rounded
      FROM (
-       SELECT trim(${cell('month')}) AS month_raw, trim(${cell('practice')}) AS practice,
-         trim(${cell('bnfCode')}) AS bnf_code, trim(${cell('commissioner')}) AS commissioner,
-         ${value('perItem', 'DOUBLE')} AS per_item, ${synthetic} AS synthetic,
-         ${cellRules.map((r) => `${value(r.field, r.type)} AS ${r.field}`).join(', ')},
-         ${value('nic', 'DECIMAL(38, 10)')} AS nic_exact, ${value('actualCost', 'DECIMAL(38, 10)')} AS cost_exact
-       FROM read_csv(?, ${csvOptions}))
+       SELECT ${cell('month')} AS month_raw, ${cell('practice')} AS practice,
+         ${cell('bnfCode')} AS bnf_code, ${cell('commissioner')} AS commissioner,
+         ${cell('perItem')} AS per_item, ${synthetic} AS synthetic,
+         ${cell('items')} AS items, ${cell('quantity')} AS quantity,
+         TRY_CAST(${cell('nic')} AS DECIMAL(15, 2)) AS nic, ${cell('nic')} AS nic_text,
+         TRY_CAST(${cell('actualCost')} AS DECIMAL(18, 5)) AS actualCost, ${cell('actualCost')} AS cost_text
+       FROM read_csv(?, ${csvOptions(cell)}))
      GROUP BY ALL`,
     [path],
   );
+}
+
+/**
+ * A practice, presentation and quantity per item that appears twice, among the few groups whose
+ * fingerprints could not rule it out; undefined when there is none.
+ */
+async function repeatedRow(
+  tx: FactSession,
+  path: string,
+  cell: (field: keyof Columns) => string,
+): Promise<{ practice: string; bnf_code: string } | undefined> {
+  const [found] = await tx.all<{ practice: string; bnf_code: string }>(
+    `SELECT r.practice, r.bnf_code
+     FROM (SELECT ${cell('practice')} AS practice, ${cell('bnfCode')} AS bnf_code,
+             coalesce(${cell('perItem')}, -1) AS per_item
+           FROM read_csv(?, ${csvOptions(cell)})) r
+     SEMI JOIN (SELECT practice, bnf_code FROM rx_stage WHERE maybe_repeated) s
+       ON s.practice = r.practice AND s.bnf_code = r.bnf_code
+     GROUP BY r.practice, r.bnf_code, r.per_item HAVING count(*) > 1 ORDER BY 1, 2 LIMIT 1`,
+    [path],
+  );
+  return found;
 }
 
 /** Stops the import at the first problem the summary shows, naming the line that has it; returns the month. */
@@ -442,10 +521,7 @@ async function check(
     );
   };
   const found = (v: string) => ` (found "${v.slice(0, 40)}")`;
-  for (const rule of cellRules) {
-    if (summary.bad[rule.field])
-      await locate(rule.field, (v) => rule.bad(v) && `${rule.bad(v)}${found(v)}`);
-  }
+  if (summary.bad) await locateBadCell(ctx, path, columns);
   const keyCheck = (field: 'month' | 'practice' | 'bnfCode') => (v: string) => {
     const reason = keyRules[field](v);
     return reason && `${reason}${found(v)}`;
@@ -471,12 +547,12 @@ async function check(
       `the rows are for ${first} but the file is for ${ctx.period} (from its name or --period): is this the wrong month's file?`,
     );
   }
-  if (summary.duplicate_practice !== null) {
+  if (summary.duplicate_practice) {
     const seen = new Set<number>();
     await locate('bnfCode', (_v, cell) => {
       if (
-        cell('practice').trim() !== summary.duplicate_practice ||
-        cell('bnfCode').trim() !== summary.duplicate_code
+        cell('practice') !== summary.duplicate_practice ||
+        cell('bnfCode') !== summary.duplicate_code
       )
         return undefined;
       const key = Number(cell('perItem').trim() || -1);

@@ -190,6 +190,12 @@ describe.each(engines())('prescribing on %s', (engine) => {
       row: 4,
       reason: expect.stringContaining('duplicate row'),
     });
+    // Three rows of one presentation, two with the same quantity per item.
+    await refused(
+      'dupe-of-three.csv',
+      [header, row(), row({ QUANTITY: '28' }), row({ QUANTITY: '7' }), row({ QUANTITY: '28' })],
+      { row: 5, reason: expect.stringContaining('QUANTITY 28 appears twice') },
+    );
     await refused('epd_201712.csv', [header, row()], {
       column: 'YEAR_MONTH',
       reason: expect.stringContaining('wrong month'),
@@ -212,7 +218,20 @@ describe.each(engines())('prescribing on %s', (engine) => {
       `SELECT items FROM prescribing_unknown_code WHERE bnf_code = '0199999ZZAAAAAA'`,
     );
     expect(unknown).toEqual({ items: 3 });
+    const precise = await importFile('precise.csv', [
+      header,
+      row({ NIC: '7.505', PRACTICE_CODE: 'B85010' }),
+      row({ ACTUAL_COST: '7.012345', PRACTICE_CODE: 'B85010', QUANTITY: '7' }),
+    ]);
+    expect(precise.status === 'imported' && precise.notes.join(' ')).toMatch(
+      /2 rows gave NIC to more than 2 or actual cost to more than 5 decimal places; rounded to them/,
+    );
     expect((await importFile('unknown-code.csv', lines)).status).toBe('unchanged');
+    // Under a new name the file is hashed while it loads; the load is rolled back once it is known.
+    const before = await storedRows();
+    const renamed = await importFile('renamed-copy.csv', lines);
+    expect(renamed).toMatchObject({ status: 'unchanged', previousImportId: result.importId });
+    expect(await storedRows()).toBe(before);
   });
 
   it('computes each practice’s measure from the file’s own rows, with national percentiles and deciles', async () => {

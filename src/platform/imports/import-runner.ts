@@ -1,5 +1,5 @@
 // Runs one CSV import: streams and validates every row, loads in one transaction, records it, or changes nothing.
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
@@ -216,14 +216,28 @@ export async function runImport<Row>(
       throw new ImportError(fileName, undefined, undefined, `cannot read file ${filePath}`);
     })
   ).size;
-  const sha256 = await sha256OfFile(filePath);
-  const findPrevious = () =>
+  const hashing = sha256OfFile(filePath);
+  hashing.catch(() => undefined); // awaited below; this only keeps an early failure from going unhandled
+  const findByHash = (sha256: string) =>
     db
       .selectFrom('import_log')
       .select(['id', 'finished_at', 'period', 'state'])
       .where('kind', '=', importer.kind)
       .where('file_sha256', '=', sha256)
       .executeTakeFirst();
+  // A large file is hashed while it loads, not in a separate read first: if it turns out to have
+  // been imported before, the load is rolled back. Unless a file of the same name was imported
+  // before (probably this one again): then it is hashed first, as every smaller file is.
+  const hashWhileLoading =
+    'loadFile' in importer &&
+    !(await db
+      .selectFrom('import_log')
+      .select('id')
+      .where('kind', '=', importer.kind)
+      .where('file_name', '=', fileName)
+      .executeTakeFirst());
+  let sha256 = hashWhileLoading ? '' : await hashing;
+  const findPrevious = () => findByHash(sha256);
   const unchanged = (previous: { id: number; finished_at: Date }): ImportResult => ({
     status: 'unchanged',
     kind: importer.kind,
@@ -239,8 +253,13 @@ export async function runImport<Row>(
       undefined,
       `this file is being imported now (import ${id}); try again when that import has finished`,
     );
-  const previous = await findPrevious();
-  if (previous) {
+  /** The answer when the same file was imported before (or is being imported now). */
+  const alreadyImported = (previous: {
+    id: number;
+    finished_at: Date;
+    period: string | null;
+    state: 'loading' | 'complete';
+  }): ImportResult => {
     if (previous.state === 'loading') throw beingImported(previous.id);
     if (
       options.period !== undefined &&
@@ -256,13 +275,16 @@ export async function runImport<Row>(
       );
     }
     return unchanged(previous);
-  }
+  };
+  const previous = hashWhileLoading ? undefined : await findPrevious();
+  if (previous) return alreadyImported(previous);
   const period = resolvePeriod(importer, fileName, options.period);
   const startedAt = clock();
   const logValues = {
     kind: importer.kind,
     file_name: fileName,
-    file_sha256: sha256,
+    // Unique until the hash is known, when the row is given it.
+    file_sha256: sha256 || `pending ${randomUUID()}`,
     period: period ?? null,
     imported_by: options.actor.label,
     started_at: startedAt,
@@ -273,6 +295,7 @@ export async function runImport<Row>(
   try {
     return writesFacts ? await loadFacts() : await loadRecord();
   } catch (error) {
+    if (error instanceof AlreadyImported) return error.result;
     // Two processes importing the same file at once: the second finds the first's log row.
     const again = isUniqueViolation(error) ? await findPrevious() : undefined;
     if (again?.state === 'complete') return unchanged(again);
@@ -330,6 +353,16 @@ export async function runImport<Row>(
     let outcome: Outcome;
     try {
       outcome = await runImporter(db, importId, factsWithin(facts, transaction.session));
+      if (hashWhileLoading) {
+        sha256 = await hashing;
+        const previous = await findPrevious();
+        if (previous) throw new AlreadyImported(alreadyImported(previous));
+        await db
+          .updateTable('import_log')
+          .set({ file_sha256: sha256 })
+          .where('id', '=', importId)
+          .execute();
+      }
       await writeImportCommit(transaction.session, {
         importId,
         kind: importer.kind,
@@ -453,6 +486,13 @@ export async function runImport<Row>(
       ...otherNotes,
     ];
     return { rowsRead, rowsLoaded, rowsSkipped, notes };
+  }
+}
+
+/** Thrown inside a load that finds, once the file is hashed, that it was imported before. */
+class AlreadyImported extends Error {
+  constructor(readonly result: ImportResult) {
+    super('already imported');
   }
 }
 
