@@ -138,8 +138,7 @@ const cellRules: {
 /** Checks of the codes and months, run on their distinct values. */
 const keyRules = {
   month: (v: string) => (monthOf(v) ? undefined : 'expected a month as YYYYMM, YYYY_MM or YYYY-MM'),
-  practice: (v: string) =>
-    practicePattern.test(v) ? undefined : 'expected a practice code',
+  practice: (v: string) => (practicePattern.test(v) ? undefined : 'expected a practice code'),
   bnfCode: (v: string) =>
     bnfPattern.test(v) ? undefined : 'expected a BNF code (9 to 15 letters and digits)',
 };

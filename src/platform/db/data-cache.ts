@@ -31,7 +31,9 @@ export function createDataCache(
   async function currentVersion(): Promise<number> {
     const now = clock().getTime();
     if (version !== undefined && now - checkedAt < ttlMs) return version;
-    checking ??= sql<{ v: number }>`SELECT count(*)::int AS v FROM import_log WHERE state = 'complete'`
+    checking ??= sql<{
+      v: number;
+    }>`SELECT count(*)::int AS v FROM import_log WHERE state = 'complete'`
       .execute(db)
       .then((r) => r.rows[0]!.v)
       .finally(() => (checking = undefined));
