@@ -72,11 +72,13 @@ async function signIn(
     headers: { cookie: csrfCookie, 'content-type': 'application/x-www-form-urlencoded' },
     body: new URLSearchParams({ _csrf: token, email, password, next: '/' }),
   });
-  const session = response.headers
-    .getSetCookie()
-    .map((c) => c.split(';')[0])
-    .join('; ');
-  return `${csrfCookie}; ${session}`;
+  // The session cookie, and the CSRF secret that sign-in replaces.
+  const jar = new Map(
+    [...csrfCookie.split('; '), ...response.headers.getSetCookie().map((c) => c.split(';')[0]!)]
+      .filter(Boolean)
+      .map((pair) => [pair.split('=')[0]!, pair] as const),
+  );
+  return [...jar.values()].join('; ');
 }
 
 /** Sends `total` requests with `concurrency` connections (autocannon) and reports latency percentiles. */

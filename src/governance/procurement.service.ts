@@ -618,6 +618,25 @@ export async function saveDecisionMakers(
   for (const key of Object.keys(input))
     if (key.startsWith('dm_') && !known.has(key.slice(3)))
       problems.push({ field: 'decisionMakers', message: 'Choose people of this group only' });
+  // An empty form must not clear the record: someone always takes a procurement decision.
+  if (!rows.length && !problems.length)
+    problems.push({
+      field: 'decisionMakers',
+      message: 'Choose at least one person who takes part in the decision',
+    });
+  // Once the contract is awarded, who decided is part of the published record: recorded once, then
+  // it stays as it is.
+  const recorded = await db
+    .selectFrom('gov_procurement_decision_maker')
+    .select('person_id')
+    .where('procurement_id', '=', p.id)
+    .executeTakeFirst();
+  if (p.awarded_to !== null && recorded)
+    problems.push({
+      field: 'decisionMakers',
+      message:
+        'The contract has been awarded and its decision-makers recorded: they can no longer be changed',
+    });
   if (problems.length)
     throw await refusedInput(
       db,

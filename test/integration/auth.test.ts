@@ -97,6 +97,67 @@ describe.each(engines())('sign-in on %s', (engine) => {
     expect(forged.status).toBe(403);
   });
 
+  it('refuses a write from another site, without the CSRF cookie, or too large, before reading it', async () => {
+    const client = new AppClient(seeded.app);
+    await client.get('/sign-in');
+    const post = (headers: Record<string, string>, body = 'email=x') =>
+      client.request('/sign-in', {
+        method: 'POST',
+        body,
+        headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
+      });
+    expect((await post({ origin: 'https://elsewhere.example' })).status).toBe(403);
+    expect((await post({ 'sec-fetch-site': 'cross-site' })).status).toBe(403);
+    const large = await post({}, `email=${'x'.repeat(300 * 1024)}`);
+    expect(large.status).toBe(413);
+    expect(await large.text()).toContain('larger than 256 KB');
+    // Signed out with no cookie at all (no Flock page was ever loaded): refused as forged.
+    const stranger = await seeded.app.request('/sign-in', {
+      method: 'POST',
+      body: 'email=x',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
+    expect(stranger.status).toBe(403);
+  });
+
+  it('keeps private responses out of caches and compresses what it sends when asked', async () => {
+    const client = new AppClient(seeded.app);
+    expect((await client.get('/groups/09G')).headers.get('cache-control')).toBe('no-cache');
+    await client.signIn('gp.coastal@example.nhs.uk', PASSWORD);
+    for (const path of [
+      '/groups/09G/practices',
+      '/api/v1/groups/09G/practices',
+      '/groups/09G/practices.csv',
+    ]) {
+      const response = await client.request(path, { headers: { 'accept-encoding': 'gzip' } });
+      expect(response.status, path).toBe(200);
+      expect(response.headers.get('cache-control'), path).toBe('no-store');
+      expect(response.headers.get('content-encoding'), path).toBe('gzip');
+    }
+  });
+
+  it('replaces the CSRF secret at sign-in and binds form tokens to the session', async () => {
+    const client = new AppClient(seeded.app);
+    await client.get('/sign-in');
+    const before = client.cookie('flock_csrf');
+    await client.signIn('gp.coastal@example.nhs.uk', PASSWORD);
+    expect(client.cookie('flock_csrf')).toBeDefined();
+    expect(client.cookie('flock_csrf')).not.toBe(before);
+    const token = /name="_csrf" value="([^"]+)"/.exec(
+      await (await client.get('/sign-out')).text(),
+    )![1]!;
+    expect(token).not.toBe(client.cookie('flock_csrf'));
+    // Another session of the same browser secret cannot use this session's token.
+    const other = new AppClient(seeded.app);
+    await other.get('/sign-in');
+    const stolen = await other.request('/sign-in', {
+      method: 'POST',
+      body: new URLSearchParams({ _csrf: token, email: 'x', password: 'y' }),
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
+    expect(stolen.status).toBe(403);
+  });
+
   it('rate limits repeated failures for one email address', async () => {
     const client = new AppClient(seeded.app);
     const email = 'admin.coastal@example.nhs.uk';
@@ -109,6 +170,25 @@ describe.each(engines())('sign-in on %s', (engine) => {
     const limited = await client.submit('/sign-in', '/sign-in', { email, password: PASSWORD });
     expect(limited.status).toBe(429);
     expect(await limited.text()).toContain('Too many failed sign-in attempts');
+  });
+
+  it('does not let a stranger lock the owner out, and slows guessing from many addresses', async () => {
+    const email = 'lay.coastal@example.nhs.uk';
+    const attempt = (password: string, clientAddress: string, at?: Date) =>
+      signIn(seeded.store.db, { email, password, clientAddress }, at ? () => at : undefined).then(
+        () => 'signed in',
+        (e: AppError) => e.code,
+      );
+    for (let i = 0; i < 5; i++)
+      expect(await attempt(`stranger-${i}-guess`, '203.0.113.9')).toBe('invalid_input');
+    expect(await attempt(PASSWORD, '203.0.113.9')).toBe('rate_limited');
+    expect(await attempt(PASSWORD, '198.51.100.7')).toBe('signed in');
+    // Ten failures for the account from several addresses: an address that failed must wait 30 s.
+    for (let i = 0; i < 5; i++)
+      expect(await attempt(`other-${i}-guess`, `192.0.2.${i + 1}`)).toBe('invalid_input');
+    expect(await attempt('another-wrong-guess', '192.0.2.1')).toBe('rate_limited');
+    expect(await attempt(PASSWORD, '198.51.100.7')).toBe('signed in');
+    expect(await attempt(PASSWORD, '192.0.2.1', new Date(Date.now() + 31_000))).toBe('signed in');
   });
 
   it('holds the limit when wrong passwords arrive all at once', async () => {

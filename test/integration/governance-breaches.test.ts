@@ -2,7 +2,6 @@
 // officers in the public decisions log, on the demo group's illustrative governance records.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { linkPersonToUser } from '../../src/app/seed.js';
-import { CSRF_COOKIE } from '../../src/platform/http/security.js';
 import { AppClient } from '../support/app-client.js';
 import { PASSWORD, seededApp, type Seeded } from '../support/seeded.js';
 import { engines } from '../support/stores.js';
@@ -82,9 +81,9 @@ describe.each(engines())('governance: breaches and delegated decisions on %s', (
   afterAll(() => seeded.close());
 
   /** Posts a form as a browser would, with the session's CSRF token, whether or not the user sees the form. */
-  const post = (client: AppClient, action: string, fields: Record<string, string>) =>
+  const post = async (client: AppClient, action: string, fields: Record<string, string>) =>
     client.submit('/groups/09G/public/breaches', action, fields, {
-      csrf: client.cookie(CSRF_COOKIE) ?? '',
+      csrf: await client.csrfToken(),
     });
   const idOf = (name: string) => String(people.find((p) => p.name === name)!.id);
   const auditCount = async (action: string) =>

@@ -286,6 +286,12 @@ describe.each(engines())('governance: procurement decisions register on %s', (en
         })
       ).status,
     ).toBe(303);
+    // Awarded and recorded, the decision-makers are frozen; an empty form never clears them.
+    for (const fields of [{}, { [`dm_${cara.id}`]: 'yes' }]) {
+      const again = await admin.submit(url, `${url}/decision-makers`, fields);
+      expect(again.status).toBe(400);
+      expect(await again.text()).toMatch(/Choose at least one person|can no longer be changed/);
+    }
     expect((await full(admin, id)).decisionMakers).toEqual([
       { personId: cara.id, name: 'Cara Placeholder', conflict: null, managed: null },
       {
@@ -413,9 +419,9 @@ describe.each(engines())('governance: procurement decisions register on %s', (en
     // A plain member cannot write (refused and audited); a lay member reads but does not write.
     const fields = { title: 'X', service: 'Y', route: 'competitive', value: '1' };
     // (A valid CSRF token, so that the refusal is the role check's.)
-    const post = (client: AppClient, action: string, f: Record<string, string>) =>
+    const post = async (client: AppClient, action: string, f: Record<string, string>) =>
       client.submit('/groups/09G/public/procurement', action, f, {
-        csrf: client.cookie('flock_csrf') ?? '',
+        csrf: await client.csrfToken(),
       });
     const refusal = async (r: Response) => [r.status, (await r.text()).includes('has expired')];
     expect(await refusal(await post(gp, register, fields))).toEqual([403, false]);
@@ -561,7 +567,7 @@ describe.each(engines())('governance: procurement decisions register on %s', (en
         score_4: '100',
         score_5: '100',
       },
-      { csrf: secretary.cookie('flock_csrf') ?? '' },
+      { csrf: await secretary.csrfToken() },
     );
     expect(tryScore.status).toBe(403);
     expect(await tryScore.text()).toContain('You declared an interest in a provider evaluated');
@@ -570,7 +576,7 @@ describe.each(engines())('governance: procurement decisions register on %s', (en
       `${url}/decision-makers`,
       {},
       {
-        csrf: secretary.cookie('flock_csrf') ?? '',
+        csrf: await secretary.csrfToken(),
       },
     );
     expect(tryDm.status).toBe(403);

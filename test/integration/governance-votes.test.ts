@@ -43,8 +43,8 @@ interface VoteJson {
 const OPEN_DEMO = 'co-opt a member from a neighbouring group';
 const CLOSED_DEMO = 'renewing the dermatology service contract';
 /** Posts a form with the session's CSRF token (the page may show no form, e.g. once voted). */
-const post = (client: AppClient, action: string, fields: Record<string, string>) =>
-  client.submit('/', action, fields, { csrf: client.cookie('flock_csrf') ?? '' });
+const post = async (client: AppClient, action: string, fields: Record<string, string>) =>
+  client.submit('/', action, fields, { csrf: await client.csrfToken() });
 /** A UK calendar day from today (votes open on UK days). */
 const day = (offset: number) => ukToday(new Date(Date.now() + offset * 86_400_000));
 /** A number as it may appear in JSON, CSV or a page (plain or with thousands commas), on its own. */

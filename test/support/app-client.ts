@@ -34,6 +34,13 @@ export class AppClient {
     return this.request(path);
   }
 
+  /** This session's CSRF form token, read from a form every visitor can load (sign-out, else sign-in). */
+  async csrfToken(): Promise<string> {
+    let page = await this.get('/sign-out');
+    if (page.status !== 200) page = await this.get('/sign-in');
+    return /name="_csrf" value="([^"]+)"/.exec(await page.text())?.[1] ?? '';
+  }
+
   /** Posts a form the way a browser would, with the CSRF token from a GET of `formPage`. */
   async submit(
     formPage: string,

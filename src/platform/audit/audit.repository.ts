@@ -84,18 +84,31 @@ export async function countRecentFailedSignIns(
   email: string,
   clientAddress: string | null,
   since: Date,
-): Promise<{ forEmail: number; forAddress: number }> {
+): Promise<{ forEmail: number; forAddress: number; forPair: number; lastForEmail: Date | null }> {
+  const address = clientAddress ?? '';
   const row = await db
     .selectFrom('audit_event')
     .select((eb) => [
       eb.fn.count<number>('id').filterWhere('entity_id', '=', email).as('for_email'),
+      eb.fn.count<number>('id').filterWhere('client_address', '=', address).as('for_address'),
       eb.fn
         .count<number>('id')
-        .filterWhere('client_address', '=', clientAddress ?? '')
-        .as('for_address'),
+        .filterWhere((f) =>
+          f.and([
+            f('entity_id', '=', email),
+            f(f.fn.coalesce('client_address', f.val('')), '=', address),
+          ]),
+        )
+        .as('for_pair'),
+      eb.fn.max('occurred_at').filterWhere('entity_id', '=', email).as('last_for_email'),
     ])
     .where('action', '=', 'sign_in.failed')
     .where('occurred_at', '>=', since)
     .executeTakeFirstOrThrow();
-  return { forEmail: Number(row.for_email), forAddress: Number(row.for_address) };
+  return {
+    forEmail: Number(row.for_email),
+    forAddress: Number(row.for_address),
+    forPair: Number(row.for_pair),
+    lastForEmail: row.last_for_email ? new Date(row.last_for_email) : null,
+  };
 }

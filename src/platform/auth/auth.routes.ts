@@ -6,7 +6,7 @@ import type { Db } from '../db/schema.js';
 import { AppError } from '../errors.js';
 import type { AppEnv } from '../http/http.types.js';
 import type { PageRenderer } from '../http/pages.js';
-import { SESSION_COOKIE } from '../http/security.js';
+import { issueCsrfSecret, SESSION_COOKIE } from '../http/security.js';
 import { signIn, signOut, type SessionResolver } from './session.service.js';
 
 /** Only same-site paths may be returned to after sign-in (no open redirects). */
@@ -69,6 +69,7 @@ export function registerAuthRoutes(
         path: '/',
         // A browser-session cookie: the server decides when the session ends (idle and absolute limits).
       });
+      issueCsrfSecret(c, deps.secureCookies);
       return c.redirect(next, 303);
     } catch (error) {
       if (
@@ -94,6 +95,7 @@ export function registerAuthRoutes(
       deps.sessions.forget(token);
     }
     deleteCookie(c, SESSION_COOKIE, { path: '/' });
+    issueCsrfSecret(c, deps.secureCookies);
     return c.redirect('/', 303);
   });
 

@@ -21,10 +21,18 @@ import {
 export const SESSION_IDLE_MS = 8 * 60 * 60 * 1000;
 /** ...and this long after sign-in, however busy. */
 export const SESSION_MAX_MS = 12 * 60 * 60 * 1000;
-/** Failed attempts allowed in the window, per email address and per client address. */
+/**
+ * Failed attempts allowed in the window: per email address from one client address, and per client
+ * address over all emails. A stranger guessing from elsewhere therefore never locks the owner out of
+ * their account; guessing one account from many addresses is slowed instead: past
+ * EMAIL_BACKOFF_AFTER failures, an address that has itself failed for that email must wait
+ * EMAIL_BACKOFF_MS after the account's last failure.
+ */
 export const SIGN_IN_WINDOW_MS = 15 * 60 * 1000;
 export const MAX_FAILURES_PER_EMAIL = 5;
 export const MAX_FAILURES_PER_ADDRESS = 20;
+export const EMAIL_BACKOFF_AFTER = 10;
+export const EMAIL_BACKOFF_MS = 30 * 1000;
 
 const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
 
@@ -58,9 +66,15 @@ export async function signIn(
       input.clientAddress,
       new Date(now.getTime() - SIGN_IN_WINDOW_MS),
     );
+    const backingOff =
+      recent.forEmail >= EMAIL_BACKOFF_AFTER &&
+      recent.forPair > 0 &&
+      recent.lastForEmail !== null &&
+      now.getTime() - recent.lastForEmail.getTime() < EMAIL_BACKOFF_MS;
     if (
-      recent.forEmail >= MAX_FAILURES_PER_EMAIL ||
-      recent.forAddress >= MAX_FAILURES_PER_ADDRESS
+      recent.forPair >= MAX_FAILURES_PER_EMAIL ||
+      recent.forAddress >= MAX_FAILURES_PER_ADDRESS ||
+      backingOff
     ) {
       await audit(
         tx,

@@ -1,9 +1,10 @@
 // Security middleware: response headers (CSP by script hash), the session, and CSRF checks on forms.
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { projectRoot } from '../../app/config.js';
-import type { MiddlewareHandler } from 'hono';
+import type { Context, MiddlewareHandler } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
 import { getCookie, setCookie } from 'hono/cookie';
 import type { SessionResolver } from '../auth/session.service.js';
 import { AppError } from '../errors.js';
@@ -39,6 +40,60 @@ export function securityHeaders(): MiddlewareHandler<AppEnv> {
     c.header('Referrer-Policy', 'same-origin');
     c.header('X-Frame-Options', 'DENY');
     c.header('Cross-Origin-Opener-Policy', 'same-origin');
+    // Nothing a signed-in person sees may be kept by a browser or proxy cache; public pages may be
+    // kept but are checked again each time (they change when data is imported).
+    if (!c.res.headers.has('Cache-Control'))
+      c.header('Cache-Control', c.get('principal') ? 'no-store' : 'no-cache');
+  };
+}
+
+/** The largest request body a form may send, and the largest upload (a month's ledger, 20 MB). */
+export const FORM_BODY_LIMIT = 256 * 1024;
+export const UPLOAD_BODY_LIMIT = 21 * 1024 * 1024;
+
+/**
+ * Checks every request that changes something before its body is read: it must come from a Flock
+ * page (Origin and Sec-Fetch-Site, where the browser sends them, name this site), carry the CSRF
+ * cookie every Flock page sets, and be no larger than a form (or, on the upload routes, an upload).
+ * A forged or oversized request is refused without its body being read.
+ */
+export function guardWrites({
+  uploadPaths,
+}: {
+  /** Paths that accept a file upload, as patterns. */
+  uploadPaths: readonly RegExp[];
+}): MiddlewareHandler<AppEnv> {
+  const refuse = () => {
+    throw new AppError(
+      'csrf_failed',
+      'This form has expired or did not come from Flock. Go back, reload the page and try again.',
+    );
+  };
+  return async (c, next) => {
+    if (['GET', 'HEAD', 'OPTIONS'].includes(c.req.method)) return next();
+    const site = c.req.header('sec-fetch-site');
+    if (site !== undefined && site !== 'same-origin' && site !== 'none') refuse();
+    const origin = c.req.header('origin');
+    if (origin !== undefined) {
+      let host: string | undefined;
+      try {
+        host = new URL(origin).host;
+      } catch {
+        host = undefined;
+      }
+      if (!host || host !== (c.req.header('host') ?? new URL(c.req.url).host)) refuse();
+    }
+    if (!getCookie(c, CSRF_COOKIE)) refuse();
+    const limit = uploadPaths.some((p) => p.test(c.req.path)) ? UPLOAD_BODY_LIMIT : FORM_BODY_LIMIT;
+    const tooLarge = () => {
+      throw new AppError(
+        'too_large',
+        `The request is larger than ${limit >= 1024 * 1024 ? `${Math.floor(limit / 1024 / 1024)} MB` : `${limit / 1024} KB`}: nothing was saved.`,
+      );
+    };
+    const declared = Number(c.req.header('content-length') ?? Number.NaN);
+    if (Number.isFinite(declared) && declared > limit) tooLarge();
+    return bodyLimit({ maxSize: limit, onError: tooLarge })(c, next);
   };
 }
 
@@ -68,23 +123,35 @@ const sameToken = (a: string, b: string) => {
   return x.length === y.length && timingSafeEqual(x, y);
 };
 
+/** Gives the browser a new CSRF secret (at first visit, and again at sign-in and sign-out). */
+export function issueCsrfSecret(c: Context<AppEnv>, secureCookies: boolean): string {
+  const secret = randomBytes(32).toString('base64url');
+  setCookie(c, CSRF_COOKIE, secret, {
+    httpOnly: true,
+    sameSite: 'Strict',
+    secure: secureCookies,
+    path: '/',
+  });
+  return secret;
+}
+
+/** The token a form must carry: the browser's secret bound to its session (or to being signed out). */
+const formToken = (secret: string, sessionToken: string | undefined) =>
+  createHmac('sha256', secret)
+    .update(sessionToken ?? 'signed out')
+    .digest('base64url');
+
 /**
- * Double-submit CSRF protection: every visitor gets a random token in an HttpOnly, SameSite=Strict
- * cookie; every form carries it in a hidden field; a form post without a matching field is refused.
+ * CSRF protection: every visitor gets a random secret in an HttpOnly, SameSite=Strict cookie; every
+ * form carries a token made from it and the session (so a token is worth nothing in another session,
+ * and the secret is replaced at sign-in); a form post without the matching token is refused.
  */
 export function csrfProtection(secureCookies: boolean): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
-    let token = getCookie(c, CSRF_COOKIE);
-    if (!token || !/^[A-Za-z0-9_-]{43}$/.test(token)) {
-      token = randomBytes(32).toString('base64url');
-      setCookie(c, CSRF_COOKIE, token, {
-        httpOnly: true,
-        sameSite: 'Strict',
-        secure: secureCookies,
-        path: '/',
-      });
-    }
-    c.set('csrfToken', token);
+    let secret = getCookie(c, CSRF_COOKIE);
+    if (!secret || !/^[A-Za-z0-9_-]{43}$/.test(secret)) secret = issueCsrfSecret(c, secureCookies);
+    const expected = formToken(secret, c.get('sessionToken'));
+    c.set('csrfToken', expected);
     if (!['GET', 'HEAD', 'OPTIONS'].includes(c.req.method)) {
       const contentType = c.req.header('content-type') ?? '';
       let form: Record<string, unknown> = {};
@@ -100,7 +167,7 @@ export function csrfProtection(secureCookies: boolean): MiddlewareHandler<AppEnv
       }
       const submitted =
         typeof form._csrf === 'string' ? form._csrf : (c.req.header('x-csrf-token') ?? '');
-      if (!submitted || !sameToken(submitted, token)) {
+      if (!submitted || !sameToken(submitted, expected)) {
         throw new AppError(
           'csrf_failed',
           'This form has expired or did not come from Flock. Go back, reload the page and try again.',
