@@ -3,7 +3,8 @@ import { closeSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
-import { Kysely, PGliteDialect, PostgresDialect } from 'kysely';
+import { Kysely, PostgresDialect } from 'kysely';
+import { PgliteDialect } from './pglite-dialect.js';
 import pg from 'pg';
 import type { Database } from './schema.js';
 
@@ -96,7 +97,7 @@ async function openPglite(dataDir: string): Promise<Store> {
   // PGlite only reads options from the first argument when that is an object.
   const pglite = new PGlite(location ? { dataDir: location, parsers } : { parsers });
   await pglite.waitReady;
-  const db = new Kysely<Database>({ dialect: new PGliteDialect({ pglite }) });
+  const db = new Kysely<Database>({ dialect: new PgliteDialect(pglite) });
   return {
     db,
     engine: 'pglite',
