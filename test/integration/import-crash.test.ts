@@ -4,30 +4,28 @@ import { execFile } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { projectRoot } from '../../src/app/config.js';
-import { seedDemoPlan, seedPublishedData } from '../../src/app/seed.js';
 import { openStore } from '../../src/platform/db/database.js';
-import { migrate } from '../../src/platform/db/migrate.js';
 import { openFactStore } from '../../src/platform/facts/fact-store.js';
 import { factTablesWithImportId } from '../../src/platform/imports/import-commit.js';
 import type { CrashPoint } from '../../src/platform/imports/crash-points.js';
-import { subsetData } from '../support/seeded.js';
 import { sharedDataDir } from '../support/subset-data.js';
 import { engines, type Engine } from '../support/stores.js';
+import { createDatabase, databaseName, dropDatabase } from '../support/seed-template.js';
 
 const work = mkdtempSync(path.join(os.tmpdir(), 'flock-crash-'));
-const databases: { serverUrl: string; name: string }[] = [];
+const databases: { serverUrl: string; url: string }[] = [];
 afterAll(async () => {
   rmSync(work, { recursive: true, force: true });
-  for (const { serverUrl, name } of databases) {
-    const admin = new pg.Client({ connectionString: serverUrl });
-    await admin.connect();
-    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-    await admin.end();
-  }
+  for (const { serverUrl, url } of databases) await dropDatabase(serverUrl, databaseName(url));
 });
+
+async function copyDatabase(serverUrl: string, template: string): Promise<string> {
+  const url = await createDatabase(serverUrl, databaseName(template));
+  databases.push({ serverUrl, url });
+  return url;
+}
 
 interface Place {
   dataDir: string;
@@ -103,27 +101,18 @@ function files() {
 }
 
 describe.each(engines())('an import killed for real, on %s', (engine: Engine) => {
-  const template: Place = { dataDir: path.join(work, `${engine}-template`), databaseUrl: '' };
+  const template: Place = { dataDir: '', databaseUrl: '' };
   let serverUrl: string | null = null;
   let ledgerFile = '';
   let cases = 0;
 
-  beforeAll(async () => {
+  beforeAll(() => {
+    // The run's seeded stores (test/support/seed-template.ts) are the starting point.
+    const templates = inject('seedTemplates');
     serverUrl = engine === 'postgres' ? inject('postgresUrl') : null;
-    if (serverUrl) template.databaseUrl = await createDatabase(serverUrl);
-    const store = await openStore({
-      dataDir: template.dataDir,
-      databaseUrl: template.databaseUrl,
-    });
-    const facts = await openFactStore({ dataDir: template.dataDir });
-    try {
-      await migrate(store);
-      await seedPublishedData(store.db, facts, subsetData());
-      await seedDemoPlan(store.db, facts, path.join(template.dataDir, 'ledger'), '2026-11-22');
-    } finally {
-      facts.close();
-      await store.close();
-    }
+    template.dataDir =
+      engine === 'postgres' ? templates.postgres!.dataDir : templates.pglite.dataDir;
+    template.databaseUrl = engine === 'postgres' ? templates.postgres!.databaseUrl : '';
     // A month the demo ledger does not have yet, from one it has.
     const ledgerDir = path.join(template.dataDir, 'ledger');
     const april = readdirSync(ledgerDir).find((f) => f.endsWith('2022-04.csv'))!;
@@ -132,7 +121,7 @@ describe.each(engines())('an import killed for real, on %s', (engine: Engine) =>
       ledgerFile,
       readFileSync(path.join(ledgerDir, april), 'utf8').replaceAll(',2022-04,', ',2022-10,'),
     );
-  }, 180_000);
+  });
 
   /** A copy of the template: the data folder, and on PostgreSQL a database made from it. */
   async function copyOfTemplate(): Promise<Place> {
@@ -140,7 +129,7 @@ describe.each(engines())('an import killed for real, on %s', (engine: Engine) =>
     cpSync(template.dataDir, dataDir, { recursive: true });
     return {
       dataDir,
-      databaseUrl: serverUrl ? await createDatabase(serverUrl, template.databaseUrl) : '',
+      databaseUrl: serverUrl ? await copyDatabase(serverUrl, template.databaseUrl) : '',
     };
   }
 
@@ -216,21 +205,3 @@ describe.each(engines())('an import killed for real, on %s', (engine: Engine) =>
     120_000,
   );
 });
-
-/** A new database on the server, empty or a copy of `template` (a URL on the same server). */
-async function createDatabase(serverUrl: string, template?: string): Promise<string> {
-  const name = `flock_crash_${Math.random().toString(36).slice(2, 10)}`;
-  databases.push({ serverUrl, name });
-  const admin = new pg.Client({ connectionString: serverUrl });
-  await admin.connect();
-  try {
-    await admin.query(
-      `CREATE DATABASE ${name}${template ? ` TEMPLATE ${new URL(template).pathname.slice(1)}` : ''}`,
-    );
-  } finally {
-    await admin.end();
-  }
-  const url = new URL(serverUrl);
-  url.pathname = `/${name}`;
-  return url.toString();
-}
