@@ -189,6 +189,7 @@ describe.each(engines())('finance: plan, ledger and forecast on %s', (engine) =>
       /no financial plan for 2024\/25/,
     );
     await bad('header-only.csv', csv([]), /header but no rows/);
+    await bad('empty.csv', '', /the file is empty \(0 bytes\)/);
     await bad(
       'other-group.csv',
       csv([['09D', '2022-10', 'ACU01', '51210', '1.00', '']]),

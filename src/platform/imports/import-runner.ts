@@ -216,6 +216,8 @@ export async function runImport<Row>(
       throw new ImportError(fileName, undefined, undefined, `cannot read file ${filePath}`);
     })
   ).size;
+  if (totalBytes === 0)
+    throw new ImportError(fileName, undefined, undefined, 'the file is empty (0 bytes)');
   const hashing = sha256OfFile(filePath);
   hashing.catch(() => undefined); // awaited below; this only keeps an early failure from going unhandled
   const findByHash = (sha256: string) =>
