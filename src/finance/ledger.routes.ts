@@ -386,8 +386,9 @@ export function registerLedgerRoutes(
     const values = { year: typeof form.year === 'string' ? form.year : '' };
     const file = form.file;
     const fail = (message: string) => ledgerPage(c, group, [{ field: 'file', message }], values);
-    if (!(file instanceof File) || file.size === 0)
+    if (!(file instanceof File) || (file.size === 0 && !file.name))
       return fail('Choose the ledger CSV file to import');
+    if (file.size === 0) return fail(`${file.name}: the file is empty (0 bytes)`);
     if (file.size > 20 * 1024 * 1024)
       return fail('The file is larger than 20 MB: split it by month');
     const dir = await mkdtemp(path.join(tmpdir(), 'flock-ledger-'));
