@@ -60,6 +60,18 @@ export function importCompletedEvent(
   };
 }
 
+/** What an import did, as the columns of its log row. */
+export const outcomeColumns = (
+  outcome: { rowsRead: number; rowsLoaded: number; rowsSkipped: number; notes: string[] },
+  finishedAt: Date,
+) => ({
+  rows_read: outcome.rowsRead,
+  rows_loaded: outcome.rowsLoaded,
+  rows_skipped: outcome.rowsSkipped,
+  notes: outcome.notes.length ? outcome.notes.join('; ') : null,
+  finished_at: finishedAt,
+});
+
 /** Marks a 'loading' log row complete with what the import did, and audits it, in one transaction. */
 export async function completeImport(
   db: Kysely<Database>,
@@ -72,14 +84,7 @@ export async function completeImport(
   await db.transaction().execute(async (tx) => {
     const row = await tx
       .updateTable('import_log')
-      .set({
-        state: 'complete',
-        rows_read: outcome.rowsRead,
-        rows_loaded: outcome.rowsLoaded,
-        rows_skipped: outcome.rowsSkipped,
-        notes: outcome.notes.length ? outcome.notes.join('; ') : null,
-        finished_at: clock(),
-      })
+      .set({ state: 'complete', ...outcomeColumns(outcome, clock()) })
       .where('id', '=', importId)
       .where('state', '=', 'loading')
       .returning(['kind', 'file_name', 'file_sha256', 'period'])

@@ -12,7 +12,12 @@ import type { Database, Db } from '../db/schema.js';
 import { isUniqueViolation } from '../db/unique.js';
 import type { FactSession, FactStore } from '../facts/fact-store.js';
 import { crashPoint } from './crash-points.js';
-import { completeImport, importCompletedEvent, writeImportCommit } from './import-commit.js';
+import {
+  completeImport,
+  importCompletedEvent,
+  outcomeColumns,
+  writeImportCommit,
+} from './import-commit.js';
 import { ImportError } from '../errors.js';
 
 /** A row that passed validation, with where it came from in the file. */
@@ -318,13 +323,7 @@ export async function runImport<Row>(
         const outcome = await runImporter(tx, importId, undefined);
         await tx
           .updateTable('import_log')
-          .set({
-            rows_read: outcome.rowsRead,
-            rows_loaded: outcome.rowsLoaded,
-            rows_skipped: outcome.rowsSkipped,
-            notes: outcome.notes.length ? outcome.notes.join('; ') : null,
-            finished_at: clock(),
-          })
+          .set(outcomeColumns(outcome, clock()))
           .where('id', '=', importId)
           .execute();
         await audit(tx, options.actor, completedEvent(importId, outcome), clock);
