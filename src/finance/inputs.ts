@@ -1,8 +1,20 @@
 // Reading money typed into finance forms: exact pounds-and-pence text to pence, or a problem naming the field.
 import type { FieldProblem } from '../platform/errors.js';
-import { poundsToPence } from '../platform/money.js';
+import { formatPence, poundsToPence } from '../platform/money.js';
 
 const amount = /^-?\d{1,13}(\.\d{1,2})?$/;
+
+/** The most any amount typed into a form may be: more than any commissioner's whole allocation. */
+export const MAX_FORM_AMOUNT = {
+  pence: 2_000_000_000_000n,
+  why: 'more than any commissioning organisation’s whole allocation',
+};
+
+/** The largest amount a field accepts (either way round), and why, said in the error. */
+export interface AmountLimit {
+  pence: bigint;
+  why: string;
+}
 
 /**
  * "£1,234.50" → 123450n. Empty gives undefined (the caller decides whether that is allowed); a bad or
@@ -13,7 +25,7 @@ export function readPounds(
   field: string,
   label: string,
   problems: FieldProblem[],
-  { negative = false } = {},
+  { negative = false, max = MAX_FORM_AMOUNT }: { negative?: boolean; max?: AmountLimit } = {},
 ): bigint | undefined {
   const text = (raw ?? '')
     .replaceAll(',', '')
@@ -31,7 +43,15 @@ export function readPounds(
     });
     return undefined;
   }
-  return poundsToPence(text);
+  const pence = poundsToPence(text);
+  if ((pence < 0n ? -pence : pence) > max.pence) {
+    problems.push({
+      field,
+      message: `${label} must be no more than ${formatPence(max.pence)} (${max.why})`,
+    });
+    return undefined;
+  }
+  return pence;
 }
 
 /** Like readPounds, but an empty field is a problem too. */
@@ -40,7 +60,7 @@ export function requirePounds(
   field: string,
   label: string,
   problems: FieldProblem[],
-  options: { negative?: boolean } = {},
+  options: { negative?: boolean; max?: AmountLimit } = {},
 ): bigint | undefined {
   if ((raw ?? '').trim() === '') {
     problems.push({ field, message: `Enter ${label.toLowerCase()}` });
@@ -48,3 +68,9 @@ export function requirePounds(
   }
   return readPounds(raw, field, label, problems, options);
 }
+
+/** No single posting, commitment or saving can be larger than the year's whole allocation. */
+export const withinAllocation = (plan: { allocation_pence: bigint }): AmountLimit => ({
+  pence: plan.allocation_pence,
+  why: `the year’s allocation`,
+});

@@ -16,7 +16,7 @@ import {
   type Forecast,
 } from './budget.js';
 import { programmeLabels, programmes } from './finance.table.js';
-import { requirePounds } from './inputs.js';
+import { requirePounds, withinAllocation } from './inputs.js';
 import {
   actualsByMonth,
   findCostCentre,
@@ -356,6 +356,7 @@ export async function postJournal(
     });
   const amount = requirePounds(input.amount, 'journalAmount', 'Amount', problems, {
     negative: true,
+    max: withinAllocation(plan),
   });
   if (amount === 0n)
     problems.push({ field: 'journalAmount', message: 'A journal of £0 changes nothing' });
@@ -437,6 +438,7 @@ export async function addCommitment(
     });
   const amount = requirePounds(input.amount, 'commitmentAmount', 'Amount', problems, {
     negative: true,
+    max: withinAllocation(plan),
   });
   if (problems.length) throw new AppError('invalid_input', problems[0]!.message, problems);
   await db.transaction().execute(async (tx) => {

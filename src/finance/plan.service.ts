@@ -19,7 +19,7 @@ import {
   type ReserveKind,
   type RiskRating,
 } from './finance.table.js';
-import { requirePounds } from './inputs.js';
+import { requirePounds, withinAllocation } from './inputs.js';
 import {
   findCostCentre,
   findPlan,
@@ -503,7 +503,9 @@ export async function addScheme(
     });
   const risk = riskRatings.find((r) => r === input.risk) as RiskRating | undefined;
   if (!risk) problems.push({ field: 'schemeRisk', message: 'Choose a risk rating' });
-  const saving = requirePounds(input.saving, 'schemeSaving', 'Full-year saving', problems);
+  const saving = requirePounds(input.saving, 'schemeSaving', 'Full-year saving', problems, {
+    max: withinAllocation(plan),
+  });
   if (saving === 0n)
     problems.push({ field: 'schemeSaving', message: 'The saving must be more than £0' });
   const first = Number(input.firstMonth);
@@ -655,7 +657,9 @@ export async function recordDelivery(
   const month = Number(input.month);
   if (!Number.isInteger(month) || month < 1 || month > 12)
     problems.push({ field: 'deliveryMonth', message: 'Choose the month' });
-  const delivered = requirePounds(input.delivered, 'deliveryAmount', 'Delivered saving', problems);
+  const delivered = requirePounds(input.delivered, 'deliveryAmount', 'Delivered saving', problems, {
+    max: withinAllocation(plan),
+  });
   invalid(problems);
   await db.transaction().execute(async (tx) => {
     const before = await tx

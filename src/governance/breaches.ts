@@ -8,7 +8,7 @@ import type { FieldProblem } from '../platform/errors.js';
 import { yearOfPeriod } from '../finance/budget.js';
 import { readPounds } from '../finance/inputs.js';
 import { daysBetween } from './interests.js';
-import { isRealDate } from '../platform/imports/fields.js';
+import { isFormDate } from '../platform/imports/fields.js';
 import { breachCategories, breachCategoryLabels, type BreachCategory } from './breaches.table.js';
 import { isRowId } from '../platform/db/ids.js';
 
@@ -127,25 +127,25 @@ export function readBreach(
   const category = breachCategories.find((c) => c === input.category);
   if (!category) problems.push({ field: 'category', message: 'Choose the kind of breach' });
   const occurredOn = input.occurredOn.trim();
-  if (!isRealDate(occurredOn))
+  if (!isFormDate(occurredOn))
     problems.push({
       field: 'occurredOn',
-      message: 'Enter the date the breach happened, like 2026-03-14',
+      message: 'Enter the date the breach happened, like 2026-03-14 (from 1948 to 2099)',
     });
   else if (occurredOn > today)
     problems.push({ field: 'occurredOn', message: 'The date it happened cannot be in the future' });
   const identifiedOn = input.identifiedOn.trim();
-  if (!isRealDate(identifiedOn))
+  if (!isFormDate(identifiedOn))
     problems.push({
       field: 'identifiedOn',
-      message: 'Enter the date the breach was identified, like 2026-03-20',
+      message: 'Enter the date the breach was identified, like 2026-03-20 (from 1948 to 2099)',
     });
   else if (identifiedOn > today)
     problems.push({
       field: 'identifiedOn',
       message: 'The date it was identified cannot be in the future',
     });
-  else if (isRealDate(occurredOn) && identifiedOn < occurredOn)
+  else if (isFormDate(occurredOn) && identifiedOn < occurredOn)
     problems.push({
       field: 'identifiedOn',
       message: 'A breach cannot be identified before it happened',
@@ -257,10 +257,10 @@ export function readBreachUpdate(
     });
   const closedOn = input.closedOn.trim();
   if (closedOn) {
-    if (!isRealDate(closedOn))
+    if (!isFormDate(closedOn))
       problems.push({
         field: 'closedOn',
-        message: 'Enter the date the breach was closed, like 2026-04-30',
+        message: 'Enter the date the breach was closed, like 2026-04-30 (from 1948 to 2099)',
       });
     else if (closedOn > today)
       problems.push({ field: 'closedOn', message: 'The date closed cannot be in the future' });
@@ -390,10 +390,10 @@ export function readOfficerDecision(
     problems,
   );
   const decidedOn = input.decidedOn.trim();
-  if (!isRealDate(decidedOn))
+  if (!isFormDate(decidedOn))
     problems.push({
       field: 'decidedOn',
-      message: 'Enter the date the decision was taken, like 2026-03-14',
+      message: 'Enter the date the decision was taken, like 2026-03-14 (from 1948 to 2099)',
     });
   else if (decidedOn > today)
     problems.push({

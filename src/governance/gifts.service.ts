@@ -6,7 +6,7 @@ import type { Principal } from '../platform/auth/principal.js';
 import { isoDate, systemClock, type Clock } from '../platform/clock.js';
 import type { Db } from '../platform/db/schema.js';
 import { AppError, type FieldProblem } from '../platform/errors.js';
-import { isRealDate } from '../platform/imports/fields.js';
+import { isFormDate } from '../platform/imports/fields.js';
 import { penceAsPounds } from '../platform/money.js';
 import { readPounds } from '../finance/inputs.js';
 import { canManageRegister } from './declarations.service.js';
@@ -83,14 +83,19 @@ export async function recordGift(
       field: 'description',
       message: 'Describe the gift or hospitality (up to 500 characters)',
     });
-  const value = readPounds(input.value, 'value', 'The estimated value', problems);
+  const value = readPounds(input.value, 'value', 'The estimated value', problems, {
+    max: {
+      pence: 100_000_000n,
+      why: 'larger than any gift or hospitality: check the amount, or report it as a possible breach',
+    },
+  });
   if (value === undefined && !problems.some((p) => p.field === 'value'))
     problems.push({ field: 'value', message: 'Enter the estimated value in pounds' });
   const offeredOn = input.offeredOn.trim();
-  if (!isRealDate(offeredOn))
+  if (!isFormDate(offeredOn))
     problems.push({
       field: 'offeredOn',
-      message: 'Enter the date it was offered, like 2019-03-14',
+      message: 'Enter the date it was offered, like 2019-03-14 (from 1948 to 2099)',
     });
   else if (offeredOn > today)
     problems.push({ field: 'offeredOn', message: 'The date offered cannot be in the future' });

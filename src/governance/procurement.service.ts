@@ -7,7 +7,7 @@ import type { Principal } from '../platform/auth/principal.js';
 import { isoDate, systemClock, type Clock } from '../platform/clock.js';
 import type { Db } from '../platform/db/schema.js';
 import { AppError, type FieldProblem } from '../platform/errors.js';
-import { isRealDate } from '../platform/imports/fields.js';
+import { isFormDate } from '../platform/imports/fields.js';
 import { penceAsPounds } from '../platform/money.js';
 import { requirePounds } from '../finance/inputs.js';
 import { canManageRegister, personOfUser } from './declarations.service.js';
@@ -147,8 +147,11 @@ export async function saveProcurement(
   const day = (field: string, label: string) => {
     const v = (input[field] ?? '').trim();
     if (!v) return null;
-    if (!isRealDate(v)) {
-      problems.push({ field, message: `Enter ${label} as a date like 2026-03-14` });
+    if (!isFormDate(v)) {
+      problems.push({
+        field,
+        message: `Enter ${label} as a date like 2026-03-14 (from 1948 to 2099)`,
+      });
       return null;
     }
     return v;

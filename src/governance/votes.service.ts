@@ -9,7 +9,7 @@ import type { Principal } from '../platform/auth/principal.js';
 import { systemClock, type Clock } from '../platform/clock.js';
 import type { Db } from '../platform/db/schema.js';
 import { AppError, type FieldProblem } from '../platform/errors.js';
-import { isRealDate } from '../platform/imports/fields.js';
+import { isFormDate } from '../platform/imports/fields.js';
 import { canManageRegister } from './declarations.service.js';
 import {
   ballotWeight,
@@ -168,17 +168,21 @@ export async function openVote(
       message: 'Enter the papers: a summary and links (up to 5,000 characters)',
     });
   const opensOn = input.opensOn.trim();
-  if (!isRealDate(opensOn))
-    problems.push({ field: 'opensOn', message: 'Enter the opening date, like 2026-12-01' });
+  if (!isFormDate(opensOn))
+    problems.push({
+      field: 'opensOn',
+      message: 'Enter the opening date, like 2026-12-01 (from 1948 to 2099)',
+    });
   else if (opensOn < today)
     problems.push({ field: 'opensOn', message: 'The opening date cannot be in the past' });
   const closesAt = ukDeadline(input.closesOn.trim(), input.closesTime.trim());
   if (!closesAt)
     problems.push({
       field: 'closesOn',
-      message: 'Enter the deadline as a date and a 24-hour UK time, like 2026-12-15 and 17:00',
+      message:
+        'Enter the deadline as a date and a 24-hour UK time, like 2026-12-15 (from 1948 to 2099) and 17:00',
     });
-  else if (isRealDate(opensOn) && ukDateTime(closesAt).date <= opensOn)
+  else if (isFormDate(opensOn) && ukDateTime(closesAt).date <= opensOn)
     problems.push({
       field: 'closesOn',
       message: 'The deadline must be after the opening day',

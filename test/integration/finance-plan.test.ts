@@ -482,6 +482,16 @@ describe.each(engines())('finance: plan, ledger and forecast on %s', (engine) =>
       deliveryAmount: '9000',
     });
     expect(delivered.status).toBe(303);
+    const overAllocation = await finance.submit(qippPage, `${qippPage}/delivery`, {
+      year: '2022/23',
+      deliveryScheme: String(scheme.id),
+      deliveryMonth: '8',
+      deliveryAmount: '2147483648.99',
+    });
+    expect(overAllocation.status).toBe(400);
+    expect((await overAllocation.text()).replaceAll('&#39;', "'")).toMatch(
+      /Delivered saving must be no more than £[\d,.]+ \(the year’s allocation\)/,
+    );
     const noOwner = await finance.submit(qippPage, `${qippPage}/scheme`, {
       year: '2022/23',
       changeScheme: String(scheme.id),

@@ -157,8 +157,8 @@ describe.each(engines())('governance: breaches and delegated decisions on %s', (
     expect(earlyPage).toContain(PRIVATE_DESCRIPTION); // what was typed is shown again
     const future = await admin.submit(form, form, {
       ...fields,
-      occurredOn: '2999-01-01',
-      identifiedOn: '2999-01-02',
+      occurredOn: '2098-01-01',
+      identifiedOn: '2098-01-02',
     });
     expect(future.status).toBe(400);
     expect(await future.text()).toContain('cannot be in the future');
@@ -209,7 +209,7 @@ describe.each(engines())('governance: breaches and delegated decisions on %s', (
     const noSummary = await admin.submit(url, url, { ...update, publicSummary: '' });
     expect(noSummary.status).toBe(400);
     expect(await noSummary.text()).toContain('Write the anonymised public summary before closing');
-    const closedFuture = await admin.submit(url, url, { ...update, closedOn: '2999-01-01' });
+    const closedFuture = await admin.submit(url, url, { ...update, closedOn: '2098-01-01' });
     expect(closedFuture.status).toBe(400);
     expect(await auditCount('gov_breach.closed')).toBe(0);
 
@@ -337,7 +337,7 @@ describe.each(engines())('governance: breaches and delegated decisions on %s', (
       organisation: 'Example Podiatry (fictional)',
       decidedOn: '2026-01-15',
     };
-    const future = await admin.submit(form, form, { ...fields, decidedOn: '2999-01-01' });
+    const future = await admin.submit(form, form, { ...fields, decidedOn: '2098-01-01' });
     expect(future.status).toBe(400);
     const futurePage = await future.text();
     expect(futurePage).toContain('The date of the decision cannot be in the future');

@@ -189,6 +189,11 @@ describe.each(engines())('governance: register of interests on %s', (engine) => 
     );
     const future = await lead.submit(page, page, { ...offer, offeredOn: '2999-01-01' });
     expect(future.status).toBe(400);
+    const huge = await lead.submit(page, page, { ...offer, value: '2147483648.99' });
+    expect(huge.status).toBe(400);
+    expect((await huge.text()).replaceAll('&#39;', "'")).toContain(
+      'The estimated value must be no more than £1,000,000.00',
+    );
     expect((await lead.submit(page, page, { ...offer, accepted: 'no' })).status).toBe(303);
     expect(
       (await lead.submit(page, page, { ...offer, person: String(ada.id), accepted: 'no' })).status,
@@ -544,6 +549,13 @@ describe.each(engines())('governance: register of interests on %s', (engine) => 
     });
     expect(bad.status).toBe(400);
     expect(await bad.text()).toContain('Enter the date');
+    const farOff = await admin.submit(list, list, {
+      committee: String(gb.id),
+      heldOn: '9999-12-31',
+      title: 'A typing mistake',
+    });
+    expect(farOff.status).toBe(400);
+    expect(await farOff.text()).toContain('like 2026-12-15 (from 1948 to 2099)');
     const scheduled = await admin.submit(list, list, {
       committee: String(gb.id),
       heldOn: '2099-01-15',

@@ -76,6 +76,15 @@ export const compactDate = trimmed.pipe(
 
 export const optionalCompactDate = optional(compactDate);
 
+/** The years a date typed into a form may fall in: from the NHS's first year to the end of the century. */
+export const FORM_YEARS = { first: 1948, last: 2099 };
+
+/** A real date within FORM_YEARS (a meeting on 9999-12-31 is a typing mistake, not a plan). */
+export function isFormDate(iso: string): boolean {
+  const year = Number(iso.slice(0, 4));
+  return isRealDate(iso) && year >= FORM_YEARS.first && year <= FORM_YEARS.last;
+}
+
 export function isRealDate(iso: string): boolean {
   const d = new Date(`${iso}T00:00:00Z`);
   return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === iso;
