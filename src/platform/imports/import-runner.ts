@@ -1,4 +1,4 @@
-// Runs one CSV import: streams and validates every row, loads in one transaction, records it, or changes nothing.
+// Runs one CSV import: validates every row, stores it in one commit (for facts, with a marker the log row is completed from), or changes nothing.
 import { createHash, randomUUID } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
