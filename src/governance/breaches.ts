@@ -8,7 +8,7 @@ import type { FieldProblem } from '../platform/errors.js';
 import { yearOfPeriod } from '../finance/budget.js';
 import { readPounds } from '../finance/inputs.js';
 import { daysBetween } from './interests.js';
-import { isFormDate } from '../platform/imports/fields.js';
+import { FORM_YEARS_TEXT, isFormDate } from '../platform/imports/fields.js';
 import { breachCategories, breachCategoryLabels, type BreachCategory } from './breaches.table.js';
 import { isRowId } from '../platform/db/ids.js';
 
@@ -130,7 +130,7 @@ export function readBreach(
   if (!isFormDate(occurredOn))
     problems.push({
       field: 'occurredOn',
-      message: 'Enter the date the breach happened, like 2026-03-14 (from 1948 to 2099)',
+      message: `Enter the date the breach happened, like 2026-03-14 ${FORM_YEARS_TEXT}`,
     });
   else if (occurredOn > today)
     problems.push({ field: 'occurredOn', message: 'The date it happened cannot be in the future' });
@@ -138,7 +138,7 @@ export function readBreach(
   if (!isFormDate(identifiedOn))
     problems.push({
       field: 'identifiedOn',
-      message: 'Enter the date the breach was identified, like 2026-03-20 (from 1948 to 2099)',
+      message: `Enter the date the breach was identified, like 2026-03-20 ${FORM_YEARS_TEXT}`,
     });
   else if (identifiedOn > today)
     problems.push({
@@ -260,7 +260,7 @@ export function readBreachUpdate(
     if (!isFormDate(closedOn))
       problems.push({
         field: 'closedOn',
-        message: 'Enter the date the breach was closed, like 2026-04-30 (from 1948 to 2099)',
+        message: `Enter the date the breach was closed, like 2026-04-30 ${FORM_YEARS_TEXT}`,
       });
     else if (closedOn > today)
       problems.push({ field: 'closedOn', message: 'The date closed cannot be in the future' });
@@ -393,7 +393,7 @@ export function readOfficerDecision(
   if (!isFormDate(decidedOn))
     problems.push({
       field: 'decidedOn',
-      message: 'Enter the date the decision was taken, like 2026-03-14 (from 1948 to 2099)',
+      message: `Enter the date the decision was taken, like 2026-03-14 ${FORM_YEARS_TEXT}`,
     });
   else if (decidedOn > today)
     problems.push({

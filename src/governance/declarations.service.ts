@@ -6,7 +6,7 @@ import type { Principal } from '../platform/auth/principal.js';
 import { isoDate, systemClock, type Clock } from '../platform/clock.js';
 import type { Db } from '../platform/db/schema.js';
 import { AppError, type FieldProblem } from '../platform/errors.js';
-import { isFormDate } from '../platform/imports/fields.js';
+import { FORM_YEARS_TEXT, isFormDate } from '../platform/imports/fields.js';
 import { interestCategories, type InterestCategory } from './interests.js';
 import { isRowId } from '../platform/db/ids.js';
 
@@ -104,7 +104,7 @@ function checkDeclaration(input: DeclarationInput, today: string) {
   if (!isFormDate(aroseOn))
     problems.push({
       field: 'aroseOn',
-      message: 'Enter the date the interest arose, like 2019-04-01 (from 1948 to 2099)',
+      message: `Enter the date the interest arose, like 2019-04-01 ${FORM_YEARS_TEXT}`,
     });
   else if (aroseOn > today)
     problems.push({
@@ -115,8 +115,7 @@ function checkDeclaration(input: DeclarationInput, today: string) {
   if (endedOn && !isFormDate(endedOn))
     problems.push({
       field: 'endedOn',
-      message:
-        'Enter the date the interest ended, like 2019-10-01 (from 1948 to 2099), or leave it empty',
+      message: `Enter the date the interest ended, like 2019-10-01 ${FORM_YEARS_TEXT}, or leave it empty`,
     });
   else if (endedOn && isFormDate(aroseOn) && endedOn < aroseOn)
     problems.push({ field: 'endedOn', message: 'The interest cannot end before it arose' });

@@ -6,7 +6,7 @@ import type { Principal } from '../platform/auth/principal.js';
 import { isoDate, systemClock, type Clock } from '../platform/clock.js';
 import type { Db } from '../platform/db/schema.js';
 import { AppError, type FieldProblem } from '../platform/errors.js';
-import { isFormDate } from '../platform/imports/fields.js';
+import { FORM_YEARS_TEXT, isFormDate } from '../platform/imports/fields.js';
 import { penceAsPounds } from '../platform/money.js';
 import { readPounds } from '../finance/inputs.js';
 import { canManageRegister } from './declarations.service.js';
@@ -95,7 +95,7 @@ export async function recordGift(
   if (!isFormDate(offeredOn))
     problems.push({
       field: 'offeredOn',
-      message: 'Enter the date it was offered, like 2019-03-14 (from 1948 to 2099)',
+      message: `Enter the date it was offered, like 2019-03-14 ${FORM_YEARS_TEXT}`,
     });
   else if (offeredOn > today)
     problems.push({ field: 'offeredOn', message: 'The date offered cannot be in the future' });

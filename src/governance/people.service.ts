@@ -8,7 +8,7 @@ import type { Principal } from '../platform/auth/principal.js';
 import { systemClock, type Clock } from '../platform/clock.js';
 import type { Db } from '../platform/db/schema.js';
 import { AppError, type FieldProblem } from '../platform/errors.js';
-import { isFormDate } from '../platform/imports/fields.js';
+import { FORM_YEARS_TEXT, isFormDate } from '../platform/imports/fields.js';
 import { isUniqueViolation } from '../platform/db/unique.js';
 import { canManageRegister } from './declarations.service.js';
 import { appointmentRoles, roleLabels, type AppointmentRole } from './governance.table.js';
@@ -272,13 +272,13 @@ export async function addAppointment(
     problems,
     'startsOn',
     input.startsOn,
-    'Enter the start date, like 2024-04-01 (from 1948 to 2099)',
+    `Enter the start date, like 2024-04-01 ${FORM_YEARS_TEXT}`,
   );
   const endsOn = dayField(
     problems,
     'endsOn',
     input.endsOn,
-    'Enter the end date, like 2027-03-31 (from 1948 to 2099), or leave it empty',
+    `Enter the end date, like 2027-03-31 ${FORM_YEARS_TEXT}, or leave it empty`,
     true,
   );
   if (endsOn && startsOn && isFormDate(startsOn) && endsOn < startsOn)
@@ -347,7 +347,7 @@ export async function endAppointment(
     problems,
     'appointmentEndsOn',
     input.endsOn,
-    'Enter the end date, like 2026-03-31 (from 1948 to 2099)',
+    `Enter the end date, like 2026-03-31 ${FORM_YEARS_TEXT}`,
   );
   if (appointment && endsOn && isFormDate(endsOn) && endsOn < appointment.starts_on)
     problems.push({

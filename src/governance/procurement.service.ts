@@ -7,7 +7,7 @@ import type { Principal } from '../platform/auth/principal.js';
 import { isoDate, systemClock, type Clock } from '../platform/clock.js';
 import type { Db } from '../platform/db/schema.js';
 import { AppError, type FieldProblem } from '../platform/errors.js';
-import { isFormDate } from '../platform/imports/fields.js';
+import { FORM_YEARS_TEXT, isFormDate } from '../platform/imports/fields.js';
 import { penceAsPounds } from '../platform/money.js';
 import { requirePounds } from '../finance/inputs.js';
 import { canManageRegister, personOfUser } from './declarations.service.js';
@@ -150,7 +150,7 @@ export async function saveProcurement(
     if (!isFormDate(v)) {
       problems.push({
         field,
-        message: `Enter ${label} as a date like 2026-03-14 (from 1948 to 2099)`,
+        message: `Enter ${label} as a date like 2026-03-14 ${FORM_YEARS_TEXT}`,
       });
       return null;
     }

@@ -9,7 +9,7 @@ import type { Principal } from '../platform/auth/principal.js';
 import { systemClock, type Clock } from '../platform/clock.js';
 import type { Db } from '../platform/db/schema.js';
 import { AppError, type FieldProblem } from '../platform/errors.js';
-import { isFormDate } from '../platform/imports/fields.js';
+import { FORM_YEARS_TEXT, isFormDate } from '../platform/imports/fields.js';
 import { canManageRegister } from './declarations.service.js';
 import {
   ballotWeight,
@@ -171,7 +171,7 @@ export async function openVote(
   if (!isFormDate(opensOn))
     problems.push({
       field: 'opensOn',
-      message: 'Enter the opening date, like 2026-12-01 (from 1948 to 2099)',
+      message: `Enter the opening date, like 2026-12-01 ${FORM_YEARS_TEXT}`,
     });
   else if (opensOn < today)
     problems.push({ field: 'opensOn', message: 'The opening date cannot be in the past' });
@@ -179,8 +179,7 @@ export async function openVote(
   if (!closesAt)
     problems.push({
       field: 'closesOn',
-      message:
-        'Enter the deadline as a date and a 24-hour UK time, like 2026-12-15 (from 1948 to 2099) and 17:00',
+      message: `Enter the deadline as a date and a 24-hour UK time, like 2026-12-15 ${FORM_YEARS_TEXT} and 17:00`,
     });
   else if (isFormDate(opensOn) && ukDateTime(closesAt).date <= opensOn)
     problems.push({

@@ -47,6 +47,13 @@ export function securityHeaders(): MiddlewareHandler<AppEnv> {
   };
 }
 
+/** A write that did not come from a Flock form of this session. */
+const formNotFromFlock = () =>
+  new AppError(
+    'csrf_failed',
+    'This form has expired or did not come from Flock. Go back, reload the page and try again.',
+  );
+
 /** The largest request body a form may send, and the largest upload (a month's ledger, 20 MB). */
 export const FORM_BODY_LIMIT = 256 * 1024;
 export const UPLOAD_BODY_LIMIT = 21 * 1024 * 1024;
@@ -64,10 +71,7 @@ export function guardWrites({
   uploadPaths: readonly RegExp[];
 }): MiddlewareHandler<AppEnv> {
   const refuse = () => {
-    throw new AppError(
-      'csrf_failed',
-      'This form has expired or did not come from Flock. Go back, reload the page and try again.',
-    );
+    throw formNotFromFlock();
   };
   return async (c, next) => {
     if (['GET', 'HEAD', 'OPTIONS'].includes(c.req.method)) return next();
@@ -91,8 +95,7 @@ export function guardWrites({
         `The request is larger than ${limit >= 1024 * 1024 ? `${Math.floor(limit / 1024 / 1024)} MB` : `${limit / 1024} KB`}: nothing was saved.`,
       );
     };
-    const declared = Number(c.req.header('content-length') ?? Number.NaN);
-    if (Number.isFinite(declared) && declared > limit) tooLarge();
+    // Refused on the declared length before reading, else as soon as the body passes the limit.
     return bodyLimit({ maxSize: limit, onError: tooLarge })(c, next);
   };
 }
@@ -167,12 +170,7 @@ export function csrfProtection(secureCookies: boolean): MiddlewareHandler<AppEnv
       }
       const submitted =
         typeof form._csrf === 'string' ? form._csrf : (c.req.header('x-csrf-token') ?? '');
-      if (!submitted || !sameToken(submitted, expected)) {
-        throw new AppError(
-          'csrf_failed',
-          'This form has expired or did not come from Flock. Go back, reload the page and try again.',
-        );
-      }
+      if (!submitted || !sameToken(submitted, expected)) throw formNotFromFlock();
     }
     await next();
   };

@@ -78,6 +78,8 @@ export const optionalCompactDate = optional(compactDate);
 
 /** The years a date typed into a form may fall in: from the NHS's first year to the end of the century. */
 export const FORM_YEARS = { first: 1948, last: 2099 };
+/** The same, as said in an error: "(from 1948 to 2099)". */
+export const FORM_YEARS_TEXT = `(from ${FORM_YEARS.first} to ${FORM_YEARS.last})`;
 
 /** A real date within FORM_YEARS (a meeting on 9999-12-31 is a typing mistake, not a plan). */
 export function isFormDate(iso: string): boolean {

@@ -180,7 +180,8 @@ export async function reconcileImports(
     ),
   );
   const suspects = new Set(markers.map((m) => m.import_id).filter((id) => !logged.has(id)));
-  const tables = await factTablesWithImportId(facts);
+  // Usually nothing to do at start-up: the fact tables are looked up only when something is.
+  const tables = scanFacts || suspects.size ? await factTablesWithImportId(facts) : [];
   if (scanFacts) {
     for (const table of tables) {
       const ids = await facts.all<{ import_id: number }>(`SELECT DISTINCT import_id FROM ${table}`);
