@@ -5,6 +5,12 @@ import { Command, CommanderError } from 'commander';
 import cliProgress from 'cli-progress';
 import { systemActor } from '../platform/audit/audit.service.js';
 import {
+  BackupError,
+  backupStores,
+  restoreStores,
+  type BackupManifest,
+} from '../platform/backup/backup.js';
+import {
   createUser,
   disableUser,
   grantRole,
@@ -69,6 +75,15 @@ async function withStores<T>(
     }
   });
 }
+
+const backupSummary = (manifest: BackupManifest) => {
+  const count = (tables: { rows: number }[]) =>
+    tables.reduce((sum, t) => sum + t.rows, 0).toLocaleString('en-GB');
+  return (
+    `${count(manifest.record.tables)} rows in ${manifest.record.tables.length} tables of the system of record, ` +
+    `${count(manifest.facts.tables)} rows in ${manifest.facts.tables.length} tables of the fact store`
+  );
+};
 
 async function readStdin(): Promise<string> {
   let text = '';
@@ -164,6 +179,43 @@ export function buildProgram(config: () => Config): Command {
             `${kind.padEnd(20)} ${file.padEnd(70)} ${result.status.padEnd(9)} ${seconds.toFixed(1)} s`,
           );
         }),
+      );
+    });
+
+  program
+    .command('backup')
+    .description(
+      'write a consistent backup of both stores (the system of record and the fact store) into a new folder',
+    )
+    .argument('<dir>', 'folder to write the backup to (new or empty)')
+    .action(async (dir: string) => {
+      const target = path.resolve(dir);
+      const manifest = await withStores(config(), (store, facts) =>
+        backupStores(store, facts, target, cliActor()),
+      );
+      console.log(`${target}: ${backupSummary(manifest)}.`);
+    });
+
+  program
+    .command('restore')
+    .description(
+      'restore a backup made by `flock backup` into a new data folder or PostgreSQL database',
+    )
+    .argument('<dir>', 'the backup folder')
+    .action(async (dir: string) => {
+      const c = config();
+      const source = path.resolve(dir);
+      const store = await openStore({ databaseUrl: c.databaseUrl, dataDir: c.dataDir });
+      let result;
+      try {
+        result = await restoreStores(store, c.dataDir, source, cliActor());
+      } finally {
+        await store.close();
+      }
+      // Opening both stores applies any migration newer than the backup.
+      await withStores(c, async () => undefined);
+      console.log(
+        `Restored ${source} (made ${result.manifest.createdAt}): ${backupSummary(result.manifest)}.`,
       );
     });
 
@@ -499,6 +551,11 @@ export async function main(argv: string[]): Promise<void> {
     if (error instanceof StoreInUseError) {
       console.error(error.message);
       process.exitCode = 4;
+      return;
+    }
+    if (error instanceof BackupError) {
+      console.error(`${error.message}.`);
+      process.exitCode = 5;
       return;
     }
     if (error instanceof CliError || error instanceof AppError) {

@@ -150,4 +150,33 @@ describe('flock CLI (embedded database)', () => {
     expect(imported.code, imported.stderr).toBe(0);
     expect(imported.stdout).toContain('synthetic');
   });
+  it('backs up both stores and restores them into a new data folder, refusing a used one', async () => {
+    const backup = path.join(dataDir, 'backup-test');
+    const made = await flock(['backup', backup]);
+    expect(made.code, made.stderr).toBe(0);
+    expect(made.stdout).toMatch(
+      /backup-test: [\d,]+ rows in \d+ tables of the system of record, [\d,]+ rows in \d+ tables of the fact store\./,
+    );
+    const again = await flock(['backup', backup]);
+    expect(again.code).toBe(5);
+    expect(again.stderr).toContain('is not empty; back up into a new or empty folder.');
+
+    const target = mkdtempSync(path.join(os.tmpdir(), 'flock-cli-restore-'));
+    try {
+      const restore = (args: string[]) =>
+        run(process.execPath, [path.join(projectRoot, 'bin/flock.js'), ...args], {
+          env: { ...env, FLOCK_DATA_DIR: target },
+          cwd: projectRoot,
+        });
+      const restored = await restore(['restore', backup]);
+      expect(restored.stdout).toContain(made.stdout.slice(made.stdout.indexOf(': ') + 2).trim());
+      const check = await restore(['check']);
+      expect(check.stdout).toMatch(/The system of record and the fact store agree/);
+      const refused = await flock(['restore', backup]);
+      expect(refused.code).toBe(5);
+      expect(refused.stderr).toMatch(/already exists; restore into a new data folder/);
+    } finally {
+      rmSync(target, { recursive: true, force: true });
+    }
+  });
 });
