@@ -16,6 +16,7 @@ import { registerGovernanceRoutes } from '../governance/governance.routes.js';
 import { registerDecisionRoutes } from '../governance/decisions.routes.js';
 import { registerPeopleRoutes } from '../governance/people.routes.js';
 import { auditRefusedGovernanceAccess } from '../governance/access-audit.js';
+import { cacheGovernancePages } from '../governance/governance-cache.js';
 import { registerVoteRoutes } from '../governance/votes.routes.js';
 import { registerProcurementRoutes } from '../governance/procurement.routes.js';
 import { registerBreachRoutes } from '../governance/breaches.routes.js';
@@ -131,6 +132,14 @@ export function createApp({
   );
   app.use('/groups/:code/governance/*', refusedGovernance);
   app.use('/api/v1/groups/:code/governance/*', refusedGovernance);
+  const governancePages = cacheGovernancePages(
+    db,
+    cache,
+    clock,
+    async (code) => (await access.groupByCode(code).catch(() => null))?.id ?? null,
+  );
+  app.use('/groups/:code/governance/*', governancePages);
+  app.use('/groups/:code/public/*', governancePages);
   registerGovernanceRoutes(app, { db, page, cache, clock }, access);
   registerDecisionRoutes(app, { db, page, cache, clock }, access);
   registerPeopleRoutes(app, { db, page, cache, clock }, access);

@@ -3,25 +3,88 @@
 // version of its records (a count, not the newest id: ids are taken before commit). The minute is in
 // the key too, as what is public moves with the clock (a vote's deadline, a meeting's day, an interest
 // six months after it ended).
+import type { MiddlewareHandler } from 'hono';
 import { sql } from 'kysely';
 import type { Group } from '../organisations/group.service.js';
 import type { Clock } from '../platform/clock.js';
 import type { DataCache } from '../platform/db/data-cache.js';
 import type { Db } from '../platform/db/schema.js';
+import type { AppEnv } from '../platform/http/http.types.js';
+import { pageCacheKey } from '../platform/http/pages.js';
 
 export type GovernanceCache = ReturnType<typeof createGovernanceCache>;
 
+/** The version of a group's governance records: the number of audit events about the group. */
+const recordsVersion = async (db: Db, groupId: number) =>
+  (
+    await sql<{ n: number }>`
+      SELECT count(*)::int AS n FROM audit_event WHERE organisation_id = ${groupId}`.execute(db)
+  ).rows[0]?.n ?? 0;
+
+const minuteOf = (clock: Clock) => Math.floor(clock().getTime() / 60_000);
+
 export function createGovernanceCache(db: Db, cache: DataCache, clock: Clock) {
-  const version = async (group: Group) =>
-    (
-      await sql<{ n: number }>`
-        SELECT count(*)::int AS n FROM audit_event WHERE organisation_id = ${group.id}`.execute(db)
-    ).rows[0]?.n ?? 0;
   return {
     /** `compute`'s result for this group and `name`, shared until the group's records or the minute change. */
     async memo<T>(group: Group, name: string, compute: () => Promise<T>): Promise<T> {
-      const minute = Math.floor(clock().getTime() / 60_000);
-      return cache.memo(`gov|${group.id}|${name}|${minute}|${await version(group)}`, compute);
+      return cache.memo(
+        `gov|${group.id}|${name}|${minuteOf(clock)}|${await recordsVersion(db, group.id)}`,
+        compute,
+      );
     },
+  };
+}
+
+/** Stands for the browser's CSRF token in a kept page, so that one copy serves all of a user's browsers. */
+const TOKEN_PLACEHOLDER = '\u0000csrf\u0000';
+
+/**
+ * Keeps the HTML of the group's governance pages (GET, answered 200) for each user as they see them,
+ * until the group's records, the published data or the minute change: rendering a register or the
+ * people page costs 5–10 ms, which under 50 concurrent users queued every request behind it.
+ * The key names the user and their roles, so a page is only ever served again to whoever the route
+ * let see it. At most `maxEntries` pages are kept, the least recently used going first.
+ */
+export function cacheGovernancePages(
+  db: Db,
+  cache: DataCache,
+  clock: Clock,
+  groupId: (code: string) => Promise<number | null>,
+  { maxEntries = 200 } = {},
+): MiddlewareHandler<AppEnv> {
+  const pages = new Map<string, string>();
+  /** Pages being rendered now: a burst of requests for one page waits for one rendering. */
+  const rendering = new Map<string, Promise<void>>();
+  return async (c, next) => {
+    if (c.req.method !== 'GET') return next();
+    const id = await groupId(c.req.param('code') ?? '');
+    if (id === null) return next();
+    const key = [
+      minuteOf(clock),
+      await cache.version(),
+      await recordsVersion(db, id),
+      pageCacheKey(c),
+    ].join('|');
+    const token = c.get('csrfToken') ?? '';
+    await rendering.get(key);
+    const kept = pages.get(key);
+    if (kept !== undefined) {
+      pages.delete(key); // most recently used last
+      pages.set(key, kept);
+      return c.html(token ? kept.replaceAll(TOKEN_PLACEHOLDER, token) : kept);
+    }
+    let done!: () => void;
+    rendering.set(key, new Promise((resolve) => (done = resolve)));
+    try {
+      await next();
+      if (c.res.status !== 200 || !c.res.headers.get('content-type')?.startsWith('text/html'))
+        return;
+      const html = await c.res.clone().text();
+      if (pages.size >= maxEntries) pages.delete(pages.keys().next().value!);
+      pages.set(key, token ? html.replaceAll(token, TOKEN_PLACEHOLDER) : html);
+    } finally {
+      rendering.delete(key);
+      done();
+    }
   };
 }

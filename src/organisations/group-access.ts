@@ -6,6 +6,7 @@ import type { DataCache } from '../platform/db/data-cache.js';
 import type { Db } from '../platform/db/schema.js';
 import { AppError } from '../platform/errors.js';
 import type { AppEnv } from '../platform/http/http.types.js';
+import { CachedBody, sendCached } from '../platform/http/cached-body.js';
 import { pageCacheKey, type PageRenderer } from '../platform/http/pages.js';
 import { groupAncestorIds } from './group.repository.js';
 import { requireGroup, type Group } from './group.service.js';
@@ -63,11 +64,19 @@ export function createGroupAccess({ db, clock, page, cache }: GroupAccessDeps) {
       c: Context<AppEnv>,
       build: () => Promise<{ template: string; data: Record<string, unknown> }>,
     ) {
-      return c.html(
+      return sendCached(
+        c,
         await cache.memo(pageCacheKey(c), async () => {
           const { template, data } = await build();
-          return page.html(c, template, data);
+          return CachedBody.html(page.html(c, template, data));
         }),
+      );
+    },
+    /** Serves a JSON answer from the cache when this user has asked for it since the data last changed. */
+    async cachedJson(c: Context<AppEnv>, build: () => Promise<unknown>) {
+      return sendCached(
+        c,
+        await cache.memo(`json|${pageCacheKey(c)}`, async () => CachedBody.json(await build())),
       );
     },
   };

@@ -7,7 +7,7 @@ import type { Db } from '../platform/db/schema.js';
 import type { FactStore } from '../platform/facts/fact-store.js';
 import { toCsv } from '../platform/http/csv.js';
 import type { AppEnv } from '../platform/http/http.types.js';
-import { sendCsv, sendJson } from '../platform/http/json.js';
+import { sendCsv } from '../platform/http/json.js';
 import { penceAsPounds } from '../platform/money.js';
 import { MIN_PRACTICE_SAVING_PENCE } from './price-per-unit.js';
 import { directionText, findMeasure } from './measures.js';
@@ -48,7 +48,7 @@ export function registerPrescribingRoutes(
   { db, facts, cache }: Deps,
   access: GroupAccess,
 ) {
-  const { privateGroup, cachedPage, crumbs } = access;
+  const { privateGroup, cachedPage, cachedJson, crumbs } = access;
   const rxCrumbs = (group: Group) =>
     crumbs(group, [{ text: 'Prescribing', href: `/groups/${group.code}/prescribing` }]);
   const memo = <T>(key: string, work: () => Promise<T>) => cache.memo(key, work);
@@ -93,16 +93,18 @@ export function registerPrescribingRoutes(
   });
   app.get('/api/v1/groups/:code/prescribing', async (c) => {
     const group = await privateGroup(c);
-    const result = await dashboardOf(group, monthQuery(c));
-    return sendJson(c, {
-      group: { code: group.code, name: group.name },
-      month: result.month,
-      months: result.months,
-      dataStatus: result.dataStatus,
-      computation: result.computation,
-      measures: result.measures,
-      method,
-      sources: sourcesFor(result.dataStatus),
+    return cachedJson(c, async () => {
+      const result = await dashboardOf(group, monthQuery(c));
+      return {
+        group: { code: group.code, name: group.name },
+        month: result.month,
+        months: result.months,
+        dataStatus: result.dataStatus,
+        computation: result.computation,
+        measures: result.measures,
+        method,
+        sources: sourcesFor(result.dataStatus),
+      };
     });
   });
   app.get('/groups/:code/prescribing/measures.csv', async (c) => {
@@ -177,18 +179,20 @@ export function registerPrescribingRoutes(
   });
   app.get('/api/v1/groups/:code/prescribing/measures/:measure', async (c) => {
     const group = await privateGroup(c);
-    const r = await measureOf(group, c.req.param('measure'), monthQuery(c));
-    return sendJson(c, {
-      group: { code: group.code, name: group.name },
-      measure: r.measure,
-      month: r.month,
-      dataStatus: r.dataStatus,
-      latest: r.summary.latest,
-      group_series: r.summary.months,
-      practices: r.practices,
-      savingTotalPence: r.savingTotal,
-      method,
-      sources: sourcesFor(r.dataStatus),
+    return cachedJson(c, async () => {
+      const r = await measureOf(group, c.req.param('measure'), monthQuery(c));
+      return {
+        group: { code: group.code, name: group.name },
+        measure: r.measure,
+        month: r.month,
+        dataStatus: r.dataStatus,
+        latest: r.summary.latest,
+        group_series: r.summary.months,
+        practices: r.practices,
+        savingTotalPence: r.savingTotal,
+        method,
+        sources: sourcesFor(r.dataStatus),
+      };
     });
   });
 
@@ -224,15 +228,17 @@ export function registerPrescribingRoutes(
   });
   app.get('/api/v1/groups/:code/prescribing/price-per-unit', async (c) => {
     const group = await privateGroup(c);
-    const r = await ppuOf(group, monthQuery(c));
-    return sendJson(c, {
-      group: { code: group.code, name: group.name },
-      month: r.month,
-      dataStatus: r.dataStatus,
-      rule: ppuRule,
-      totalPence: r.totalPence,
-      rows: r.allRows,
-      sources: sourcesFor(r.dataStatus),
+    return cachedJson(c, async () => {
+      const r = await ppuOf(group, monthQuery(c));
+      return {
+        group: { code: group.code, name: group.name },
+        month: r.month,
+        dataStatus: r.dataStatus,
+        rule: ppuRule,
+        totalPence: r.totalPence,
+        rows: r.allRows,
+        sources: sourcesFor(r.dataStatus),
+      };
     });
   });
 
@@ -279,20 +285,22 @@ export function registerPrescribingRoutes(
   });
   app.get('/api/v1/groups/:code/prescribing/practices/:practice', async (c) => {
     const group = await privateGroup(c);
-    const r = await practiceOf(group, c.req.param('practice'), monthQuery(c));
-    return sendJson(c, {
-      group: { code: group.code, name: group.name },
-      practice: { code: r.practice.code, name: r.practice.name },
-      month: r.month,
-      dataStatus: r.dataStatus,
-      listSize: r.listSize,
-      measures: r.measures,
-      pricePerUnit: { rule: ppuRule, totalPence: r.ppuTotalPence, rows: r.ppu },
-      chapters: r.chapters,
-      fairShareMethod:
-        'The group’s spend (actual cost) in the chapter × the practice’s list size ÷ the group’s list size.',
-      method,
-      sources: sourcesFor(r.dataStatus),
+    return cachedJson(c, async () => {
+      const r = await practiceOf(group, c.req.param('practice'), monthQuery(c));
+      return {
+        group: { code: group.code, name: group.name },
+        practice: { code: r.practice.code, name: r.practice.name },
+        month: r.month,
+        dataStatus: r.dataStatus,
+        listSize: r.listSize,
+        measures: r.measures,
+        pricePerUnit: { rule: ppuRule, totalPence: r.ppuTotalPence, rows: r.ppu },
+        chapters: r.chapters,
+        fairShareMethod:
+          'The group’s spend (actual cost) in the chapter × the practice’s list size ÷ the group’s list size.',
+        method,
+        sources: sourcesFor(r.dataStatus),
+      };
     });
   });
   app.get('/groups/:code/prescribing/practices/:practice/measures.csv', async (c) => {

@@ -127,7 +127,7 @@ export function registerVariationRoutes(
   { db, facts, cache, page, clock }: Deps,
   access: GroupAccess,
 ) {
-  const { privateGroup, cachedPage, crumbs } = access;
+  const { privateGroup, cachedPage, cachedJson, crumbs } = access;
   const variationCrumbs = (group: Group) =>
     crumbs(group, [{ text: 'Variation', href: `/groups/${group.code}/variation` }]);
 
@@ -251,11 +251,9 @@ export function registerVariationRoutes(
   });
   app.get('/api/v1/groups/:code/variation/between-groups', async (c) => {
     const group = await privateGroup(c);
-    const { funnel, ...result } = await betweenOf(group, yearQuery(c));
-    return sendJson(c, {
-      group: { code: group.code, name: group.name },
-      ...result,
-      funnelLimits: funnel,
+    return cachedJson(c, async () => {
+      const { funnel, ...result } = await betweenOf(group, yearQuery(c));
+      return { group: { code: group.code, name: group.name }, ...result, funnelLimits: funnel };
     });
   });
 
@@ -555,8 +553,10 @@ export function registerVariationRoutes(
   });
   app.get('/api/v1/groups/:code/variation/practices', async (c) => {
     const group = await privateGroup(c);
-    const grid = await gridOf(group, c);
-    return sendJson(c, { group: { code: group.code, name: group.name }, ...grid });
+    return cachedJson(c, async () => ({
+      group: { code: group.code, name: group.name },
+      ...(await gridOf(group, c)),
+    }));
   });
 
   // ---- funnel per specialty --------------------------------------------------------------------

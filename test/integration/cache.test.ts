@@ -2,6 +2,7 @@
 import { writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../src/app/app.js';
 import { importers } from '../../src/app/importers.js';
@@ -64,5 +65,67 @@ describe.each(engines())('caching on %s', (engine) => {
       headers: { cookie: `flock_session=${token}` },
     });
     expect(replay.status).toBe(401);
+  });
+  it('keeps governance pages per user, each browser with its own form token, until the records change', async () => {
+    const app = createApp({
+      db: seeded.store.db,
+      facts: seeded.facts,
+      config: { demo: false, secureCookies: false },
+    });
+    const page = '/groups/09G/governance/people';
+    const [first, second, gp] = [new AppClient(app), new AppClient(app), new AppClient(app)];
+    await first.signIn('admin.coastal@example.nhs.uk', PASSWORD);
+    await second.signIn('admin.coastal@example.nhs.uk', PASSWORD);
+    await gp.signIn('gp.coastal@example.nhs.uk', PASSWORD);
+    const tokenIn = (html: string) => /name="_csrf" value="([^"]+)"/.exec(html)?.[1];
+    const a = await (await first.get(page)).text();
+    const b = await (await second.get(page)).text();
+    const again = await (await first.get(page)).text();
+    expect(again).toBe(a);
+    // One kept page, each browser's own token in its forms.
+    expect(tokenIn(a)).toBe(await first.csrfToken());
+    expect(tokenIn(b)).toBe(await second.csrfToken());
+    expect(tokenIn(a)).not.toBe(tokenIn(b));
+    expect(b.replaceAll(tokenIn(b)!, 'token')).toBe(a.replaceAll(tokenIn(a)!, 'token'));
+    // Nobody else is served the kept page.
+    expect((await gp.get(page)).status).toBe(403);
+
+    // A change made in one browser shows in the other at once, from that browser's own form.
+    const added = await second.submit(page, `${page}/add`, {
+      name: 'Dr Cache Example',
+      contactEmail: 'cache@example.net',
+      contactPhone: '',
+      userEmail: '',
+    });
+    expect(added.status).toBe(303);
+    expect(await (await first.get(page)).text()).toContain('Dr Cache Example');
+  });
+
+  it('sends cached pages and JSON compressed when asked, the same content either way', async () => {
+    const app = createApp({
+      db: seeded.store.db,
+      facts: seeded.facts,
+      config: { demo: false, secureCookies: false },
+    });
+    const client = new AppClient(app);
+    await client.signIn('gp.coastal@example.nhs.uk', PASSWORD);
+    for (const url of [
+      '/groups/09G/variation/practices',
+      '/api/v1/groups/09G/variation/practices',
+    ]) {
+      const plain = await client.get(url);
+      expect(plain.headers.get('content-encoding'), url).toBeNull();
+      const text = await plain.text();
+      for (let i = 0; i < 2; i++) {
+        const packed = await client.request(url, { headers: { 'accept-encoding': 'gzip, br' } });
+        expect(packed.headers.get('content-encoding'), url).toBe('gzip');
+        expect(packed.headers.get('vary'), url).toContain('Accept-Encoding');
+        expect(gunzipSync(Buffer.from(await packed.arrayBuffer())).toString('utf8'), url).toBe(
+          text,
+        );
+      }
+      const refused = await client.request(url, { headers: { 'accept-encoding': 'gzip;q=0' } });
+      expect(refused.headers.get('content-encoding'), url).toBeNull();
+    }
   });
 });

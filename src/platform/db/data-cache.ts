@@ -6,6 +6,8 @@ import type { Db } from './schema.js';
 export interface DataCache {
   /** The result of `compute` for `key`, computed once per data version (concurrent callers share it). */
   memo<T>(key: string, compute: () => Promise<T>): Promise<T>;
+  /** The data version the cached results belong to (the number of complete imports). */
+  version(): Promise<number>;
 }
 
 /**
@@ -45,6 +47,7 @@ export function createDataCache(
   }
 
   return {
+    version: currentVersion,
     async memo<T>(key: string, compute: () => Promise<T>): Promise<T> {
       await currentVersion();
       const found = entries.get(key);
