@@ -13,13 +13,13 @@ import { peakRssMb } from './measure.js';
 function startFlock(
   args: string[],
   env: Record<string, string>,
-): { child: ChildProcess; ready: Promise<number> } {
+): { child: ChildProcess; ready: Promise<number>; seeded: Promise<void> } {
   const child = spawn(process.execPath, [path.join(projectRoot, 'bin/flock.js'), ...args], {
     env: { ...process.env, LOG_LEVEL: 'warn', DATABASE_URL: '', ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
+  let output = '';
   const ready = new Promise<number>((resolve, reject) => {
-    let output = '';
     child.stdout!.on('data', (chunk: Buffer) => {
       output += chunk.toString();
       const m = /running at http:\/\/localhost:(\d+)/.exec(output);
@@ -27,17 +27,26 @@ function startFlock(
     });
     child.on('exit', (code) => reject(new Error(`flock exited with ${code}\n${output}`)));
   });
-  return { child, ready };
+  // The demo sign-ins are printed once the first start's seeding is done.
+  const seeded = new Promise<void>((resolve, reject) => {
+    child.stdout!.on('data', () => {
+      if (output.includes('Demo sign-ins')) resolve();
+    });
+    child.on('exit', (code) => reject(new Error(`flock exited with ${code}\n${output}`)));
+  });
+  return { child, ready, seeded };
 }
 
 async function firstStart() {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'flock-bench-'));
   const started = performance.now();
-  const { child, ready } = startFlock(['serve'], { FLOCK_DATA_DIR: dataDir, PORT: '0' });
+  const { child, ready, seeded } = startFlock(['serve'], { FLOCK_DATA_DIR: dataDir, PORT: '0' });
   const port = await ready;
   const seconds = (performance.now() - started) / 1000;
+  await seeded;
+  const seededSeconds = (performance.now() - started) / 1000;
   const peak = peakRssMb(child.pid!);
-  return { dataDir, child, port, seconds, peak };
+  return { dataDir, child, port, seconds, seededSeconds, peak };
 }
 
 /** Runs a bench script in its own process (so its peak memory is its own) and returns its output. */
@@ -118,6 +127,7 @@ async function latency(
     p99: at(0.99),
     max: times[times.length - 1]!,
     perSecond: result.requests.total / result.duration,
+    total: times.length,
   };
 }
 
@@ -125,7 +135,7 @@ type Latency = Awaited<ReturnType<typeof latency>>;
 /** One line per page: its first (cold) view, then the steady state under 50 concurrent requests. */
 const report = (url: string, coldMs: number, r: Latency, target: string) =>
   console.log(
-    `${url.padEnd(54)} cold ${coldMs.toFixed(0).padStart(4)} ms; 1000 requests, 50 concurrent: p50 ${r.p50.toFixed(1)} ms, p95 ${r.p95.toFixed(1)} ms, p99 ${r.p99.toFixed(1)} ms, max ${r.max.toFixed(1)} ms, ${r.perSecond.toFixed(0)} req/s${target}`,
+    `${url.padEnd(54)} cold ${coldMs.toFixed(0).padStart(4)} ms; ${r.total} requests, 50 concurrent: p50 ${r.p50.toFixed(1)} ms, p95 ${r.p95.toFixed(1)} ms, p99 ${r.p99.toFixed(1)} ms, max ${r.max.toFixed(1)} ms, ${r.perSecond.toFixed(0)} req/s${target}`,
   );
 const UNDER_LOAD = '  [target p95 < 150 ms, p99 < 500 ms]';
 
@@ -136,12 +146,37 @@ console.log(
   process.version,
 );
 console.log(
-  `first start with demo seeding (all England + 09G detail): ${start.seconds.toFixed(1)} s, peak RSS ${start.peak.toFixed(0)} MB  [target < 30 s, < 1024 MB]`,
+  `first start: answers after ${start.seconds.toFixed(1)} s  [target < 30 s]; demo seeding (all England + 09G detail) done after ${start.seededSeconds.toFixed(1)} s, peak RSS ${start.peak.toFixed(0)} MB  [target < 1024 MB]`,
 );
 
 const base = `http://localhost:${start.port}`;
 const password = readFileSync(path.join(start.dataDir, 'demo-password.txt'), 'utf8').trim();
 const cookie = await signIn(base, password);
+// While the demo prescribing loads in the background, pages must stay fast.
+const stillLoading = async () =>
+  (
+    (await (await fetch(`${base}/api/v1/imports`)).json()) as { loading: { name: string }[] }
+  ).loading.some((t) => t.name === 'The demo prescribing');
+for (const url of [
+  '/groups/09G/practices',
+  '/groups/09G/variation/practices',
+  '/groups/09G/public/meetings',
+]) {
+  if (!(await stillLoading())) {
+    console.log(`${url.padEnd(54)} not measured during loading: the demo prescribing was ready`);
+    continue;
+  }
+  const coldStart = performance.now();
+  await (await fetch(`${base}${url}`, { headers: { cookie } })).arrayBuffer();
+  const coldMs = performance.now() - coldStart;
+  const r = await latency(base, cookie, url, 500, 50);
+  report(
+    url,
+    coldMs,
+    r,
+    `  [during background loading: target p95 < 150 ms]${(await stillLoading()) ? '' : ' (loading ended during the run)'}`,
+  );
+}
 // The demo's 12 synthetic prescribing months are prepared after start; wait for them.
 const prescribingStarted = performance.now();
 for (;;) {

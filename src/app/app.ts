@@ -16,6 +16,7 @@ import { registerGovernanceRoutes } from '../governance/governance.routes.js';
 import { registerDecisionRoutes } from '../governance/decisions.routes.js';
 import { registerPeopleRoutes } from '../governance/people.routes.js';
 import { auditRefusedGovernanceAccess } from '../governance/access-audit.js';
+import { holdPagesWhileLoading, type BackgroundWork } from '../platform/background.js';
 import { cacheGovernancePages } from '../governance/governance-cache.js';
 import { registerVoteRoutes } from '../governance/votes.routes.js';
 import { registerProcurementRoutes } from '../governance/procurement.routes.js';
@@ -52,6 +53,8 @@ export interface AppDependencies {
   dataCacheTtlMs?: number;
   /** How long a resolved session is remembered; 0 looks it up on every request (tests). */
   sessionCacheTtlMs?: number;
+  /** Work the server is still doing after it started answering (first start's seeding). */
+  background?: BackgroundWork;
 }
 
 const headings: Record<number, string> = {
@@ -73,6 +76,7 @@ export function createApp({
   clock = systemClock,
   dataCacheTtlMs = 1000,
   sessionCacheTtlMs = 2000,
+  background,
 }: AppDependencies): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   const page = createPageRenderer(createRenderer(), { demo: config.demo });
@@ -112,6 +116,7 @@ export function createApp({
   });
   app.use('*', guardWrites({ uploadPaths: [/^\/groups\/[^/]+\/finance\/ledger\/upload$/] }));
   app.use('*', csrfProtection(config.secureCookies));
+  if (background) app.use('*', holdPagesWhileLoading(background, page));
 
   app.get('/api/openapi.json', (c) => c.json(openApiDocument));
   app.get('/healthz', (c) => c.text('ok'));
@@ -146,7 +151,7 @@ export function createApp({
   registerVoteRoutes(app, { db, page, cache, clock }, access);
   registerProcurementRoutes(app, { db, page, cache, clock }, access);
   registerBreachRoutes(app, { db, page, cache, clock }, access);
-  registerImportRoutes(app, { db, page });
+  registerImportRoutes(app, { db, page, background });
   registerAuditRoutes(app, { db, page });
 
   app.notFound((c) => {

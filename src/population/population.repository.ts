@@ -84,10 +84,12 @@ type ComponentSums = Record<AllocationComponent, number | null> & {
   projected_population: number;
 };
 
+// Summed exactly (as numeric) and rounded once: a sum of doubles depends on the order rows are
+// read in, which a restored copy or a parallel plan changes, so the last digits would differ.
 const componentSums = sql.raw(
   [
-    ...allocationComponents.map((c) => `sum(${c.key}) AS ${c.key}`),
-    'sum(projected_population) AS projected_population',
+    ...allocationComponents.map((c) => `sum(${c.key}::numeric)::float8 AS ${c.key}`),
+    'sum(projected_population::numeric)::float8 AS projected_population',
     'count(*)::int AS practices',
   ].join(', '),
 );

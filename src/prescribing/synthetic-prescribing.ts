@@ -36,9 +36,12 @@ export interface GeneratedMonth {
   practices: number;
 }
 
+/** The day whose practices, groups and list sizes the generator uses: the end of 2018-19. */
+export const GENERATOR_DATE = '2019-03-31';
+
 export const syntheticFileName = (month: string) => `epd_${month.replace('-', '')}_synthetic.csv`;
 
-interface GeneratorPractice {
+export interface GeneratorPractice {
   code: string;
   name: string;
   postcode: string | null;
@@ -49,7 +52,10 @@ interface GeneratorPractice {
 }
 
 /** Open practices on the date with their group, list size and (where known) share aged 65+. */
-async function generatorPractices(db: Db, asAt: string): Promise<GeneratorPractice[]> {
+export async function generatorPractices(
+  db: Db,
+  asAt = GENERATOR_DATE,
+): Promise<GeneratorPractice[]> {
   const rows = await sql<{
     id: number;
     code: string;
@@ -118,9 +124,26 @@ export async function generatePrescribing(
   facts: FactStore,
   inputs: GeneratorInputs,
   onMonth?: (done: GeneratedMonth) => void,
-): Promise<{ months: GeneratedMonth[]; planted: string[] }> {
+): Promise<GeneratedPrescribing> {
+  return generateForPractices(facts, await generatorPractices(db), inputs, onMonth);
+}
+
+export interface GeneratedPrescribing {
+  months: GeneratedMonth[];
+  planted: string[];
+}
+
+/**
+ * The generation itself, from the practices (`generatorPractices`) and the shared files: it uses the
+ * fact store only as a calculator (temporary tables), so any DuckDB will do, such as a worker's own.
+ */
+export async function generateForPractices(
+  facts: FactStore,
+  all: readonly GeneratorPractice[],
+  inputs: GeneratorInputs,
+  onMonth?: (done: GeneratedMonth) => void,
+): Promise<GeneratedPrescribing> {
   const seed = inputs.seed ?? DEMO_PRESCRIBING_SEED;
-  const all = await generatorPractices(db, '2019-03-31');
   const wanted = inputs.practiceCodes ? new Set(inputs.practiceCodes) : undefined;
   const practices = wanted ? all.filter((p) => wanted.has(p.code)) : all;
   const calibrators = all.filter((p) => p.commissioner === CALIBRATION_GROUP);

@@ -6,13 +6,16 @@ import type { Kysely } from 'kysely';
 import { listMembers } from '../organisations/group.repository.js';
 import { requireGroup } from '../organisations/group.service.js';
 import type { Actor } from '../platform/audit/audit.service.js';
+import type { BackgroundWork } from '../platform/background.js';
 import type { Database } from '../platform/db/schema.js';
 import type { FactStore } from '../platform/facts/fact-store.js';
 import { runImport } from '../platform/imports/import-runner.js';
 import { prescribingImporter } from './prescribing.import.js';
+import { generateInChildProcess } from './generate-in-child.js';
 import {
   calibrationMonths,
-  generatePrescribing,
+  GENERATOR_DATE,
+  generatorPractices,
   syntheticFileName,
 } from './synthetic-prescribing.js';
 
@@ -50,8 +53,13 @@ export async function seedDemoPrescribing(
   groupCodes: readonly string[],
   today: string,
   actor: Actor,
+  background?: BackgroundWork,
 ): Promise<void> {
   const status = demoPrescribingStatus;
+  const task = background?.add('The demo prescribing', {
+    total: calibrationMonths.length,
+    unit: 'months',
+  });
   try {
     const done = new Set(
       (
@@ -69,7 +77,7 @@ export async function seedDemoPrescribing(
       const own = new Set<string>();
       for (const code of groupCodes) {
         const group = await requireGroup(db, code, today);
-        for (const m of await listMembers(db, group.id, '2019-03-31')) own.add(m.code);
+        for (const m of await listMembers(db, group.id, GENERATOR_DATE)) own.add(m.code);
       }
       const all = await db
         .selectFrom('organisation')
@@ -78,23 +86,34 @@ export async function seedDemoPrescribing(
         .execute();
       const practiceCodes = all.map((p) => p.code).filter((c) => own.has(c) || inDemoSample(c));
       status.state = 'generating';
-      await generatePrescribing(db, facts, {
+      task?.progress(status.monthsImported, 'generating the synthetic months');
+      // In a child process of lower priority: the server keeps answering meanwhile.
+      await generateInChildProcess(await generatorPractices(db), {
         sharedDataDir,
         outDir,
         months: missing,
         practiceCodes,
       });
       status.state = 'importing';
-      for (const month of missing) {
-        const file = path.join(outDir, syntheticFileName(month));
-        await runImport(db, prescribingImporter(), file, { actor, facts });
-        // About 130 MB a month, and `flock prescribing generate` writes it again byte for byte.
-        await rm(file, { force: true });
-        status.monthsImported += 1;
+      // Background work: DuckDB gets one core, so that the server keeps the other for pages.
+      await facts.run('SET threads = 1');
+      try {
+        for (const month of missing) {
+          task?.progress(status.monthsImported, `importing ${month}`);
+          const file = path.join(outDir, syntheticFileName(month));
+          await runImport(db, prescribingImporter(), file, { actor, facts });
+          // About 130 MB a month, and `flock prescribing generate` writes it again byte for byte.
+          await rm(file, { force: true });
+          status.monthsImported += 1;
+        }
+      } finally {
+        await facts.run('RESET threads');
       }
     }
     status.state = 'ready';
+    task?.finish();
   } catch (error) {
+    task?.fail(error as Error);
     status.state = 'failed';
     status.message = (error as Error).message;
     throw error;

@@ -18,6 +18,13 @@ let server: Awaited<ReturnType<typeof startServer>>;
 let browser: Browser;
 let base: string;
 let password: string;
+let whileLoading: {
+  status: number;
+  retryAfter: string | null;
+  home: string;
+  api: unknown;
+  sources: string;
+};
 const dataDir = mkdtempSync(path.join(os.tmpdir(), 'flock-e2e-'));
 
 beforeAll(async () => {
@@ -35,6 +42,16 @@ beforeAll(async () => {
     }),
   );
   base = `http://localhost:${server.port}`;
+  // The server answers before the first start's seeding is done, and says what it is loading.
+  const home = await fetch(`${base}/`);
+  whileLoading = {
+    status: home.status,
+    retryAfter: home.headers.get('retry-after'),
+    home: await home.text(),
+    api: (await (await fetch(`${base}/api/v1/groups`)).json()) as unknown,
+    sources: await (await fetch(`${base}/data-sources`)).text(),
+  };
+  await server.ready;
   password = readFileSync(path.join(dataDir, 'demo-password.txt'), 'utf8').trim();
   browser = await chromium.launch({
     executablePath: chromiumPath,
@@ -91,6 +108,21 @@ async function signIn(page: Page, email: string) {
 }
 
 describe('Flock in Chromium', () => {
+  it('answers at once on first start, saying what is still loading, then opens', async () => {
+    expect(whileLoading.status).toBe(503);
+    expect(whileLoading.retryAfter).toBe('5');
+    expect(whileLoading.home).toContain('Flock is getting ready');
+    expect(whileLoading.home).toMatch(
+      /Flock is still loading\. The published NHS data and the demo group: \d+ of \d+ steps/,
+    );
+    expect(whileLoading.home).toContain('<meta http-equiv="refresh" content="5">');
+    expect(whileLoading.api).toMatchObject({ error: { code: 'loading' } });
+    expect(whileLoading.sources).toContain('Loading now');
+    expect(whileLoading.sources).toContain('The published NHS data and the demo group:');
+    const home = await fetch(`${base}/`);
+    expect(home.status).toBe(200);
+  });
+
   it('shows the public home and group pages to a signed-out visitor, without private data', async () => {
     const page = await browser.newPage();
     await page.goto(base);
@@ -320,7 +352,10 @@ describe('Flock in Chromium', () => {
     const secretary = await browser.newPage();
     await signIn(secretary, 'admin@demo.flock.test');
     await secretary.goto(`${base}/groups/09G/governance/meetings`);
-    await secretary.click('text=Governing body meeting in public (illustrative, today)');
+    await Promise.all([
+      secretary.waitForURL(/\/governance\/meetings\/\d+$/),
+      secretary.click('text=Governing body meeting in public (illustrative, today)'),
+    ]);
     expect(await secretary.content()).toContain('Likely conflicts');
     expect(await secretary.content()).toContain('Quorate: 5 may decide');
     await secretary.selectOption('#declItem', {

@@ -4,7 +4,7 @@ import { adminScope, homeGroups } from '../auth/principal.js';
 import type { Renderer } from '../../web/render.js';
 import type { AppEnv } from './http.types.js';
 
-type Status = 200 | 400 | 401 | 403 | 404 | 409 | 429 | 500;
+type Status = 200 | 400 | 401 | 403 | 404 | 409 | 429 | 500 | 503;
 
 export interface PageRenderer {
   (c: Context<AppEnv>, template: string, data: Record<string, unknown>, status?: Status): Response;

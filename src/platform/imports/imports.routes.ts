@@ -1,5 +1,6 @@
 // The public log of imported files: what data Flock holds, from which file, and when it was loaded.
 import type { Hono } from 'hono';
+import type { BackgroundWork } from '../background.js';
 import type { Db } from '../db/schema.js';
 import { toCsv } from '../http/csv.js';
 import type { AppEnv } from '../http/http.types.js';
@@ -44,12 +45,20 @@ async function listImports(db: Db) {
 
 export function registerImportRoutes(
   app: Hono<AppEnv>,
-  { db, page }: { db: Db; page: PageRenderer },
+  { db, page, background }: { db: Db; page: PageRenderer; background?: BackgroundWork | undefined },
 ) {
+  // What the server is still loading in the background (first start), with how far it has got.
+  const loading = () => (background?.list() ?? []).filter((t) => t.state !== 'done');
   app.get('/data-sources', async (c) =>
-    page(c, 'imports.njk', { title: 'Data sources', imports: await listImports(db) }),
+    page(c, 'imports.njk', {
+      title: 'Data sources',
+      imports: await listImports(db),
+      loading: loading(),
+    }),
   );
-  app.get('/api/v1/imports', async (c) => sendJson(c, { imports: await listImports(db) }));
+  app.get('/api/v1/imports', async (c) =>
+    sendJson(c, { loading: loading(), imports: await listImports(db) }),
+  );
   app.get('/data-sources.csv', async (c) =>
     sendCsv(
       c,
