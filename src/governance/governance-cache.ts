@@ -56,7 +56,8 @@ export function cacheGovernancePages(
   /** Pages being rendered now: a burst of requests for one page waits for one rendering. */
   const rendering = new Map<string, Promise<void>>();
   return async (c, next) => {
-    if (c.req.method !== 'GET') return next();
+    // Only pages are kept: CSV downloads go straight to their route.
+    if (c.req.method !== 'GET' || c.req.path.endsWith('.csv')) return next();
     const id = await groupId(c.req.param('code') ?? '');
     if (id === null) return next();
     const key = [

@@ -1,6 +1,5 @@
 // Backup and restore of both stores together: the system of record as JSON lines per table (either
 // engine can read them back) and the fact store as Parquet per table, described by one manifest.
-import { createHash } from 'node:crypto';
 import { createReadStream, createWriteStream, existsSync } from 'node:fs';
 import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -10,6 +9,7 @@ import { Readable } from 'node:stream';
 import { createGunzip, createGzip } from 'node:zlib';
 import { sql, type Transaction } from 'kysely';
 import { audit, type Actor } from '../audit/audit.service.js';
+import { sha256OfFile } from '../imports/import-runner.js';
 import type { Database, Db } from '../db/schema.js';
 import type { Store } from '../db/database.js';
 import { migrate, readMigrations, type Migration } from '../db/migrate.js';
@@ -54,12 +54,6 @@ export class BackupError extends Error {
 
 const quoteIdent = (name: string) => `"${name.replaceAll('"', '""')}"`;
 const quoteText = (text: string) => `'${text.replaceAll("'", "''")}'`;
-
-async function sha256(file: string): Promise<string> {
-  const hash = createHash('sha256');
-  for await (const chunk of createReadStream(file)) hash.update(chunk as Buffer);
-  return hash.digest('hex');
-}
 
 /**
  * The system of record's tables, parents before children so that a restore can insert them in this
@@ -166,7 +160,7 @@ export async function backupStores(
     for (const table of await recordTables(trx)) {
       const file = path.join('record', `${table}.jsonl.gz`);
       const rows = await dumpRecordTable(trx, table, path.join(dir, file));
-      tables.push({ table, file, rows, sha256: await sha256(path.join(dir, file)) });
+      tables.push({ table, file, rows, sha256: await sha256OfFile(path.join(dir, file)) });
     }
     const sequences = [];
     for (const sequence of await recordSequences(trx)) {
@@ -203,7 +197,12 @@ export async function backupStores(
       const [count] = await session.all<{ n: number }>(
         `SELECT count(*) AS n FROM ${quoteIdent(table)}`,
       );
-      tables.push({ table, file, rows: count?.n ?? 0, sha256: await sha256(path.join(dir, file)) });
+      tables.push({
+        table,
+        file,
+        rows: count?.n ?? 0,
+        sha256: await sha256OfFile(path.join(dir, file)),
+      });
     }
     return { migrations, tables };
   });
@@ -240,7 +239,7 @@ export async function readBackup(dir: string): Promise<BackupManifest> {
   for (const entry of [...manifest.record.tables, ...manifest.facts.tables]) {
     const file = path.join(dir, entry.file);
     if (!existsSync(file)) throw new BackupError(`${file} is missing from the backup`);
-    if ((await sha256(file)) !== entry.sha256)
+    if ((await sha256OfFile(file)) !== entry.sha256)
       throw new BackupError(`${file} has changed since the backup was made (checksum differs)`);
   }
   return manifest;

@@ -2,6 +2,7 @@
 // made on first need: compressing a 300 kB page on every request cost more than serving it.
 import { gzipSync } from 'node:zlib';
 import type { Context } from 'hono';
+import { parseAccept } from 'hono/utils/accept';
 import { jsonReplacer } from './json.js';
 
 /** Below this size compressing saves less than it costs (as in Hono's own middleware). */
@@ -27,18 +28,14 @@ export class CachedBody {
   }
 }
 
-/** Whether an Accept-Encoding header allows gzip (named, or `*`, with a quality above 0). */
+/** Whether an Accept-Encoding header allows gzip (named, or `*`, with a quality above 0), read as Hono's compression reads it. */
 export function acceptsGzip(header: string | undefined): boolean {
   if (!header) return false;
-  let allowed = false;
-  for (const part of header.split(',')) {
-    const [name = '', ...params] = part.trim().toLowerCase().split(';');
-    const q = params.map((p) => /^\s*q=([\d.]+)\s*$/.exec(p)?.[1]).find((v) => v !== undefined);
-    const ok = q === undefined || Number(q) > 0;
-    if (name === 'gzip') return ok;
-    if (name === '*') allowed = ok;
-  }
-  return allowed;
+  const accepts = parseAccept(header);
+  const q = (
+    accepts.find((a) => a.type.toLowerCase() === 'gzip') ?? accepts.find((a) => a.type === '*')
+  )?.q;
+  return q !== undefined && q > 0;
 }
 
 /** Sends a cached body, already compressed when the client takes gzip. */

@@ -147,7 +147,8 @@ export type ImportResult =
       importedAt: Date;
     };
 
-async function sha256OfFile(filePath: string): Promise<string> {
+/** A file's SHA-256 in hex, read in chunks. */
+export async function sha256OfFile(filePath: string): Promise<string> {
   const hash = createHash('sha256');
   for await (const chunk of createReadStream(filePath)) hash.update(chunk as Buffer);
   return hash.digest('hex');
