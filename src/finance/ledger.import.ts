@@ -3,9 +3,9 @@
 import { z } from 'zod';
 import { audit } from '../platform/audit/audit.service.js';
 import { bulkInsert } from '../platform/db/bulk.js';
-import { optionalText, text } from '../platform/imports/fields.js';
+import { DATE_YEARS_TEXT, isSensibleYear, optionalText, text } from '../platform/imports/fields.js';
 import type { Importer } from '../platform/imports/import-runner.js';
-import { penceAsPounds, poundsToPence } from '../platform/money.js';
+import { formatPence, penceAsPounds, poundsToPence } from '../platform/money.js';
 import { periodLabel, yearOfPeriod } from './budget.js';
 import { findPlan, isClosed, listCostCentres, liveLoad, lockPeriod } from './plan.repository.js';
 
@@ -15,8 +15,8 @@ const period = z
   .trim()
   .transform((s, ctx) => {
     const m = /^(\d{4})[-/]?(\d{2})$/.exec(s);
-    if (!m || Number(m[2]) < 1 || Number(m[2]) > 12) {
-      ctx.addIssue({ code: 'custom', message: 'expected a month like 2022-05' });
+    if (!m || Number(m[2]) < 1 || Number(m[2]) > 12 || !isSensibleYear(Number(m[1]))) {
+      ctx.addIssue({ code: 'custom', message: `expected a month like 2022-05 ${DATE_YEARS_TEXT}` });
       return z.NEVER;
     }
     return `${m[1]}-${m[2]}`;
@@ -61,7 +61,13 @@ type LedgerRow = z.infer<typeof ledgerRow>;
  */
 export const ledgerImporter = (only?: { groupCode: string }): Importer<LedgerRow> => {
   let target:
-    | { groupId: number; entity: string; period: string; costCentres: Map<string, number> }
+    | {
+        groupId: number;
+        entity: string;
+        period: string;
+        costCentres: Map<string, number>;
+        allocationPence: bigint;
+      }
     | undefined;
   let total = 0n;
   return {
@@ -121,6 +127,7 @@ export const ledgerImporter = (only?: { groupCode: string }): Importer<LedgerRow
           groupId: group.id,
           entity: group.code,
           period: row.Period,
+          allocationPence: plan.allocation_pence,
           costCentres: new Map((await listCostCentres(ctx.tx, plan.id)).map((c) => [c.code, c.id])),
         };
         // Two imports of the same month at once: the second waits for the first and then finds the
@@ -170,6 +177,14 @@ export const ledgerImporter = (only?: { groupCode: string }): Importer<LedgerRow
             `unknown cost centre "${row['Cost Centre']}": it is not in ${t.entity}'s ${yearOfPeriod(t.period)} plan`,
           );
         const pence = poundsToPence(row.Amount);
+        // No single posting can be larger than the year's whole allocation: such a row is a typing
+        // or export mistake (a missing decimal point), and would swamp every figure built on it.
+        if ((pence < 0n ? -pence : pence) > t.allocationPence)
+          ctx.fail(
+            line,
+            'Amount',
+            `${formatPence(pence)} is more than ${t.entity}'s whole allocation for ${yearOfPeriod(t.period)} (${formatPence(t.allocationPence)}); no single posting can be larger`,
+          );
         total += pence;
         return [
           costCentre,

@@ -6,6 +6,7 @@ import type { Principal } from '../platform/auth/principal.js';
 import { systemClock, type Clock } from '../platform/clock.js';
 import type { Db } from '../platform/db/schema.js';
 import { AppError, type FieldProblem } from '../platform/errors.js';
+import { DATE_YEARS_TEXT, isSensibleYear } from '../platform/imports/fields.js';
 import { penceAsPounds } from '../platform/money.js';
 import { checkPlan, rulesForYear } from './business-rules.js';
 import { registeredPopulation } from './business-rules.service.js';
@@ -69,9 +70,12 @@ export function requireEditor(editor: Editor, group: Group, what: string) {
 }
 
 export const financialYearPattern = /^\d{4}\/\d{2}$/;
+/** "2022/23": two years in a row, both within the years Flock accepts (1948 to 2099). */
 export const isFinancialYear = (year: string) =>
   financialYearPattern.test(year) &&
-  (Number(year.slice(0, 4)) + 1) % 100 === Number(year.slice(5, 7));
+  (Number(year.slice(0, 4)) + 1) % 100 === Number(year.slice(5, 7)) &&
+  isSensibleYear(Number(year.slice(0, 4))) &&
+  isSensibleYear(Number(year.slice(0, 4)) + 1);
 
 /** The plan for the year asked (or the latest); not found when the group has none for that year. */
 export async function requirePlan(db: Db, group: Group, year: string | undefined) {
@@ -276,7 +280,10 @@ export async function savePlan(
   const problems: FieldProblem[] = [];
   const year = input.year.trim();
   if (!isFinancialYear(year))
-    problems.push({ field: 'year', message: 'Enter the financial year like 2022/23' });
+    problems.push({
+      field: 'year',
+      message: `Enter the financial year like 2022/23 ${DATE_YEARS_TEXT}`,
+    });
   const allocation = requirePounds(input.allocation, 'allocation', 'Allocation', problems);
   if (allocation === 0n)
     problems.push({ field: 'allocation', message: 'The allocation must be more than £0' });

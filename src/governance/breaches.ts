@@ -8,7 +8,7 @@ import type { FieldProblem } from '../platform/errors.js';
 import { yearOfPeriod } from '../finance/budget.js';
 import { readPounds } from '../finance/inputs.js';
 import { daysBetween } from './interests.js';
-import { FORM_YEARS_TEXT, isFormDate } from '../platform/imports/fields.js';
+import { DATE_YEARS_TEXT, isSensibleDate } from '../platform/imports/fields.js';
 import { breachCategories, breachCategoryLabels, type BreachCategory } from './breaches.table.js';
 import { isRowId } from '../platform/db/ids.js';
 
@@ -127,25 +127,25 @@ export function readBreach(
   const category = breachCategories.find((c) => c === input.category);
   if (!category) problems.push({ field: 'category', message: 'Choose the kind of breach' });
   const occurredOn = input.occurredOn.trim();
-  if (!isFormDate(occurredOn))
+  if (!isSensibleDate(occurredOn))
     problems.push({
       field: 'occurredOn',
-      message: `Enter the date the breach happened, like 2026-03-14 ${FORM_YEARS_TEXT}`,
+      message: `Enter the date the breach happened, like 2026-03-14 ${DATE_YEARS_TEXT}`,
     });
   else if (occurredOn > today)
     problems.push({ field: 'occurredOn', message: 'The date it happened cannot be in the future' });
   const identifiedOn = input.identifiedOn.trim();
-  if (!isFormDate(identifiedOn))
+  if (!isSensibleDate(identifiedOn))
     problems.push({
       field: 'identifiedOn',
-      message: `Enter the date the breach was identified, like 2026-03-20 ${FORM_YEARS_TEXT}`,
+      message: `Enter the date the breach was identified, like 2026-03-20 ${DATE_YEARS_TEXT}`,
     });
   else if (identifiedOn > today)
     problems.push({
       field: 'identifiedOn',
       message: 'The date it was identified cannot be in the future',
     });
-  else if (isFormDate(occurredOn) && identifiedOn < occurredOn)
+  else if (isSensibleDate(occurredOn) && identifiedOn < occurredOn)
     problems.push({
       field: 'identifiedOn',
       message: 'A breach cannot be identified before it happened',
@@ -257,10 +257,10 @@ export function readBreachUpdate(
     });
   const closedOn = input.closedOn.trim();
   if (closedOn) {
-    if (!isFormDate(closedOn))
+    if (!isSensibleDate(closedOn))
       problems.push({
         field: 'closedOn',
-        message: `Enter the date the breach was closed, like 2026-04-30 ${FORM_YEARS_TEXT}`,
+        message: `Enter the date the breach was closed, like 2026-04-30 ${DATE_YEARS_TEXT}`,
       });
     else if (closedOn > today)
       problems.push({ field: 'closedOn', message: 'The date closed cannot be in the future' });
@@ -390,10 +390,10 @@ export function readOfficerDecision(
     problems,
   );
   const decidedOn = input.decidedOn.trim();
-  if (!isFormDate(decidedOn))
+  if (!isSensibleDate(decidedOn))
     problems.push({
       field: 'decidedOn',
-      message: `Enter the date the decision was taken, like 2026-03-14 ${FORM_YEARS_TEXT}`,
+      message: `Enter the date the decision was taken, like 2026-03-14 ${DATE_YEARS_TEXT}`,
     });
   else if (decidedOn > today)
     problems.push({

@@ -6,7 +6,7 @@ import type { Principal } from '../platform/auth/principal.js';
 import { isoDate, systemClock, type Clock } from '../platform/clock.js';
 import type { Db } from '../platform/db/schema.js';
 import { AppError, type FieldProblem } from '../platform/errors.js';
-import { FORM_YEARS_TEXT, isFormDate } from '../platform/imports/fields.js';
+import { DATE_YEARS_TEXT, isSensibleDate } from '../platform/imports/fields.js';
 import { interestCategories, type InterestCategory } from './interests.js';
 import { isRowId } from '../platform/db/ids.js';
 
@@ -101,10 +101,10 @@ function checkDeclaration(input: DeclarationInput, today: string) {
       message: 'Describe the interest (up to 1,000 characters)',
     });
   const aroseOn = input.aroseOn.trim();
-  if (!isFormDate(aroseOn))
+  if (!isSensibleDate(aroseOn))
     problems.push({
       field: 'aroseOn',
-      message: `Enter the date the interest arose, like 2019-04-01 ${FORM_YEARS_TEXT}`,
+      message: `Enter the date the interest arose, like 2019-04-01 ${DATE_YEARS_TEXT}`,
     });
   else if (aroseOn > today)
     problems.push({
@@ -112,12 +112,12 @@ function checkDeclaration(input: DeclarationInput, today: string) {
       message: 'The date the interest arose cannot be in the future',
     });
   const endedOn = input.endedOn.trim();
-  if (endedOn && !isFormDate(endedOn))
+  if (endedOn && !isSensibleDate(endedOn))
     problems.push({
       field: 'endedOn',
-      message: `Enter the date the interest ended, like 2019-10-01 ${FORM_YEARS_TEXT}, or leave it empty`,
+      message: `Enter the date the interest ended, like 2019-10-01 ${DATE_YEARS_TEXT}, or leave it empty`,
     });
-  else if (endedOn && isFormDate(aroseOn) && endedOn < aroseOn)
+  else if (endedOn && isSensibleDate(aroseOn) && endedOn < aroseOn)
     problems.push({ field: 'endedOn', message: 'The interest cannot end before it arose' });
   else if (endedOn && endedOn > today)
     problems.push({ field: 'endedOn', message: 'The end date cannot be in the future' });

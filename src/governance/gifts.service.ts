@@ -6,7 +6,7 @@ import type { Principal } from '../platform/auth/principal.js';
 import { isoDate, systemClock, type Clock } from '../platform/clock.js';
 import type { Db } from '../platform/db/schema.js';
 import { AppError, type FieldProblem } from '../platform/errors.js';
-import { FORM_YEARS_TEXT, isFormDate } from '../platform/imports/fields.js';
+import { DATE_YEARS_TEXT, isSensibleDate } from '../platform/imports/fields.js';
 import { penceAsPounds } from '../platform/money.js';
 import { readPounds } from '../finance/inputs.js';
 import { canManageRegister } from './declarations.service.js';
@@ -92,10 +92,10 @@ export async function recordGift(
   if (value === undefined && !problems.some((p) => p.field === 'value'))
     problems.push({ field: 'value', message: 'Enter the estimated value in pounds' });
   const offeredOn = input.offeredOn.trim();
-  if (!isFormDate(offeredOn))
+  if (!isSensibleDate(offeredOn))
     problems.push({
       field: 'offeredOn',
-      message: `Enter the date it was offered, like 2019-03-14 ${FORM_YEARS_TEXT}`,
+      message: `Enter the date it was offered, like 2019-03-14 ${DATE_YEARS_TEXT}`,
     });
   else if (offeredOn > today)
     problems.push({ field: 'offeredOn', message: 'The date offered cannot be in the future' });

@@ -5,7 +5,7 @@ import type { Group } from '../organisations/group.service.js';
 import { audit, userActor } from '../platform/audit/audit.service.js';
 import type { Principal } from '../platform/auth/principal.js';
 import { isoDate, systemClock, type Clock } from '../platform/clock.js';
-import { FORM_YEARS_TEXT, isFormDate } from '../platform/imports/fields.js';
+import { DATE_YEARS_TEXT, isSensibleDate } from '../platform/imports/fields.js';
 import type { Db } from '../platform/db/schema.js';
 import { AppError, type FieldProblem } from '../platform/errors.js';
 import { canManageRegister } from './declarations.service.js';
@@ -380,8 +380,8 @@ export async function recordDecision(
 }
 
 const meetingDay = (value: string, field: string, problems: FieldProblem[]) => {
-  if (!isFormDate(value))
-    problems.push({ field, message: `Enter the date, like 2026-12-15 ${FORM_YEARS_TEXT}` });
+  if (!isSensibleDate(value))
+    problems.push({ field, message: `Enter the date, like 2026-12-15 ${DATE_YEARS_TEXT}` });
   return value;
 };
 

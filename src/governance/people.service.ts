@@ -8,7 +8,7 @@ import type { Principal } from '../platform/auth/principal.js';
 import { systemClock, type Clock } from '../platform/clock.js';
 import type { Db } from '../platform/db/schema.js';
 import { AppError, type FieldProblem } from '../platform/errors.js';
-import { FORM_YEARS_TEXT, isFormDate } from '../platform/imports/fields.js';
+import { DATE_YEARS_TEXT, isSensibleDate } from '../platform/imports/fields.js';
 import { isUniqueViolation } from '../platform/db/unique.js';
 import { canManageRegister } from './declarations.service.js';
 import { appointmentRoles, roleLabels, type AppointmentRole } from './governance.table.js';
@@ -47,7 +47,7 @@ const dayField = (
 ) => {
   const v = value.trim();
   if (optional && !v) return null;
-  if (!isFormDate(v)) problems.push({ field, message });
+  if (!isSensibleDate(v)) problems.push({ field, message });
   return v;
 };
 
@@ -272,16 +272,16 @@ export async function addAppointment(
     problems,
     'startsOn',
     input.startsOn,
-    `Enter the start date, like 2024-04-01 ${FORM_YEARS_TEXT}`,
+    `Enter the start date, like 2024-04-01 ${DATE_YEARS_TEXT}`,
   );
   const endsOn = dayField(
     problems,
     'endsOn',
     input.endsOn,
-    `Enter the end date, like 2027-03-31 ${FORM_YEARS_TEXT}, or leave it empty`,
+    `Enter the end date, like 2027-03-31 ${DATE_YEARS_TEXT}, or leave it empty`,
     true,
   );
-  if (endsOn && startsOn && isFormDate(startsOn) && endsOn < startsOn)
+  if (endsOn && startsOn && isSensibleDate(startsOn) && endsOn < startsOn)
     problems.push({ field: 'endsOn', message: 'An appointment cannot end before it starts' });
   refuse(problems);
   const row = {
@@ -347,9 +347,9 @@ export async function endAppointment(
     problems,
     'appointmentEndsOn',
     input.endsOn,
-    `Enter the end date, like 2026-03-31 ${FORM_YEARS_TEXT}`,
+    `Enter the end date, like 2026-03-31 ${DATE_YEARS_TEXT}`,
   );
-  if (appointment && endsOn && isFormDate(endsOn) && endsOn < appointment.starts_on)
+  if (appointment && endsOn && isSensibleDate(endsOn) && endsOn < appointment.starts_on)
     problems.push({
       field: 'appointmentEndsOn',
       message: `That appointment started on ${appointment.starts_on}: it cannot end before then`,

@@ -7,7 +7,7 @@ import type { Principal } from '../platform/auth/principal.js';
 import { isoDate, systemClock, type Clock } from '../platform/clock.js';
 import type { Db } from '../platform/db/schema.js';
 import { AppError, type FieldProblem } from '../platform/errors.js';
-import { FORM_YEARS_TEXT, isFormDate } from '../platform/imports/fields.js';
+import { DATE_YEARS_TEXT, isSensibleDate } from '../platform/imports/fields.js';
 import { penceAsPounds } from '../platform/money.js';
 import { requirePounds } from '../finance/inputs.js';
 import { canManageRegister, personOfUser } from './declarations.service.js';
@@ -147,10 +147,10 @@ export async function saveProcurement(
   const day = (field: string, label: string) => {
     const v = (input[field] ?? '').trim();
     if (!v) return null;
-    if (!isFormDate(v)) {
+    if (!isSensibleDate(v)) {
       problems.push({
         field,
-        message: `Enter ${label} as a date like 2026-03-14 ${FORM_YEARS_TEXT}`,
+        message: `Enter ${label} as a date like 2026-03-14 ${DATE_YEARS_TEXT}`,
       });
       return null;
     }

@@ -9,7 +9,7 @@ import type { Principal } from '../platform/auth/principal.js';
 import { systemClock, type Clock } from '../platform/clock.js';
 import type { Db } from '../platform/db/schema.js';
 import { AppError, type FieldProblem } from '../platform/errors.js';
-import { FORM_YEARS_TEXT, isFormDate } from '../platform/imports/fields.js';
+import { DATE_YEARS_TEXT, isSensibleDate } from '../platform/imports/fields.js';
 import { canManageRegister } from './declarations.service.js';
 import {
   ballotWeight,
@@ -168,10 +168,10 @@ export async function openVote(
       message: 'Enter the papers: a summary and links (up to 5,000 characters)',
     });
   const opensOn = input.opensOn.trim();
-  if (!isFormDate(opensOn))
+  if (!isSensibleDate(opensOn))
     problems.push({
       field: 'opensOn',
-      message: `Enter the opening date, like 2026-12-01 ${FORM_YEARS_TEXT}`,
+      message: `Enter the opening date, like 2026-12-01 ${DATE_YEARS_TEXT}`,
     });
   else if (opensOn < today)
     problems.push({ field: 'opensOn', message: 'The opening date cannot be in the past' });
@@ -179,9 +179,9 @@ export async function openVote(
   if (!closesAt)
     problems.push({
       field: 'closesOn',
-      message: `Enter the deadline as a date and a 24-hour UK time, like 2026-12-15 ${FORM_YEARS_TEXT} and 17:00`,
+      message: `Enter the deadline as a date and a 24-hour UK time, like 2026-12-15 ${DATE_YEARS_TEXT} and 17:00`,
     });
-  else if (isFormDate(opensOn) && ukDateTime(closesAt).date <= opensOn)
+  else if (isSensibleDate(opensOn) && ukDateTime(closesAt).date <= opensOn)
     problems.push({
       field: 'closesOn',
       message: 'The deadline must be after the opening day',

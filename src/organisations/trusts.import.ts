@@ -1,20 +1,15 @@
 // Importer for NHS trusts (providers) from the ODS-derived trust metadata file: codes, names, dates.
 import { z } from 'zod';
-import { odsCode, optionalText, text } from '../platform/imports/fields.js';
+import { odsCode, optionalIsoDate, optionalText, text } from '../platform/imports/fields.js';
 import type { Importer } from '../platform/imports/import-runner.js';
 import { upsertOrganisations } from './organisation.repository.js';
-
-const isoDateOrMissing = optionalText.refine(
-  (s) => s === null || /^\d{4}-\d{2}-\d{2}$/.test(s),
-  'expected a date as YYYY-MM-DD, or NA',
-);
 
 const trustRow = z.object({
   Trust_ODS_Code: odsCode,
   Trust_Name: text,
   Postcode: optionalText,
-  Open_date: isoDateOrMissing,
-  Close_date: isoDateOrMissing,
+  Open_date: optionalIsoDate,
+  Close_date: optionalIsoDate,
 });
 type TrustRow = z.infer<typeof trustRow>;
 

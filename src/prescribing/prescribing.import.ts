@@ -7,6 +7,7 @@ import type {
   ColumnLayout,
   ImportContext,
 } from '../platform/imports/import-runner.js';
+import { DATE_YEARS_TEXT, isSensibleYear } from '../platform/imports/fields.js';
 import { computeMonthIn } from './compute.service.js';
 import { filterSql, measures, perItemSets, splitFilters } from './measures.js';
 
@@ -73,7 +74,7 @@ const layouts = [epd, pdpi];
 /** "201709", "2017_09" or "2017-09" → "2017-09"; anything else → undefined. */
 export function monthOf(text: string): string | undefined {
   const match = /^(\d{4})[_-]?(0[1-9]|1[0-2])$/.exec(text.trim());
-  return match ? `${match[1]}-${match[2]}` : undefined;
+  return match && isSensibleYear(Number(match[1])) ? `${match[1]}-${match[2]}` : undefined;
 }
 
 /** A month written in a file name, e.g. epd_201709.csv or T201509PDPI+BNFT.csv. */
@@ -137,7 +138,8 @@ const cellRules: {
 
 /** Checks of the codes and months, run on their distinct values. */
 const keyRules = {
-  month: (v: string) => (monthOf(v) ? undefined : 'expected a month as YYYYMM, YYYY_MM or YYYY-MM'),
+  month: (v: string) =>
+    monthOf(v) ? undefined : `expected a month as YYYYMM, YYYY_MM or YYYY-MM ${DATE_YEARS_TEXT}`,
   practice: (v: string) => (practicePattern.test(v) ? undefined : 'expected a practice code'),
   bnfCode: (v: string) =>
     bnfPattern.test(v) ? undefined : 'expected a BNF code (9 to 15 letters and digits)',

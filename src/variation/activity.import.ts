@@ -3,20 +3,23 @@ import { z } from 'zod';
 import { practiceResolver } from '../organisations/practice-lookup.js';
 import type { FactValue } from '../platform/facts/fact-store.js';
 import { replaceFacts } from '../platform/facts/replace-facts.js';
-import { count, decimal, odsCode, optionalText, text } from '../platform/imports/fields.js';
+import {
+  count,
+  decimal,
+  isoDate,
+  isoMonth,
+  odsCode,
+  optionalText,
+  text,
+} from '../platform/imports/fields.js';
 import type { Importer } from '../platform/imports/import-runner.js';
 import { marMeasures, pointOfDeliveryCodes, type MarMeasure } from './activity.js';
 
-const month = z
-  .string()
-  .trim()
-  .regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'expected a month as YYYY-MM')
-  .transform((m) => `${m}-01`);
+const month = isoMonth.transform((m) => `${m}-01`);
 
-const firstOfMonth = z
-  .string()
-  .trim()
-  .regex(/^\d{4}-(0[1-9]|1[0-2])-01$/, 'expected the first day of a month as YYYY-MM-01');
+const firstOfMonth = isoDate.pipe(
+  z.string().endsWith('-01', 'expected the first day of a month as YYYY-MM-01'),
+);
 
 const marRow = z
   .object({

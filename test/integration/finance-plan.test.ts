@@ -184,6 +184,14 @@ describe.each(engines())('finance: plan, ledger and forecast on %s', (engine) =>
       /row 2, column "Amount"/,
     );
     await bad(
+      'no-decimal-point.csv',
+      csv([
+        ['09G', '2022-10', 'ACU01', '51210', '1000.00', ''],
+        ['09G', '2022-10', 'ACU01', '51210', '-240000000000', ''],
+      ]),
+      /row 3, column "Amount": −£240,000,000,000\.00 is more than 09G's whole allocation for 2022\/23/,
+    );
+    await bad(
       'no-plan.csv',
       csv([['09G', '2024-10', 'ACU01', '51210', '1.00', '']]),
       /no financial plan for 2024\/25/,
@@ -396,6 +404,11 @@ describe.each(engines())('finance: plan, ledger and forecast on %s', (engine) =>
     const negative = await finance.submit(planPage, planPage, { ...fields, allocation: '-5' });
     expect(negative.status).toBe(400);
     expect(await negative.text()).toContain('Allocation must not be negative');
+    const farFuture = await finance.submit(planPage, planPage, { ...fields, year: '9998/99' });
+    expect(farFuture.status).toBe(400);
+    expect(await farFuture.text()).toContain(
+      'Enter the financial year like 2022/23 (from 1948 to 2099)',
+    );
     expect(await json(finance, '/api/v1/groups/09G/finance/plan')).toEqual(before);
 
     // A member of the governing body reads the plan but cannot change it.

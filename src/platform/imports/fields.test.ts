@@ -2,8 +2,11 @@ import { describe, expect, it } from 'vitest';
 import {
   compactDate,
   count,
+  isoDate,
+  isoMonth,
   odsCode,
   optionalCompactDate,
+  optionalIsoDate,
   parseExtractDate,
   pounds,
 } from './fields.js';
@@ -33,6 +36,25 @@ describe('CSV field validators', () => {
     expect(optionalCompactDate.parse('')).toBeNull();
     expect(optionalCompactDate.parse('NA')).toBeNull();
     expect(optionalCompactDate.safeParse('2020').success).toBe(false);
+  });
+  it('refuses dates outside 1948 to 2099 in files, saying so', () => {
+    const problem = (r: { success: boolean; error?: { issues: { message: string }[] } }) =>
+      r.error?.issues.map((i) => i.message);
+    expect(problem(compactDate.safeParse('02020401'))).toEqual([
+      'the year is out of range (from 1948 to 2099)',
+    ]);
+    expect(compactDate.parse('19480705')).toBe('1948-07-05');
+    expect(problem(isoDate.safeParse('9999-12-31'))).toEqual([
+      'the year is out of range (from 1948 to 2099)',
+    ]);
+    expect(problem(isoDate.safeParse('2020-02-30'))).toEqual(['not a real date']);
+    expect(problem(isoMonth.safeParse('2020-13'))).toEqual(['expected a month as YYYY-MM']);
+    expect(problem(isoMonth.safeParse('1900-01'))).toEqual([
+      'the year is out of range (from 1948 to 2099)',
+    ]);
+    expect(optionalIsoDate.parse('NA')).toBeNull();
+    expect(parseExtractDate('01SEP2117')).toBeUndefined();
+    expect(parseExtractDate('1900-01-01')).toBeUndefined();
   });
   it('keeps pounds as exact text', () => {
     expect(pounds.parse('1,234.50')).toBe('1234.50');

@@ -65,27 +65,56 @@ export const odsCode = trimmed.pipe(
     ),
 );
 
+/**
+ * The years a date typed into a form or read from a file may fall in: from the NHS's first year to the
+ * end of the century. A meeting on 9999-12-31 or an organisation opened in 0202 is a typing mistake.
+ */
+export const DATE_YEARS = { first: 1948, last: 2099 };
+/** The same, as said in an error: "(from 1948 to 2099)". */
+export const DATE_YEARS_TEXT = `(from ${DATE_YEARS.first} to ${DATE_YEARS.last})`;
+
+/** A year within DATE_YEARS. */
+export const isSensibleYear = (year: number) => year >= DATE_YEARS.first && year <= DATE_YEARS.last;
+
+/** A real date (YYYY-MM-DD) within DATE_YEARS. */
+export function isSensibleDate(iso: string): boolean {
+  return isRealDate(iso) && isSensibleYear(Number(iso.slice(0, 4)));
+}
+
+/** A real date written YYYY-MM-DD, within DATE_YEARS. */
+export const isoDate = trimmed.pipe(
+  z
+    .string()
+    .regex(/^\d{4}-\d{2}-\d{2}$/, { message: 'expected a date as YYYY-MM-DD', abort: true })
+    .refine(isRealDate, { message: 'not a real date', abort: true })
+    .refine(isSensibleDate, `the year is out of range ${DATE_YEARS_TEXT}`),
+);
+
+/** A month written YYYY-MM, within DATE_YEARS. */
+export const isoMonth = trimmed.pipe(
+  z
+    .string()
+    .regex(/^\d{4}-(0[1-9]|1[0-2])$/, { message: 'expected a month as YYYY-MM', abort: true })
+    .refine(
+      (m) => isSensibleYear(Number(m.slice(0, 4))),
+      `the year is out of range ${DATE_YEARS_TEXT}`,
+    ),
+);
+
 /** A date written as YYYYMMDD (ODS files). */
 export const compactDate = trimmed.pipe(
   z
     .string()
     .regex(/^\d{8}$/, 'expected a date as YYYYMMDD')
     .transform((s) => `${s.slice(0, 4)}-${s.slice(4, 6)}-${s.slice(6, 8)}`)
-    .refine(isRealDate, 'not a real date'),
+    .refine(isRealDate, { message: 'not a real date', abort: true })
+    .refine(isSensibleDate, `the year is out of range ${DATE_YEARS_TEXT}`),
 );
 
 export const optionalCompactDate = optional(compactDate);
 
-/** The years a date typed into a form may fall in: from the NHS's first year to the end of the century. */
-export const FORM_YEARS = { first: 1948, last: 2099 };
-/** The same, as said in an error: "(from 1948 to 2099)". */
-export const FORM_YEARS_TEXT = `(from ${FORM_YEARS.first} to ${FORM_YEARS.last})`;
-
-/** A real date within FORM_YEARS (a meeting on 9999-12-31 is a typing mistake, not a plan). */
-export function isFormDate(iso: string): boolean {
-  const year = Number(iso.slice(0, 4));
-  return isRealDate(iso) && year >= FORM_YEARS.first && year <= FORM_YEARS.last;
-}
+/** A YYYY-MM-DD date, or null when the cell is empty or NA. */
+export const optionalIsoDate = optional(isoDate);
 
 export function isRealDate(iso: string): boolean {
   const d = new Date(`${iso}T00:00:00Z`);
@@ -113,7 +142,7 @@ const months: Record<string, string> = {
  */
 export function parseExtractDate(raw: string): string | undefined {
   const s = raw.trim();
-  if (/^\d{4}-\d{2}-\d{2}$/.test(s)) return isRealDate(s) ? s : undefined;
+  if (/^\d{4}-\d{2}-\d{2}$/.test(s)) return isSensibleDate(s) ? s : undefined;
   const squashed = s.replace(/[^0-9A-Za-z]/g, '').toLowerCase();
   const m = /^(\d{1,2})(?:st|nd|rd|th)?([a-z]{3})(\d{2}|\d{4})$/.exec(squashed);
   if (!m) return undefined;
@@ -122,7 +151,7 @@ export function parseExtractDate(raw: string): string | undefined {
   if (!month) return undefined;
   const fullYear = year.length === 2 ? `20${year}` : year;
   const iso = `${fullYear}-${month}-${day.padStart(2, '0')}`;
-  return isRealDate(iso) ? iso : undefined;
+  return isSensibleDate(iso) ? iso : undefined;
 }
 
 export const extractDate = trimmed.transform((s, ctx) => {
@@ -130,7 +159,7 @@ export const extractDate = trimmed.transform((s, ctx) => {
   if (!iso) {
     ctx.addIssue({
       code: 'custom',
-      message: 'expected an extract date such as 01SEP2017 or 1st Apr 2022',
+      message: `expected a real extract date such as 01SEP2017 or 1st Apr 2022 ${DATE_YEARS_TEXT}`,
     });
     return z.NEVER;
   }
