@@ -5,7 +5,7 @@ import type { Group } from '../organisations/group.service.js';
 import type { Clock } from '../platform/clock.js';
 import type { DataCache } from '../platform/db/data-cache.js';
 import type { Db } from '../platform/db/schema.js';
-import { type FieldProblem } from '../platform/errors.js';
+import { requireFields, type FieldProblem } from '../platform/errors.js';
 import type { FactStore } from '../platform/facts/fact-store.js';
 import { toCsv } from '../platform/http/csv.js';
 import { formRoute } from '../platform/http/forms.js';
@@ -165,6 +165,13 @@ export function registerPlanRoutes(
     '/groups/:code/finance/plan',
     (c) => financeGroup(c, 'officers'),
     async (c, group, values) => {
+      requireFields(values, {
+        year: 'Financial year',
+        allocation: 'Allocation',
+        committed: 'Committed spend',
+        growth: 'Growth',
+        basis: 'Basis of the figures',
+      });
       const budgets = Object.fromEntries(
         Object.entries(values)
           .filter(([k]) => k.startsWith('budget-'))

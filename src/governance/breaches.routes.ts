@@ -5,7 +5,7 @@ import type { GroupAccess } from '../organisations/group-access.js';
 import type { Group } from '../organisations/group.service.js';
 import type { DataCache } from '../platform/db/data-cache.js';
 import type { Db } from '../platform/db/schema.js';
-import { AppError, type FieldProblem } from '../platform/errors.js';
+import { AppError, requireFields, type FieldProblem } from '../platform/errors.js';
 import { toCsv } from '../platform/http/csv.js';
 import { formRoute, problemsView } from '../platform/http/forms.js';
 import type { AppEnv } from '../platform/http/http.types.js';
@@ -298,6 +298,12 @@ export function registerBreachRoutes(
       return { group, id: breachId(c) };
     },
     async (c, { group, id }, values) => {
+      requireFields(values, {
+        actionTaken: 'The action taken',
+        reportedTo: 'Reported to',
+        publicSummary: 'The public summary',
+        closedOn: 'Date closed',
+      });
       await updateBreach(
         db,
         c.get('principal')!,

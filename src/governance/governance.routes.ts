@@ -5,7 +5,7 @@ import type { GroupAccess } from '../organisations/group-access.js';
 import type { Group } from '../organisations/group.service.js';
 import type { DataCache } from '../platform/db/data-cache.js';
 import type { Db } from '../platform/db/schema.js';
-import { AppError } from '../platform/errors.js';
+import { AppError, requireFields } from '../platform/errors.js';
 import { toCsv } from '../platform/http/csv.js';
 import { formRoute, problemsView } from '../platform/http/forms.js';
 import type { AppEnv } from '../platform/http/http.types.js';
@@ -356,6 +356,15 @@ export function registerGovernanceRoutes(
       return { group, id };
     },
     async (c, { group, id }, values) => {
+      requireFields(values, {
+        category: 'Category',
+        counterpart: 'Organisation or person',
+        counterpartCode: 'Its ODS code',
+        description: 'Description',
+        aroseOn: 'Date it arose',
+        endedOn: 'Date it ended',
+        actionTaken: 'Action taken',
+      });
       await reviseInterest(
         db,
         c.get('principal')!,

@@ -7,7 +7,7 @@ import type { Principal } from '../platform/auth/principal.js';
 import { isoDate, systemClock, type Clock } from '../platform/clock.js';
 import { DATE_YEARS_TEXT, isSensibleDate } from '../platform/imports/fields.js';
 import type { Db } from '../platform/db/schema.js';
-import { AppError, type FieldProblem } from '../platform/errors.js';
+import { AppError, requireFields, yesOrNo, type FieldProblem } from '../platform/errors.js';
 import { canManageRegister } from './declarations.service.js';
 import { roleLabels, type AppointmentRole } from './governance.table.js';
 import { likelyConflicts, quorumForItem, type ConflictAction } from './quorum.js';
@@ -480,13 +480,19 @@ export async function addAgendaItem(
     problems.push({ field: 'organisationName', message: 'Up to 200 characters' });
   const paper = input.paper.trim();
   if (paper.length > 2000) problems.push({ field: 'paper', message: 'Up to 2,000 characters' });
+  const forDecision = yesOrNo(
+    input.forDecision,
+    'forDecision',
+    'is the item for decision?',
+    problems,
+  );
   if (problems.length) throw new AppError('invalid_input', problems[0]!.message, problems);
   const row = {
     meeting_id: view.meeting.id,
     title,
     organisation_code: code || null,
     organisation_name: name || null,
-    for_decision: input.forDecision === 'yes',
+    for_decision: forDecision,
     paper: paper || null,
   };
   await db.transaction().execute(async (tx) => {
@@ -545,6 +551,14 @@ export async function recordAttendance(
       'Decisions are recorded at this meeting: attendance, which they were quorate on, cannot change now',
       [{ field: 'attendance', message: 'Attendance cannot change once a decision is recorded' }],
     );
+  // Every member's mark is sent ("not recorded" is an explicit empty choice); one left out is an
+  // error, so a request cut short cannot wipe what was recorded.
+  requireFields(
+    values,
+    Object.fromEntries(
+      view.members.map((m) => [`attend-${m.person_id}`, `${m.name}'s attendance`]),
+    ),
+  );
   const marks = view.members.map((m) => ({
     member: m,
     mark: values[`attend-${m.person_id}`] ?? '',

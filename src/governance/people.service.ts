@@ -7,7 +7,7 @@ import { audit, userActor } from '../platform/audit/audit.service.js';
 import type { Principal } from '../platform/auth/principal.js';
 import { systemClock, type Clock } from '../platform/clock.js';
 import type { Db } from '../platform/db/schema.js';
-import { AppError, type FieldProblem } from '../platform/errors.js';
+import { AppError, yesOrNo, type FieldProblem } from '../platform/errors.js';
 import { DATE_YEARS_TEXT, isSensibleDate } from '../platform/imports/fields.js';
 import { isUniqueViolation } from '../platform/db/unique.js';
 import { canManageRegister } from './declarations.service.js';
@@ -283,14 +283,26 @@ export async function addAppointment(
   );
   if (endsOn && startsOn && isSensibleDate(startsOn) && endsOn < startsOn)
     problems.push({ field: 'endsOn', message: 'An appointment cannot end before it starts' });
+  const voting = yesOrNo(
+    input.voting,
+    'voting',
+    'does this member vote at its meetings?',
+    problems,
+  );
+  const decisionMaker = yesOrNo(
+    input.decisionMaker,
+    'decisionMaker',
+    'is this member a decision-maker (interests published)?',
+    problems,
+  );
   refuse(problems);
   const row = {
     person_id: person!.id,
     body,
     role: role!,
     is_guardian: guardian,
-    voting: input.voting === 'yes',
-    decision_maker: input.decisionMaker === 'yes',
+    voting,
+    decision_maker: decisionMaker,
     starts_on: startsOn!,
     ends_on: endsOn,
   };
@@ -427,11 +439,17 @@ export async function saveCommittee(
     4000,
     'Enter the terms of reference (up to 4,000 characters)',
   );
+  const layMemberRequired = yesOrNo(
+    input.layMemberRequired,
+    'layMemberRequired',
+    'must a lay member be among them?',
+    problems,
+  );
   refuse(problems);
   const row = {
     name,
     minimum_voting: minimum,
-    lay_member_required: input.layMemberRequired === 'yes',
+    lay_member_required: layMemberRequired,
     terms,
   };
   await db

@@ -6,7 +6,7 @@ import { audit, userActor } from '../platform/audit/audit.service.js';
 import type { Principal } from '../platform/auth/principal.js';
 import { isoDate, systemClock, type Clock } from '../platform/clock.js';
 import type { Db } from '../platform/db/schema.js';
-import { AppError, type FieldProblem } from '../platform/errors.js';
+import { AppError, missingFields, type FieldProblem } from '../platform/errors.js';
 import { DATE_YEARS_TEXT, isSensibleDate } from '../platform/imports/fields.js';
 import { penceAsPounds } from '../platform/money.js';
 import { requirePounds } from '../finance/inputs.js';
@@ -117,6 +117,39 @@ async function bidderNames(db: Db, procurementId: number) {
 
 export type ProcurementInput = Record<string, string | undefined>;
 
+/** The fields of a procurement's main record, as its form labels them. */
+const mainFields = {
+  title: 'Title',
+  service: 'Service',
+  route: 'Route',
+  value: 'Contract value',
+  contractStartsOn: 'Contract starts',
+  contractEndsOn: 'Contract ends',
+  awardedTo: 'Awarded to',
+  awardedToCode: 'Its ODS code',
+  decidedOn: 'Decided on',
+  decidedBy: 'Decided by',
+  rationale: 'Rationale',
+  item: 'Agenda item',
+  intentionNoticeOn: 'Notice of intention to award',
+  awardNoticeOn: 'Contract award notice',
+};
+
+/** Once awarded, the competition (criteria, bidders, scores) is the record of how it was decided. */
+const frozenOnceAwarded = (
+  p: { awarded_to: string | null },
+  what: string,
+  field: string,
+): FieldProblem[] =>
+  p.awarded_to === null
+    ? []
+    : [
+        {
+          field,
+          message: `The contract has been awarded to ${p.awarded_to}: ${what} can no longer be changed`,
+        },
+      ];
+
 /** Records a new procurement, or (with `idText`) changes its main record. */
 export async function saveProcurement(
   db: Db,
@@ -133,7 +166,8 @@ export async function saveProcurement(
   if (existing)
     await refuseIfConflicted(db, principal, clientAddress, group, existing.id, 'change it', clock);
   const today = isoDate(clock());
-  const problems: FieldProblem[] = [];
+  // Changing a procurement, the form sends every field: one left out is an error, not "clear it".
+  const problems: FieldProblem[] = existing ? missingFields(input, mainFields) : [];
   const text = (field: string, label: string, max: number, required: boolean) => {
     const v = (input[field] ?? '').trim();
     if (required && !v) problems.push({ field, message: `Enter ${label}` });
@@ -213,6 +247,13 @@ export async function saveProcurement(
       if (v === null && !problems.some((p) => p.field === k))
         problems.push({ field: k, message: `Enter ${labels[k]}, to record the award` });
   }
+  // A recorded award is the published decision (and freezes its decision-makers): it can be
+  // corrected, not taken away.
+  if (existing?.awarded_to && !awardedTo && input.awardedTo !== undefined)
+    problems.push({
+      field: 'awardedTo',
+      message: `The contract has been awarded to ${existing.awarded_to}: the award can be corrected but not removed`,
+    });
   if (
     (intentionNoticeOn || awardNoticeOn) &&
     !awardedTo &&
@@ -382,7 +423,18 @@ export async function saveCriteria(
     'set criteria',
     'set its criteria',
   ]);
-  const problems: FieldProblem[] = [];
+  const problems: FieldProblem[] = [...frozenOnceAwarded(p, 'its criteria', 'name_1')];
+  problems.push(
+    ...missingFields(
+      input,
+      Object.fromEntries(
+        Array.from({ length: criteriaRows }, (_, i) => [
+          [`name_${i + 1}`, `Name of criterion ${i + 1}`],
+          [`weight_${i + 1}`, `Weight of criterion ${i + 1}`],
+        ]).flat(),
+      ),
+    ),
+  );
   const rows: { name: string; weight: number }[] = [];
   for (let n = 1; n <= criteriaRows; n++) {
     const name = (input[`name_${n}`] ?? '').trim();
@@ -473,7 +525,21 @@ export async function saveBidder(
     'score bidders',
     'record or score its bidders',
   ]);
-  const problems: FieldProblem[] = [];
+  const criteria = await db
+    .selectFrom('gov_procurement_criterion')
+    .select(['position', 'name'])
+    .where('procurement_id', '=', p.id)
+    .orderBy('position')
+    .execute();
+  const problems: FieldProblem[] = [
+    ...frozenOnceAwarded(p, 'its bidders and their scores', 'bidder'),
+    ...missingFields(input, {
+      bidder: 'Bidder',
+      bidderName: 'Name',
+      bidderCode: 'ODS code',
+      ...Object.fromEntries(criteria.map((c) => [`score_${c.position}`, `Score for ${c.name}`])),
+    }),
+  ];
   const bidders = await bidderNames(db, p.id);
   const chosen = (input.bidder ?? 'new').trim();
   const bidder = chosen === 'new' ? undefined : bidders.find((b) => String(b.id) === chosen);
@@ -490,18 +556,14 @@ export async function saveBidder(
     });
   else if (bidders.some((b) => b.name.toLowerCase() === name.toLowerCase() && b.id !== bidder?.id))
     problems.push({ field: 'bidderName', message: `${name} is already a bidder` });
-  const code = (input.bidderCode ?? '').trim().toUpperCase() || null;
+  // For a bidder already recorded, an empty code or empty scores keep what is recorded: the form
+  // cannot show them until the bidder is chosen, so empty there means "not changing", not "none".
+  const code = (input.bidderCode ?? '').trim().toUpperCase() || (bidder?.organisation_code ?? null);
   if (code && !/^[A-Z0-9]{3,10}$/.test(code))
     problems.push({
       field: 'bidderCode',
       message: 'The ODS code is 3 to 10 letters and digits, like RYR',
     });
-  const criteria = await db
-    .selectFrom('gov_procurement_criterion')
-    .select(['position', 'name'])
-    .where('procurement_id', '=', p.id)
-    .orderBy('position')
-    .execute();
   const scores: { position: number; score: number }[] = [];
   const blank = criteria.every((c) => !(input[`score_${c.position}`] ?? '').trim());
   if (!blank)
@@ -543,7 +605,8 @@ export async function saveBidder(
           .returning('id')
           .executeTakeFirstOrThrow()
       ).id;
-    await tx.deleteFrom('gov_procurement_score').where('bidder_id', '=', bidderId).execute();
+    if (scores.length)
+      await tx.deleteFrom('gov_procurement_score').where('bidder_id', '=', bidderId).execute();
     if (scores.length)
       await tx
         .insertInto('gov_procurement_score')
@@ -598,6 +661,12 @@ export async function saveDecisionMakers(
   }[] = [];
   for (const person of people) {
     if (input[`dm_${person.id}`] !== 'yes') continue;
+    problems.push(
+      ...missingFields(input, {
+        [`conflict_${person.id}`]: `${person.name}'s conflict`,
+        [`managed_${person.id}`]: `How ${person.name}'s conflict was managed`,
+      }),
+    );
     const conflict = (input[`conflict_${person.id}`] ?? '').trim() || null;
     const managed = (input[`managed_${person.id}`] ?? '').trim() || null;
     if (conflict && conflict.length > 500)

@@ -19,6 +19,44 @@ export interface FieldProblem {
   message: string;
 }
 
+/**
+ * Problems for the fields a form always sends but this request lacks (field → its label). A browser
+ * sends every text box, text area and select, and a radio group once one is chosen, so a missing
+ * field means a request cut short or made by hand: an error, never "clear this" (emptying a box
+ * is how a person clears it).
+ */
+export function missingFields(
+  input: Readonly<Record<string, unknown>>,
+  fields: Readonly<Record<string, string>>,
+): FieldProblem[] {
+  return Object.entries(fields)
+    .filter(([field]) => input[field] === undefined)
+    .map(([field, label]) => ({
+      field,
+      message: `${label} was missing from the form, so nothing was saved: reload the page and try again`,
+    }));
+}
+
+/** Refuses the request (400, shown in the error summary) when a field the form always sends is missing. */
+export function requireFields(
+  input: Readonly<Record<string, unknown>>,
+  fields: Readonly<Record<string, string>>,
+): void {
+  const problems = missingFields(input, fields);
+  if (problems.length) throw new AppError('invalid_input', problems[0]!.message, problems);
+}
+
+/** A yes-or-no radio group: true or false, or a problem when neither was chosen. */
+export function yesOrNo(
+  v: string | undefined,
+  field: string,
+  question: string,
+  problems: FieldProblem[],
+): boolean {
+  if (v !== 'yes' && v !== 'no') problems.push({ field, message: `Choose yes or no: ${question}` });
+  return v === 'yes';
+}
+
 export class AppError extends Error {
   readonly status: number;
   constructor(

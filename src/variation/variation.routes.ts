@@ -4,7 +4,7 @@ import type { GroupAccess } from '../organisations/group-access.js';
 import type { Group } from '../organisations/group.service.js';
 import type { DataCache } from '../platform/db/data-cache.js';
 import type { Db } from '../platform/db/schema.js';
-import { AppError } from '../platform/errors.js';
+import { AppError, requireFields } from '../platform/errors.js';
 import type { FactStore } from '../platform/facts/fact-store.js';
 import { toCsv } from '../platform/http/csv.js';
 import { problemsView } from '../platform/http/forms.js';
@@ -907,6 +907,11 @@ export function registerVariationRoutes(
       notes: formText(form, 'notes'),
     };
     try {
+      requireFields(form, {
+        status: 'Status',
+        followUpOn: 'Follow up on',
+        notes: 'Notes',
+      });
       await followUpPair(db, c.get('principal')!, c.get('clientAddress'), group, id, input, clock);
       return c.redirect(`/groups/${group.code}/variation/pairs#pair-${id}`, 303);
     } catch (error) {

@@ -2,7 +2,7 @@
 // recomputed by hand from the stored rows, every bad input refused with nothing saved, roles enforced.
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AppClient } from '../support/app-client.js';
+import { AppClient, withoutFields } from '../support/app-client.js';
 import { PASSWORD, seededApp, type Seeded } from '../support/seeded.js';
 import { engines } from '../support/stores.js';
 
@@ -389,7 +389,7 @@ describe.each(engines())('finance: plan, ledger and forecast on %s', (engine) =>
     const planPage = '/groups/09G/finance/plan';
     const before = await json(finance, '/api/v1/groups/09G/finance/plan');
     const html = await (await finance.get(planPage)).text();
-    const fields: Record<string, string> = { year: '2022/23' };
+    const fields: Record<string, string> = { year: '2022/23', basis: '' };
     for (const m of html.matchAll(
       /name="(allocation|committed|growth|budget-[A-Z0-9]+)"[^>]*value="([^"]*)"/g,
     ))
@@ -404,6 +404,11 @@ describe.each(engines())('finance: plan, ledger and forecast on %s', (engine) =>
     const negative = await finance.submit(planPage, planPage, { ...fields, allocation: '-5' });
     expect(negative.status).toBe(400);
     expect(await negative.text()).toContain('Allocation must not be negative');
+    const cutShort = await finance.submit(planPage, planPage, withoutFields(fields, 'basis'));
+    expect(cutShort.status).toBe(400);
+    expect(await cutShort.text()).toContain(
+      'Basis of the figures was missing from the form, so nothing was saved',
+    );
     const farFuture = await finance.submit(planPage, planPage, { ...fields, year: '9998/99' });
     expect(farFuture.status).toBe(400);
     expect(await farFuture.text()).toContain(
@@ -420,6 +425,7 @@ describe.each(engines())('finance: plan, ledger and forecast on %s', (engine) =>
       allocation: '1000.00',
       committed: '900',
       growth: '20',
+      basis: '',
     };
     const standard = [
       'ACU01',

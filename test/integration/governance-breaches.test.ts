@@ -2,7 +2,7 @@
 // officers in the public decisions log, on the demo group's illustrative governance records.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { linkPersonToUser } from '../../src/app/seed.js';
-import { AppClient } from '../support/app-client.js';
+import { AppClient, withoutFields } from '../support/app-client.js';
 import { PASSWORD, seededApp, type Seeded } from '../support/seeded.js';
 import { engines } from '../support/stores.js';
 
@@ -215,6 +215,13 @@ describe.each(engines())('governance: breaches and delegated decisions on %s', (
 
     expect((await admin.submit(url, url, update)).status).toBe(303);
     expect(await auditCount('gov_breach.closed')).toBe(1);
+    // A form cut short (no closing date) neither reopens it nor takes the public summary down.
+    const reopen = await admin.submit(url, url, withoutFields(update, 'closedOn', 'publicSummary'));
+    expect(reopen.status).toBe(400);
+    expect(await reopen.text()).toContain(
+      'The public summary was missing from the form, so nothing was saved',
+    );
+    expect(await auditCount('gov_breach.reopened')).toBe(0);
     const full = (await (
       await admin.get('/api/v1/groups/09G/governance/breaches')
     ).json()) as FullBreaches;

@@ -2,7 +2,7 @@
 // refusals), exact weighted scores and ranking, the standstill in working days past a bank holiday,
 // likely conflicts filled in, what the public sees (and never), audit, and who may see and write.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AppClient } from '../support/app-client.js';
+import { AppClient, withoutFields } from '../support/app-client.js';
 import { PASSWORD, seededApp, type Seeded } from '../support/seeded.js';
 import { engines } from '../support/stores.js';
 import { isoDate } from '../../src/platform/clock.js';
@@ -152,7 +152,23 @@ describe.each(engines())('governance: procurement decisions register on %s', (en
     expect(api.procurement.status.kind).toBe('in evaluation');
 
     // Criteria: weights that do not total 100 are refused with the difference, and nothing is saved.
+    // The form has eight rows, and a browser sends them all (empty ones too).
+    const emptyRows = Object.fromEntries(
+      Array.from({ length: 8 }, (_, i) => [
+        [`name_${i + 1}`, ''],
+        [`weight_${i + 1}`, ''],
+      ]).flat(),
+    );
+    const cutShort = await admin.submit(url, `${url}/criteria`, {
+      name_1: 'Value',
+      weight_1: '100',
+    });
+    expect(cutShort.status).toBe(400);
+    expect(await cutShort.text()).toContain(
+      'Name of criterion 2 was missing from the form, so nothing was saved',
+    );
     const criteria = {
+      ...emptyRows,
       name_1: 'Quality and innovation',
       weight_1: '40',
       name_2: 'Value',
@@ -212,6 +228,25 @@ describe.each(engines())('governance: procurement decisions register on %s', (en
       ['Alpha Physio (fictional)', '69.10', 2],
       ['Sample Diagnostics Ltd (fictional)', '64.20', 3],
     ]);
+    // A bidder already scored, changed with its code and scores left empty, keeps them.
+    const alpha = scored.bidders.find((b) => b.name === 'Alpha Physio (fictional)')!;
+    const renamed = await admin.submit(url, `${url}/bidders`, {
+      bidder: String(alpha.id),
+      bidderName: 'Alpha Physio (fictional)',
+      bidderCode: 'AP1',
+      ...Object.fromEntries([1, 2, 3, 4].map((n) => [`score_${n}`, ''])),
+    });
+    expect(renamed.status).toBe(303);
+    expect((await full(admin, id)).bidders.find((b) => b.id === alpha.id)).toMatchObject({
+      scores: [71, 64, 80, 55],
+      total: '69.10',
+    });
+    const missingCode = await admin.submit(url, `${url}/bidders`, {
+      bidder: String(alpha.id),
+      bidderName: 'Alpha Physio (fictional)',
+    });
+    expect(missingCode.status).toBe(400);
+    expect(await missingCode.text()).toContain('ODS code was missing from the form');
     const page = await (await admin.get(url)).text();
     expect(page).toContain('69.60');
 
@@ -235,7 +270,29 @@ describe.each(engines())('governance: procurement decisions register on %s', (en
     const inStandstill = await admin.submit(url, url, { ...award, awardNoticeOn: '2026-09-08' });
     expect(await inStandstill.text()).toContain('during the standstill, which ends on 2026-09-09');
     expect((await admin.submit(url, url, award)).status).toBe(303);
+    // Changing the record, a field left out is an error, never "clear it"; nor can the award be
+    // taken away, nor the competition changed once decided.
+    const omitted = await admin.submit(url, url, withoutFields(award, 'rationale'));
+    expect(omitted.status).toBe(400);
+    expect(await omitted.text()).toContain(
+      'Rationale was missing from the form, so nothing was saved',
+    );
+    const unaward = await admin.submit(url, url, main);
+    expect(unaward.status).toBe(400);
+    expect(await unaward.text()).toContain(
+      'The contract has been awarded to Gamma MSK CIC (fictional): the award can be corrected but not removed',
+    );
+    const rescore = await admin.submit(url, `${url}/bidders`, {
+      bidder: String(scored.bidders.find((b) => b.name.startsWith('Alpha'))!.id),
+      bidderName: 'Alpha Physio (fictional)',
+      bidderCode: '',
+      ...Object.fromEntries([1, 2, 3, 4].map((n) => [`score_${n}`, '100'])),
+    });
+    expect(rescore.status).toBe(400);
+    expect(await rescore.text()).toContain('its bidders and their scores can no longer be changed');
+    expect((await admin.submit(url, `${url}/criteria`, criteria)).status).toBe(400);
     const awarded = await full(admin, id);
+    expect(awarded.bidders.map((b) => b.total)).toEqual(scored.bidders.map((b) => b.total));
     // Thursday 27 August 2026; Monday 31 August is the summer bank holiday: 28 Aug, 1–4 Sep, 7–9 Sep.
     expect(awarded.standstill).toMatchObject({
       applies: true,
@@ -270,6 +327,8 @@ describe.each(engines())('governance: procurement decisions register on %s', (en
       [`conflict_${bram.id}`]: conflict,
       [`managed_${bram.id}`]: '',
       [`dm_${cara.id}`]: 'yes',
+      [`conflict_${cara.id}`]: '',
+      [`managed_${cara.id}`]: '',
     });
     expect(unmanaged.status).toBe(400);
     expect(await unmanaged.text()).toContain(
@@ -283,6 +342,8 @@ describe.each(engines())('governance: procurement decisions register on %s', (en
           [`conflict_${bram.id}`]: conflict,
           [`managed_${bram.id}`]: 'Left the room; took no part',
           [`dm_${cara.id}`]: 'yes',
+          [`conflict_${cara.id}`]: '',
+          [`managed_${cara.id}`]: '',
         })
       ).status,
     ).toBe(303);

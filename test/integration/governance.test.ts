@@ -1,7 +1,7 @@
 // The register of interests on the demo group's illustrative governing body: what is published to the
 // public (and what never is), overdue and late declarations, versions kept, and who may see the full register.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AppClient } from '../support/app-client.js';
+import { AppClient, withoutFields } from '../support/app-client.js';
 import { PASSWORD, seededApp, type Seeded } from '../support/seeded.js';
 import { engines } from '../support/stores.js';
 
@@ -130,6 +130,16 @@ describe.each(engines())('governance: register of interests on %s', (engine) => 
     const history = await (await lead.get(url)).text();
     expect(history).toContain('Shares sold');
     expect(history).toContain('Leaves the room for pathology items'); // version 1 kept
+    // A revision cut short (no end date) is refused: it would make the ended interest current again.
+    const unended = await lead.submit(
+      url,
+      url,
+      withoutFields({ ...fields, actionTaken: 'Shares sold' }, 'endedOn'),
+    );
+    expect(unended.status).toBe(400);
+    expect(await unended.text()).toContain(
+      'Date it ended was missing from the form, so nothing was saved',
+    );
 
     // Someone else's record: refused and audited. The administrator may record for anyone.
     const full = (await (await admin.get('/api/v1/groups/09G/governance/interests')).json()) as {
@@ -434,6 +444,16 @@ describe.each(engines())('governance: register of interests on %s', (engine) => 
     });
     expect(noQuorum.status).toBe(400);
     expect(await noQuorum.text()).toContain('from 1 to 50');
+    const noLayChoice = await admin.submit(page, '/groups/09G/governance/committees', {
+      committee: '',
+      committeeName: 'Audit committee',
+      minimumVoting: '2',
+      terms: 'Audit.',
+    });
+    expect(noLayChoice.status).toBe(400);
+    expect(await noLayChoice.text()).toContain(
+      'Choose yes or no: must a lay member be among them?',
+    );
     expect(
       (
         await admin.submit(page, '/groups/09G/governance/committees', {
@@ -601,7 +621,21 @@ describe.each(engines())('governance: register of interests on %s', (engine) => 
       paper: 'Paper GB-1: the proposed pathway (illustrative)',
     });
     const voting = before.members.filter((m) => m.voting).slice(0, 2);
-    const marks = Object.fromEntries(voting.map((m) => [`attend-${m.person_id}`, 'apologies']));
+    // The form sends every member's mark ("not recorded" is an empty one); a form cut short is
+    // refused, so it cannot wipe the marks it left out.
+    const marks = Object.fromEntries(
+      before.members.map((m) => [`attend-${m.person_id}`, voting.includes(m) ? 'apologies' : '']),
+    );
+    const cutShort = await admin.submit(
+      page,
+      `${page}/attendance`,
+      Object.fromEntries(voting.map((m) => [`attend-${m.person_id}`, 'apologies'])),
+    );
+    expect(cutShort.status).toBe(400);
+    expect((await cutShort.text()).replaceAll('&#39;', "'")).toMatch(
+      /.+'s attendance was missing from the form, so nothing was saved/,
+    );
+    expect((await view()).items[0]!.quorum).toEqual(before.items[0]!.quorum);
     expect((await admin.submit(page, `${page}/attendance`, marks)).status).toBe(303);
     const afterApologies = await view();
     expect(afterApologies.items[0]!.quorum.deciding.length).toBe(
@@ -610,6 +644,7 @@ describe.each(engines())('governance: register of interests on %s', (engine) => 
     expect(
       (
         await admin.submit(page, `${page}/attendance`, {
+          ...marks,
           [`attend-${voting[0]!.person_id}`]: 'maybe',
         })
       ).status,

@@ -249,6 +249,12 @@ describe.each(engines())('variation on %s', (engine) => {
       }
     ).pairs[0]!;
     expect(stored).toMatchObject({ status: 'met', follow_up_on: '2020-06-30' });
+    // A form cut short (no notes, no date) does not wipe them.
+    const cutShort = await lead.submit(pairsPage, action, { status: 'met' });
+    expect(cutShort.status).toBe(400);
+    expect(await cutShort.text()).toContain(
+      'Follow up on was missing from the form, so nothing was saved',
+    );
     const events = await seeded.store.db
       .selectFrom('audit_event')
       .select(['action', 'before_state', 'after_state'])

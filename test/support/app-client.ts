@@ -86,3 +86,7 @@ export class AppClient {
     return response;
   }
 }
+
+/** A form's fields with some left out, as a request cut short or made by hand would send them. */
+export const withoutFields = (fields: Record<string, string>, ...names: string[]) =>
+  Object.fromEntries(Object.entries(fields).filter(([name]) => !names.includes(name)));
