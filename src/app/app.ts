@@ -28,7 +28,7 @@ import { systemClock, type Clock } from '../platform/clock.js';
 import type { FactStore } from '../platform/facts/fact-store.js';
 import type { Database } from '../platform/db/schema.js';
 import { AppError } from '../platform/errors.js';
-import { createDataCache } from '../platform/db/data-cache.js';
+import { createDataCache, ignoringImports } from '../platform/db/data-cache.js';
 import type { AppEnv } from '../platform/http/http.types.js';
 import { openApiDocument } from '../platform/http/openapi.js';
 import { createPageRenderer } from '../platform/http/pages.js';
@@ -123,8 +123,16 @@ export function createApp({
   registerAuthRoutes(app, { db, clock, page, sessions, secureCookies: config.secureCookies });
   const cache = createDataCache(db, { clock, ttlMs: dataCacheTtlMs });
   const access = createGroupAccess({ db, clock, page, cache });
-  registerGroupRoutes(app, { db, clock, page, cache }, access);
-  registerVariationRoutes(app, { db, facts, cache, page, clock }, access);
+  // Organisations, variation and governance never read prescribing: importing a month of it (twelve
+  // while the demo loads) leaves their cached pages as they are.
+  const noPrescribing = ignoringImports(cache, ['prescribing']);
+  const noPrescribingAccess = createGroupAccess({ db, clock, page, cache: noPrescribing });
+  registerGroupRoutes(app, { db, clock, page, cache: noPrescribing }, noPrescribingAccess);
+  registerVariationRoutes(
+    app,
+    { db, facts, cache: noPrescribing, page, clock },
+    noPrescribingAccess,
+  );
   registerPrescribingRoutes(app, { db, facts, cache }, access);
   registerFinanceRoutes(app, { db, facts, page, cache }, access);
   const financePages = createFinancePages({ db, cache, page }, access);
@@ -139,18 +147,18 @@ export function createApp({
   app.use('/api/v1/groups/:code/governance/*', refusedGovernance);
   const governancePages = cacheGovernancePages(
     db,
-    cache,
+    noPrescribing,
     clock,
     async (code) => (await access.groupByCode(code).catch(() => null))?.id ?? null,
   );
   app.use('/groups/:code/governance/*', governancePages);
   app.use('/groups/:code/public/*', governancePages);
-  registerGovernanceRoutes(app, { db, page, cache, clock }, access);
-  registerDecisionRoutes(app, { db, page, cache, clock }, access);
-  registerPeopleRoutes(app, { db, page, cache, clock }, access);
-  registerVoteRoutes(app, { db, page, cache, clock }, access);
-  registerProcurementRoutes(app, { db, page, cache, clock }, access);
-  registerBreachRoutes(app, { db, page, cache, clock }, access);
+  registerGovernanceRoutes(app, { db, page, cache: noPrescribing, clock }, noPrescribingAccess);
+  registerDecisionRoutes(app, { db, page, cache: noPrescribing, clock }, noPrescribingAccess);
+  registerPeopleRoutes(app, { db, page, cache: noPrescribing, clock }, noPrescribingAccess);
+  registerVoteRoutes(app, { db, page, cache: noPrescribing, clock }, noPrescribingAccess);
+  registerProcurementRoutes(app, { db, page, cache: noPrescribing, clock }, noPrescribingAccess);
+  registerBreachRoutes(app, { db, page, cache: noPrescribing, clock }, noPrescribingAccess);
   registerImportRoutes(app, { db, page, background });
   registerAuditRoutes(app, { db, page });
 

@@ -6,6 +6,7 @@ import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../src/app/app.js';
 import { importers } from '../../src/app/importers.js';
+import { createDataCache, ignoringImports } from '../../src/platform/db/data-cache.js';
 import { systemActor } from '../../src/platform/audit/audit.service.js';
 import { runImport } from '../../src/platform/imports/import-runner.js';
 import { AppClient } from '../support/app-client.js';
@@ -48,6 +49,44 @@ describe.each(engines())('caching on %s', (engine) => {
     const after = await (await client.get('/groups/09G/practices/H82006')).text();
     expect(after).toContain('2023-24');
     expect(after).toContain('£1,800,000');
+  });
+
+  it('keeps results that never read a kind of import when only that kind is imported', async () => {
+    let now = Date.parse('2026-11-22T09:00:00Z');
+    const cache = createDataCache(seeded.store.db, { clock: () => new Date(now) });
+    const noPrescribing = ignoringImports(cache, ['prescribing']);
+    let computed = 0;
+    const compute = () => Promise.resolve(++computed);
+    expect(await noPrescribing.memo('practices', compute)).toBe(1);
+    expect(await cache.memo('dashboard', compute)).toBe(2);
+    const imported = async (kind: string) => {
+      await seeded.store.db
+        .insertInto('import_log')
+        .values({
+          kind,
+          file_name: `${kind}-cache-test.csv`,
+          file_sha256: `${kind}-cache-test`,
+          period: null,
+          imported_by: 'test',
+          started_at: new Date(now),
+          finished_at: new Date(now),
+        })
+        .execute();
+      now += 1500; // past the version check
+    };
+    try {
+      await imported('prescribing');
+      expect(await noPrescribing.memo('practices', compute)).toBe(1); // kept
+      expect(await cache.memo('dashboard', compute)).toBe(3); // computed again
+      await imported('gp-payments');
+      expect(await noPrescribing.memo('practices', compute)).toBe(4);
+      expect(await cache.memo('dashboard', compute)).toBe(5);
+    } finally {
+      await seeded.store.db
+        .deleteFrom('import_log')
+        .where('file_name', 'like', '%-cache-test.csv')
+        .execute();
+    }
   });
 
   it('ends a session at once on sign-out even though sessions are remembered briefly', async () => {
