@@ -122,6 +122,9 @@ export interface MonthPractices {
   known: { ids: Map<string, number>; sizes: Map<number, number> };
 }
 
+/** How many practices of the register are read at once (see monthPractices). */
+const REGISTER_SLICE = 1000;
+
 /**
  * The practices and groups a month's figures compare. OpenPrescribing ranks every standard practice
  * with a list size, so one with no prescribing of a measure's drugs counts as 0; Flock does the same
@@ -135,27 +138,39 @@ export async function monthPractices(
   inFile: readonly string[],
   month: string,
 ): Promise<MonthPractices> {
-  const rows = await sql<{ id: number; code: string; group_code: string | null }>`
-    SELECT DISTINCT ON (p.id) p.id, p.code, g.code AS group_code
-    FROM organisation p
-    LEFT JOIN organisation_relationship r ON r.child_id = p.id AND r.kind = 'member_of_group'
-      AND (r.valid_to IS NULL OR r.valid_to > ${month}::date)
-    LEFT JOIN organisation g ON g.id = r.parent_id AND g.type = 'group'
-    WHERE p.type = 'practice'
-      AND (p.open_date IS NULL OR p.open_date < ${month}::date + interval '1 month')
-      AND (p.close_date IS NULL OR p.close_date >= ${month}::date)
-    -- the group on the month's first day, else the first the practice joined after it
-    ORDER BY p.id, (r.valid_from <= ${month}::date) DESC, r.valid_from`.execute(db);
-  const sizes = new Map(
-    (
-      await latestListSizes(
-        db,
-        rows.rows.map((r) => r.id),
-      )
-    ).map((s) => [s.practice_id, s.patients]),
-  );
+  // Read a slice of the register at a time, letting the server answer between slices: on the
+  // embedded database each query runs on the server's own thread, and the whole register at once
+  // held every page up for a quarter of a second, once for each month imported.
+  const practiceIds = (
+    await sql<{
+      id: number;
+    }>`SELECT id FROM organisation WHERE type = 'practice' ORDER BY id`.execute(db)
+  ).rows.map((r) => r.id);
+  const rows: { id: number; code: string; group_code: string | null }[] = [];
+  const sizes = new Map<number, number>();
+  for (let from = 0; from < practiceIds.length; from += REGISTER_SLICE) {
+    if (from > 0) await new Promise((resolve) => setImmediate(resolve));
+    const slice = practiceIds.slice(from, from + REGISTER_SLICE);
+    const open = await sql<{ id: number; code: string; group_code: string | null }>`
+      SELECT DISTINCT ON (p.id) p.id, p.code, g.code AS group_code
+      FROM organisation p
+      LEFT JOIN organisation_relationship r ON r.child_id = p.id AND r.kind = 'member_of_group'
+        AND (r.valid_to IS NULL OR r.valid_to > ${month}::date)
+      LEFT JOIN organisation g ON g.id = r.parent_id AND g.type = 'group'
+      WHERE p.type = 'practice' AND p.id BETWEEN ${slice[0]!} AND ${slice.at(-1)!}
+        AND (p.open_date IS NULL OR p.open_date < ${month}::date + interval '1 month')
+        AND (p.close_date IS NULL OR p.close_date >= ${month}::date)
+      -- the group on the month's first day, else the first the practice joined after it
+      ORDER BY p.id, (r.valid_from <= ${month}::date) DESC, r.valid_from`.execute(db);
+    rows.push(...open.rows);
+    for (const s of await latestListSizes(
+      db,
+      open.rows.map((r) => r.id),
+    ))
+      sizes.set(s.practice_id, s.patients);
+  }
   const file = new Set(inFile);
-  const open = rows.rows.map((r) => ({
+  const open = rows.map((r) => ({
     code: r.code,
     groupCode: r.group_code,
     inFile: file.has(r.code),
@@ -192,6 +207,6 @@ export async function monthPractices(
     practices,
     national,
     groups,
-    known: { ids: new Map(rows.rows.map((r) => [r.code, r.id])), sizes },
+    known: { ids: new Map(rows.map((r) => [r.code, r.id])), sizes },
   };
 }
