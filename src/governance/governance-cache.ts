@@ -10,6 +10,7 @@ import type { Clock } from '../platform/clock.js';
 import type { DataCache } from '../platform/db/data-cache.js';
 import type { Db } from '../platform/db/schema.js';
 import type { AppEnv } from '../platform/http/http.types.js';
+import { CachedBody, sendCached } from '../platform/http/cached-body.js';
 import { pageCacheKey } from '../platform/http/pages.js';
 
 export type GovernanceCache = ReturnType<typeof createGovernanceCache>;
@@ -52,7 +53,8 @@ export function cacheGovernancePages(
   groupId: (code: string) => Promise<number | null>,
   { maxEntries = 200 } = {},
 ): MiddlewareHandler<AppEnv> {
-  const pages = new Map<string, string>();
+  /** A kept page: its HTML, or (with no form token in it) the body as sent, compressed once. */
+  const pages = new Map<string, string | CachedBody>();
   /** Pages being rendered now: a burst of requests for one page waits for one rendering. */
   const rendering = new Map<string, Promise<void>>();
   return async (c, next) => {
@@ -72,7 +74,8 @@ export function cacheGovernancePages(
     if (kept !== undefined) {
       pages.delete(key); // most recently used last
       pages.set(key, kept);
-      return c.html(token ? kept.replaceAll(TOKEN_PLACEHOLDER, token) : kept);
+      if (kept instanceof CachedBody) return sendCached(c, kept);
+      return c.html(kept.replaceAll(TOKEN_PLACEHOLDER, token));
     }
     let done!: () => void;
     rendering.set(key, new Promise((resolve) => (done = resolve)));
@@ -82,7 +85,9 @@ export function cacheGovernancePages(
         return;
       const html = await c.res.clone().text();
       if (pages.size >= maxEntries) pages.delete(pages.keys().next().value!);
-      pages.set(key, token ? html.replaceAll(token, TOKEN_PLACEHOLDER) : html);
+      const kept = token ? html.replaceAll(token, TOKEN_PLACEHOLDER) : html;
+      // A page without a form (the public pages) is the same bytes for every browser: kept compressed.
+      pages.set(key, kept.includes(TOKEN_PLACEHOLDER) ? kept : CachedBody.html(kept));
     } finally {
       rendering.delete(key);
       done();
