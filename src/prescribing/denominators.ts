@@ -1,6 +1,7 @@
 // Each prescribing practice's list size and STAR-PU, from the registered-patient figures Flock holds.
 import { sql } from 'kysely';
 import type { Db } from '../platform/db/schema.js';
+import { practiceIds, readInSlices } from '../platform/db/slices.js';
 import { latestListSizes, referencePopulation } from '../population/population.repository.js';
 import type { Sex } from '../population/population.table.js';
 import { starPu, starPuWeights, type AgeSexCount } from './star-pu.js';
@@ -122,9 +123,6 @@ export interface MonthPractices {
   known: { ids: Map<string, number>; sizes: Map<number, number> };
 }
 
-/** How many practices of the register are read at once (see monthPractices). */
-const REGISTER_SLICE = 1000;
-
 /**
  * The practices and groups a month's figures compare. OpenPrescribing ranks every standard practice
  * with a list size, so one with no prescribing of a measure's drugs counts as 0; Flock does the same
@@ -138,19 +136,9 @@ export async function monthPractices(
   inFile: readonly string[],
   month: string,
 ): Promise<MonthPractices> {
-  // Read a slice of the register at a time, letting the server answer between slices: on the
-  // embedded database each query runs on the server's own thread, and the whole register at once
-  // held every page up for a quarter of a second, once for each month imported.
-  const practiceIds = (
-    await sql<{
-      id: number;
-    }>`SELECT id FROM organisation WHERE type = 'practice' ORDER BY id`.execute(db)
-  ).rows.map((r) => r.id);
-  const rows: { id: number; code: string; group_code: string | null }[] = [];
+  // A slice of the register at a time, so that the pages are answered meanwhile.
   const sizes = new Map<number, number>();
-  for (let from = 0; from < practiceIds.length; from += REGISTER_SLICE) {
-    if (from > 0) await new Promise((resolve) => setImmediate(resolve));
-    const slice = practiceIds.slice(from, from + REGISTER_SLICE);
+  const rows = await readInSlices(await practiceIds(db), async (slice) => {
     const open = await sql<{ id: number; code: string; group_code: string | null }>`
       SELECT DISTINCT ON (p.id) p.id, p.code, g.code AS group_code
       FROM organisation p
@@ -162,13 +150,13 @@ export async function monthPractices(
         AND (p.close_date IS NULL OR p.close_date >= ${month}::date)
       -- the group on the month's first day, else the first the practice joined after it
       ORDER BY p.id, (r.valid_from <= ${month}::date) DESC, r.valid_from`.execute(db);
-    rows.push(...open.rows);
     for (const s of await latestListSizes(
       db,
       open.rows.map((r) => r.id),
     ))
       sizes.set(s.practice_id, s.patients);
-  }
+    return open.rows;
+  });
   const file = new Set(inFile);
   const open = rows.map((r) => ({
     code: r.code,

@@ -3,6 +3,7 @@ import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { sql } from 'kysely';
 import type { Db } from '../platform/db/schema.js';
+import { practiceIds, readInSlices } from '../platform/db/slices.js';
 import type { FactSession, FactStore } from '../platform/facts/fact-store.js';
 import { latestListSizes } from '../population/population.repository.js';
 
@@ -56,34 +57,41 @@ export async function generatorPractices(
   db: Db,
   asAt = GENERATOR_DATE,
 ): Promise<GeneratorPractice[]> {
-  const rows = await sql<{
-    id: number;
-    code: string;
-    name: string;
-    postcode: string | null;
-    commissioner: string | null;
-  }>`
-    -- One group per practice (the latest joined, should memberships overlap), in a fixed order.
-    SELECT DISTINCT ON (p.id) p.id, p.code, p.name, p.postcode, g.code AS commissioner FROM organisation p
-    LEFT JOIN organisation_relationship r ON r.child_id = p.id AND r.kind = 'member_of_group'
-      AND r.valid_from <= ${asAt}::date AND (r.valid_to IS NULL OR r.valid_to > ${asAt}::date)
-    LEFT JOIN organisation g ON g.id = r.parent_id
-    WHERE p.type = 'practice' AND (p.close_date IS NULL OR p.close_date > ${asAt}::date)
-      AND (p.open_date IS NULL OR p.open_date <= ${asAt}::date)
-    ORDER BY p.id, r.valid_from DESC NULLS LAST, g.code`.execute(db);
-  const ids = rows.rows.map((r) => r.id);
-  const sizes = new Map((await latestListSizes(db, ids)).map((s) => [s.practice_id, s.patients]));
-  const ages = await sql<{ practice_id: number; over65: number }>`
-    WITH latest AS (SELECT DISTINCT ON (practice_id) practice_id, extract_date FROM registered_population
-      WHERE practice_id = any(${ids}::int[]) ORDER BY practice_id, extract_date DESC)
-    SELECT r.practice_id,
-      sum(r.patients) FILTER (WHERE split_part(r.age_band, '-', 1)::text ~ '^(6[5-9]|[7-9][0-9])')::float8
-        / nullif(sum(r.patients), 0) AS over65
-    FROM registered_population r JOIN latest l USING (practice_id, extract_date) GROUP BY r.practice_id`.execute(
-    db,
-  );
-  const over65 = new Map(ages.rows.map((a) => [a.practice_id, a.over65]));
-  return rows.rows.flatMap((r) => {
+  // A slice of the register at a time, so that the pages are answered meanwhile.
+  const sizes = new Map<number, number>();
+  const over65 = new Map<number, number>();
+  const rows = await readInSlices(await practiceIds(db), async (slice) => {
+    const open = await sql<{
+      id: number;
+      code: string;
+      name: string;
+      postcode: string | null;
+      commissioner: string | null;
+    }>`
+      -- One group per practice (the latest joined, should memberships overlap), in a fixed order.
+      SELECT DISTINCT ON (p.id) p.id, p.code, p.name, p.postcode, g.code AS commissioner FROM organisation p
+      LEFT JOIN organisation_relationship r ON r.child_id = p.id AND r.kind = 'member_of_group'
+        AND r.valid_from <= ${asAt}::date AND (r.valid_to IS NULL OR r.valid_to > ${asAt}::date)
+      LEFT JOIN organisation g ON g.id = r.parent_id
+      WHERE p.type = 'practice' AND p.id BETWEEN ${slice[0]!} AND ${slice.at(-1)!}
+        AND (p.close_date IS NULL OR p.close_date > ${asAt}::date)
+        AND (p.open_date IS NULL OR p.open_date <= ${asAt}::date)
+      ORDER BY p.id, r.valid_from DESC NULLS LAST, g.code`.execute(db);
+    const ids = open.rows.map((r) => r.id);
+    for (const s of await latestListSizes(db, ids)) sizes.set(s.practice_id, s.patients);
+    const ages = await sql<{ practice_id: number; over65: number }>`
+      WITH latest AS (SELECT DISTINCT ON (practice_id) practice_id, extract_date FROM registered_population
+        WHERE practice_id = any(${ids}::int[]) ORDER BY practice_id, extract_date DESC)
+      SELECT r.practice_id,
+        sum(r.patients) FILTER (WHERE split_part(r.age_band, '-', 1)::text ~ '^(6[5-9]|[7-9][0-9])')::float8
+          / nullif(sum(r.patients), 0) AS over65
+      FROM registered_population r JOIN latest l USING (practice_id, extract_date) GROUP BY r.practice_id`.execute(
+      db,
+    );
+    for (const a of ages.rows) over65.set(a.practice_id, a.over65);
+    return open.rows;
+  });
+  return rows.flatMap((r) => {
     const listSize = sizes.get(r.id);
     if (!listSize) return [];
     return [
