@@ -57,36 +57,31 @@ export async function startServer(config: Config): Promise<{
 
   // The demo's synthetic prescribing (12 months) is prepared once the rest is in; pages say so
   // meanwhile. Then any month computed by an earlier method or measure definitions is recomputed.
-  const demoPrescribing = ready
-    .then(() =>
-      config.demo
-        ? seedDemoPrescribing(
-            store.db,
-            facts,
-            config.sharedDataDir,
-            path.join(config.dataDir, 'generated'),
-            [DEMO_GROUP, DEMO_OTHER_GROUP],
-            isoDate(new Date()),
-            systemActor('seed'),
-            background,
-          ).then(
-            () => logger.info('demo prescribing ready'),
-            (error: Error) => logger.error({ err: error }, 'demo prescribing failed'),
-          )
-        : undefined,
-    )
-    .then(() =>
-      recomputeStaleMonths(store.db, facts, (computed) =>
+  const demoPrescribing = ready.then(
+    async () => {
+      if (config.demo)
+        await seedDemoPrescribing(
+          store.db,
+          facts,
+          config.sharedDataDir,
+          path.join(config.dataDir, 'generated'),
+          [DEMO_GROUP, DEMO_OTHER_GROUP],
+          isoDate(new Date()),
+          systemActor('seed'),
+          background,
+        ).then(
+          () => logger.info('demo prescribing ready'),
+          (error: Error) => logger.error({ err: error }, 'demo prescribing failed'),
+        );
+      await recomputeStaleMonths(store.db, facts, (computed) =>
         logger.info(
           { month: computed.month, seconds: +computed.seconds.toFixed(1) },
           'prescribing recomputed by the current method',
         ),
-      ),
-    )
-    .then(
-      () => undefined,
-      (error: Error) => logger.error({ err: error }, 'recomputing prescribing failed'),
-    );
+      ).catch((error: Error) => logger.error({ err: error }, 'recomputing prescribing failed'));
+    },
+    () => undefined, // the seeding failed, and said so where it failed: nothing more is prepared
+  );
 
   const close = async () => {
     await demoPrescribing;
