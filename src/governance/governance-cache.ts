@@ -15,12 +15,35 @@ import { pageCacheKey } from '../platform/http/pages.js';
 
 export type GovernanceCache = ReturnType<typeof createGovernanceCache>;
 
-/** The version of a group's governance records: the number of audit events about the group. */
-const recordsVersion = async (db: Db, groupId: number) =>
-  (
-    await sql<{ n: number }>`
-      SELECT count(*)::int AS n FROM audit_event WHERE organisation_id = ${groupId}`.execute(db)
-  ).rows[0]?.n ?? 0;
+/** Governance changes made through this process so far (form posts to a group's governance pages). */
+let localChanges = 0;
+/** Counts being read now, by database and group, with the number of local changes when asked. */
+const counting = new WeakMap<Db, Map<number, { changes: number; count: Promise<number> }>>();
+
+/**
+ * The version of a group's governance records: the number of audit events about the group. Requests
+ * that arrive while the count is being read share that reading (50 at once no longer queue 50
+ * queries on the embedded database's one connection), unless a change was posted here since it was
+ * asked for: after a change, the next page is always read afresh.
+ */
+function recordsVersion(db: Db, groupId: number): Promise<number> {
+  let byGroup = counting.get(db);
+  if (!byGroup) counting.set(db, (byGroup = new Map()));
+  const asked = byGroup.get(groupId);
+  if (asked && asked.changes === localChanges) return asked.count;
+  const entry = {
+    changes: localChanges,
+    count: sql<{ n: number }>`
+      SELECT count(*)::int AS n FROM audit_event WHERE organisation_id = ${groupId}`
+      .execute(db)
+      .then((r) => r.rows[0]?.n ?? 0)
+      .finally(() => {
+        if (byGroup.get(groupId) === entry) byGroup.delete(groupId);
+      }),
+  };
+  byGroup.set(groupId, entry);
+  return entry.count;
+}
 
 const minuteOf = (clock: Clock) => Math.floor(clock().getTime() / 60_000);
 
@@ -58,8 +81,16 @@ export function cacheGovernancePages(
   /** Pages being rendered now: a burst of requests for one page waits for one rendering. */
   const rendering = new Map<string, Promise<void>>();
   return async (c, next) => {
+    if (c.req.method !== 'GET') {
+      // A form post may change the records: counts being read from before it are not shared after.
+      try {
+        return await next();
+      } finally {
+        localChanges += 1;
+      }
+    }
     // Only pages are kept: CSV downloads go straight to their route.
-    if (c.req.method !== 'GET' || c.req.path.endsWith('.csv')) return next();
+    if (c.req.path.endsWith('.csv')) return next();
     const id = await groupId(c.req.param('code') ?? '');
     if (id === null) return next();
     const key = [
