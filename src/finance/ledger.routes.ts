@@ -30,7 +30,7 @@ import {
   reverseLoad,
 } from './ledger.service.js';
 import { type PlanRow } from './plan.repository.js';
-import { canEditFinance, requirePlan } from './plan.service.js';
+import { canEditFinance, postedYear, requirePlan } from './plan.service.js';
 import { editorOf, planSource, type FinancePages } from './finance-pages.js';
 import { isRowId } from '../platform/db/ids.js';
 
@@ -312,7 +312,7 @@ export function registerLedgerRoutes(
     app.post(`/groups/:code/finance/ledger/${route}`, async (c) => {
       const group = await financeGroup(c, 'officers');
       const values = await formValues(c);
-      const { plan } = await requirePlan(db, group, values.year);
+      const { plan } = await requirePlan(db, group, postedYear(values));
       return postForm(
         c,
         async () => {

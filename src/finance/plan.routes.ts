@@ -23,6 +23,7 @@ import {
   canEditFinance,
   planSummary,
   recordDelivery,
+  postedYear,
   requirePlan,
   savePlan,
   updateScheme,
@@ -199,7 +200,7 @@ export function registerPlanRoutes(
   app.post('/groups/:code/finance/plan/cost-centres', async (c) => {
     const group = await financeGroup(c, 'officers');
     const values = await formValues(c);
-    const { plan } = await requirePlan(db, group, values.year);
+    const { plan } = await requirePlan(db, group, postedYear(values));
     return postForm(
       c,
       async () => {
@@ -403,7 +404,7 @@ export function registerPlanRoutes(
   app.post('/groups/:code/finance/qipp', async (c) => {
     const group = await financeGroup(c, 'officers');
     const values = await formValues(c);
-    const { plan } = await requirePlan(db, group, values.year);
+    const { plan } = await requirePlan(db, group, postedYear(values));
     return postForm(
       c,
       async () => {
@@ -432,7 +433,7 @@ export function registerPlanRoutes(
   app.post('/groups/:code/finance/qipp/delivery', async (c) => {
     const group = await financeGroup(c, 'officers');
     const values = await formValues(c);
-    const { plan } = await requirePlan(db, group, values.year);
+    const { plan } = await requirePlan(db, group, postedYear(values));
     return postForm(
       c,
       async () => {
@@ -458,7 +459,7 @@ export function registerPlanRoutes(
   app.post('/groups/:code/finance/qipp/scheme', async (c) => {
     const group = await financeGroup(c, 'officers');
     const values = await formValues(c);
-    const { plan } = await requirePlan(db, group, values.year);
+    const { plan } = await requirePlan(db, group, postedYear(values));
     return postForm(
       c,
       async () => {

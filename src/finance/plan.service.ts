@@ -5,7 +5,7 @@ import { audit, systemActor, userActor, type Actor } from '../platform/audit/aud
 import type { Principal } from '../platform/auth/principal.js';
 import { systemClock, type Clock } from '../platform/clock.js';
 import type { Db } from '../platform/db/schema.js';
-import { AppError, type FieldProblem } from '../platform/errors.js';
+import { AppError, requireFields, type FieldProblem } from '../platform/errors.js';
 import { DATE_YEARS_TEXT, isSensibleYear } from '../platform/imports/fields.js';
 import { penceAsPounds } from '../platform/money.js';
 import { checkPlan, rulesForYear } from './business-rules.js';
@@ -76,6 +76,15 @@ export const isFinancialYear = (year: string) =>
   (Number(year.slice(0, 4)) + 1) % 100 === Number(year.slice(5, 7)) &&
   isSensibleYear(Number(year.slice(0, 4))) &&
   isSensibleYear(Number(year.slice(0, 4)) + 1);
+
+/**
+ * The financial year a finance form names (every one carries it): a form without it is refused,
+ * never taken as the latest year.
+ */
+export function postedYear(values: Readonly<Record<string, string>>): string {
+  requireFields(values, { year: 'Financial year' });
+  return values.year!;
+}
 
 /** The plan for the year asked (or the latest); not found when the group has none for that year. */
 export async function requirePlan(db: Db, group: Group, year: string | undefined) {

@@ -511,6 +511,14 @@ describe.each(engines())('finance: plan, ledger and forecast on %s', (engine) =>
     expect((await overAllocation.text()).replaceAll('&#39;', "'")).toMatch(
       /Delivered saving must be no more than £[\d,.]+ \(the year’s allocation\)/,
     );
+    // A form without its year is refused, never applied to whichever year is the latest.
+    const noYear = await finance.submit(qippPage, `${qippPage}/delivery`, {
+      deliveryScheme: String(scheme.id),
+      deliveryMonth: '8',
+      deliveryAmount: '100',
+    });
+    expect(noYear.status).toBe(400);
+    expect(await noYear.text()).toContain('Financial year was missing from the form');
     const noOwner = await finance.submit(qippPage, `${qippPage}/scheme`, {
       year: '2022/23',
       changeScheme: String(scheme.id),
