@@ -3,7 +3,7 @@ import { sql } from 'kysely';
 import type { Db } from './schema.js';
 
 /** How many ids one slice reads. */
-const SLICE = 1000;
+const SLICE = 500;
 
 /**
  * `read` over `ids` a slice at a time, letting the server answer requests between slices: on the
