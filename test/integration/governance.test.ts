@@ -649,6 +649,19 @@ describe.each(engines())('governance: register of interests on %s', (engine) => 
         })
       ).status,
     ).toBe(400);
+    // Shown again with the problem, each mark is as sent: "Not recorded" stays chosen, even for a
+    // member recorded with apologies.
+    const reshown = await (
+      await admin.submit(page, `${page}/attendance`, {
+        ...marks,
+        [`attend-${voting[0]!.person_id}`]: 'maybe',
+        [`attend-${voting[1]!.person_id}`]: '',
+      })
+    ).text();
+    const radio = (id: number, value: string) =>
+      new RegExp(`<input[^>]*name="attend-${id}"[^>]*value="${value}"[^>]*>`).exec(reshown)?.[0];
+    expect(radio(voting[1]!.person_id, '')).toContain('checked');
+    expect(radio(voting[1]!.person_id, 'apologies')).not.toContain('checked');
     // No decision before the meeting is held.
     const early = await admin.submit(page, `${page}/decisions`, {
       decItem: String(afterApologies.items[0]!.id),
