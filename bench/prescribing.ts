@@ -86,6 +86,14 @@ try {
     console.log(
       `import it (read, check, sum, store; SHA-256 included): ${result.rowsRead.toLocaleString('en-GB')} rows in ${importSeconds.toFixed(1)} s, ${Math.round(result.rowsRead / importSeconds).toLocaleString('en-GB')} rows/s  [target ≥ 300,000 rows/s]`,
     );
+    const phases = / read, checked and summed in ([\d.]+) s; stored in ([\d.]+) s/.exec(
+      result.notes.join(' '),
+    );
+    if (phases)
+      console.log(
+        `  of which reading, checking and summing the file: ${phases[1]} s; storing the totals sorted: ${phases[2]} s`,
+      );
+    console.log(`stage=${phases?.[1] ?? ''}`);
     console.log(
       `  every measure and price-per-unit saving for the month, within the import: ${computeSeconds.toFixed(1)} s  [target < 20 s]`,
     );

@@ -254,6 +254,7 @@ export const prescribingImporter = (): BulkImporter => ({
     return ctx.facts.transaction(async (tx) => {
       // A join, not a list of constants: the test runs on every one of ten million rows.
       const detailCodes = perItem && (await perItemCodes(tx));
+      const started = performance.now();
       const timer = setInterval(() => file.onProgress(tx.progress() * 0.7), 250);
       try {
         await stage(tx, file.path, cell, synthetic, detailCodes);
@@ -283,9 +284,14 @@ export const prescribingImporter = (): BulkImporter => ({
       }
       if (!summary?.rows) return ctx.fail(2, undefined, 'the file has a header but no rows');
       const month = `${await check(ctx, file.path, columns, summary)}-01`;
+      const checked = performance.now();
       await store(tx, month, ctx.importId, perItem);
+      const stored = performance.now();
       file.onProgress(0.8);
       await report(ctx, tx, month, summary);
+      ctx.note(
+        `read, checked and summed in ${((checked - started) / 1000).toFixed(1)} s; stored in ${((stored - checked) / 1000).toFixed(1)} s`,
+      );
       await tx.run('DROP TABLE rx_stage');
       await tx.run('DROP TABLE IF EXISTS rx_detail_code');
       const computed = await computeMonthIn(tx, ctx.tx, month);
