@@ -138,19 +138,12 @@ export function createApp({
   const financePages = createFinancePages({ db, cache, page }, access);
   registerPlanRoutes(app, { db, facts, page, cache, clock }, financePages);
   registerLedgerRoutes(app, { db, facts, page, cache, clock }, financePages);
-  const refusedGovernance = auditRefusedGovernanceAccess(
-    db,
-    async (code) => (await access.groupByCode(code).catch(() => null))?.id ?? null,
-    clock,
-  );
+  const governanceGroupId = async (code: string) =>
+    (await noPrescribingAccess.groupByCode(code).catch(() => null))?.id ?? null;
+  const refusedGovernance = auditRefusedGovernanceAccess(db, governanceGroupId, clock);
   app.use('/groups/:code/governance/*', refusedGovernance);
   app.use('/api/v1/groups/:code/governance/*', refusedGovernance);
-  const governancePages = cacheGovernancePages(
-    db,
-    noPrescribing,
-    clock,
-    async (code) => (await access.groupByCode(code).catch(() => null))?.id ?? null,
-  );
+  const governancePages = cacheGovernancePages(db, noPrescribing, clock, governanceGroupId);
   app.use('/groups/:code/governance/*', governancePages);
   app.use('/groups/:code/public/*', governancePages);
   registerGovernanceRoutes(app, { db, page, cache: noPrescribing, clock }, noPrescribingAccess);

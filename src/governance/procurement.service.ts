@@ -249,7 +249,7 @@ export async function saveProcurement(
   }
   // A recorded award is the published decision (and freezes its decision-makers): it can be
   // corrected, not taken away.
-  if (existing?.awarded_to && !awardedTo && input.awardedTo !== undefined)
+  if (existing?.awarded_to && input.awardedTo !== undefined && !awardedTo)
     problems.push({
       field: 'awardedTo',
       message: `The contract has been awarded to ${existing.awarded_to}: the award can be corrected but not removed`,
@@ -423,8 +423,8 @@ export async function saveCriteria(
     'set criteria',
     'set its criteria',
   ]);
-  const problems: FieldProblem[] = [...frozenOnceAwarded(p, 'its criteria', 'name_1')];
-  problems.push(
+  const problems: FieldProblem[] = [
+    ...frozenOnceAwarded(p, 'its criteria', 'name_1'),
     ...missingFields(
       input,
       Object.fromEntries(
@@ -434,7 +434,7 @@ export async function saveCriteria(
         ]).flat(),
       ),
     ),
-  );
+  ];
   const rows: { name: string; weight: number }[] = [];
   for (let n = 1; n <= criteriaRows; n++) {
     const name = (input[`name_${n}`] ?? '').trim();
@@ -605,13 +605,13 @@ export async function saveBidder(
           .returning('id')
           .executeTakeFirstOrThrow()
       ).id;
-    if (scores.length)
+    if (scores.length) {
       await tx.deleteFrom('gov_procurement_score').where('bidder_id', '=', bidderId).execute();
-    if (scores.length)
       await tx
         .insertInto('gov_procurement_score')
         .values(scores.map((s) => ({ bidder_id: bidderId, ...s })))
         .execute();
+    }
     await audit(
       tx,
       userActor(principal, clientAddress),

@@ -24,19 +24,18 @@ export async function latestListSizes(
   // The range as well as the list: many ids are then read by one index range scan, not one each.
   const from = practiceIds.reduce((a, b) => Math.min(a, b));
   const to = practiceIds.reduce((a, b) => Math.max(a, b));
-  const wanted = (column: string) =>
-    sql`${sql.ref(column)} BETWEEN ${from} AND ${to} AND ${sql.ref(column)} = any(${ids(practiceIds)})`;
+  const wanted = sql`practice_id BETWEEN ${from} AND ${to} AND practice_id = any(${ids(practiceIds)})`;
   const result = await sql<ListSizeRow>`
     WITH agesex AS (
       SELECT DISTINCT ON (practice_id) practice_id, extract_date, sum(patients) OVER (PARTITION BY practice_id, extract_date)::int AS patients
-      FROM registered_population WHERE ${wanted('practice_id')}
+      FROM registered_population WHERE ${wanted}
       ORDER BY practice_id, extract_date DESC),
     qof AS (
       SELECT DISTINCT ON (practice_id) practice_id, qof_year, list_size FROM qof_prevalence
-      WHERE ${wanted('practice_id')} AND list_type = 'TOTAL' ORDER BY practice_id, qof_year DESC, list_size DESC),
+      WHERE ${wanted} AND list_type = 'TOTAL' ORDER BY practice_id, qof_year DESC, list_size DESC),
     alloc AS (
       SELECT DISTINCT ON (practice_id) practice_id, allocation_year, registered_patients FROM weighted_population
-      WHERE ${wanted('practice_id')} AND registered_patients IS NOT NULL ORDER BY practice_id, allocation_year DESC)
+      WHERE ${wanted} AND registered_patients IS NOT NULL ORDER BY practice_id, allocation_year DESC)
     SELECT p.id AS practice_id,
       coalesce(agesex.patients, qof.list_size, round(alloc.registered_patients)::int) AS patients,
       CASE WHEN agesex.patients IS NOT NULL THEN 'registered-patients' WHEN qof.list_size IS NOT NULL THEN 'qof-prevalence' ELSE 'allocations' END AS source,
