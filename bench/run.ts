@@ -152,6 +152,15 @@ console.log(
 const base = `http://localhost:${start.port}`;
 const password = readFileSync(path.join(start.dataDir, 'demo-password.txt'), 'utf8').trim();
 const cookie = await signIn(base, password);
+/** A page's first (cold) view as `who`: its body and how long it took; anything but 200 stops the bench. */
+async function coldView(url: string, who: string) {
+  const started = performance.now();
+  const response = await fetch(`${base}${url}`, { headers: { cookie: who } });
+  const body = await response.text();
+  const ms = performance.now() - started;
+  if (response.status !== 200) throw new Error(`${url}: ${response.status}`);
+  return { body, ms };
+}
 // While the demo prescribing loads in the background, pages must stay fast: measured while it is
 // generated (a child process of lower priority) and again while it is imported (in the server's own
 // process, DuckDB held to one thread).
@@ -179,13 +188,11 @@ for (const phase of ['generating', 'importing'] as const) {
       console.log(`${url.padEnd(54)} not measured while ${phase}: that step was over`);
       continue;
     }
-    const coldStart = performance.now();
-    await (await fetch(`${base}${url}`, { headers: { cookie } })).arrayBuffer();
-    const coldMs = performance.now() - coldStart;
+    const cold = await coldView(url, cookie);
     const r = await latency(base, cookie, url, 500, 50);
     report(
       url,
-      coldMs,
+      cold.ms,
       r,
       `  [while the demo prescribing is ${phase}: target p95 < 150 ms]${(await demoStep())?.startsWith(phase) ? '' : ' (that step ended during the run)'}`,
     );
@@ -229,14 +236,10 @@ const pages: [string, string][] = [
 for (const [url, target] of pages) {
   // The first view computes the page and fills the cache (cold); then a warm-up, then the
   // measured steady state, which is what users meet.
-  const coldStart = performance.now();
-  const cold = await fetch(`${base}${url}`, { headers: { cookie } });
-  await cold.arrayBuffer();
-  const coldMs = performance.now() - coldStart;
-  if (cold.status !== 200) throw new Error(`${url}: ${cold.status}`);
+  const cold = await coldView(url, cookie);
   await latency(base, cookie, url, 500, 50);
   const r = await latency(base, cookie, url, 1000, 50);
-  report(url, coldMs, r, target);
+  report(url, cold.ms, r, target);
 }
 // Budget against actual with a full year of ledger: the demo has April to September; the finance
 // officer uploads October to March through the ledger page, as a user would.
@@ -289,19 +292,15 @@ for (const url of [
   '/groups/09G/finance/budget?year=2022%2F23',
   '/api/v1/groups/09G/finance/budget?year=2022%2F23',
 ]) {
-  const coldStart = performance.now();
-  const cold = await fetch(`${base}${url}`, { headers: { cookie: financeCookie } });
-  const body = await cold.text();
-  const coldMs = performance.now() - coldStart;
-  if (cold.status !== 200) throw new Error(`${url}: ${cold.status}`);
+  const cold = await coldView(url, financeCookie);
   if (
     url.startsWith('/api') &&
-    (JSON.parse(body) as { monthsElapsed: number }).monthsElapsed !== 12
+    (JSON.parse(cold.body) as { monthsElapsed: number }).monthsElapsed !== 12
   )
     throw new Error('the budget page does not have 12 months of ledger');
   await latency(base, financeCookie, url, 500, 50);
   const r = await latency(base, financeCookie, url, 1000, 50);
-  report(url, coldMs, r, `${UNDER_LOAD}, 12 months of ledger`);
+  report(url, cold.ms, r, `${UNDER_LOAD}, 12 months of ledger`);
 }
 // Governance: the public record (no sign-in) and the registers and meetings the secretary works in.
 const adminCookie = await signIn(base, password, 'admin@demo.flock.test');
@@ -320,14 +319,10 @@ for (const [url, who] of [
   ['/groups/09G/governance/procurement', adminCookie],
   ['/groups/09G/governance/breaches', adminCookie],
 ] as const) {
-  const coldStart = performance.now();
-  const cold = await fetch(`${base}${url}`, { headers: { cookie: who } });
-  await cold.arrayBuffer();
-  const coldMs = performance.now() - coldStart;
-  if (cold.status !== 200) throw new Error(`${url}: ${cold.status}`);
+  const cold = await coldView(url, who);
   await latency(base, who, url, 200, 20);
   const r = await latency(base, who, url, 1000, 50);
-  report(url, coldMs, r, UNDER_LOAD);
+  report(url, cold.ms, r, UNDER_LOAD);
 }
 console.log(`server peak RSS after load: ${peakRssMb(start.child.pid!).toFixed(0)} MB`);
 const stopped = new Promise((resolve) => start.child.on('exit', resolve));
