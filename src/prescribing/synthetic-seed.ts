@@ -79,13 +79,13 @@ export async function seedDemoPrescribing(
         const group = await requireGroup(db, code, today);
         for (const m of await listMembers(db, group.id, GENERATOR_DATE)) own.add(m.code);
       }
+      status.state = 'generating';
+      task?.progress(status.monthsImported, 'generating the synthetic months');
       // The register is read once: the generator's practices, of which the demo's are chosen.
       const practices = await generatorPractices(db);
       const practiceCodes = practices
         .map((p) => p.code)
         .filter((c) => own.has(c) || inDemoSample(c));
-      status.state = 'generating';
-      task?.progress(status.monthsImported, 'generating the synthetic months');
       // In a child process of lower priority: the server keeps answering meanwhile.
       await generateInChildProcess(practices, {
         sharedDataDir,
